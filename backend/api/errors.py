@@ -1,0 +1,54 @@
+"""Turning execution errors into the wire format: intended errors keep their code;
+anything unexpected is logged (and sent to Sentry) and reaches the client masked."""
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+
+logger = logging.getLogger("capgraph.errors")
+
+INTERNAL = "Internal server error"
+
+
+def _classify(error: GraphQLError) -> str:
+    message = error.message
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    if message.startswith("Variable '$") or message.startswith("Expected value of type"):
+        return "BAD_USER_INPUT"  # a value that does not fit its type, e.g. a malformed Date
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        formatted: dict[str, Any] = dict(error.formatted)
+        extensions = dict(error.extensions or {})
+        extensions.setdefault("code", _classify(error))
+        formatted["extensions"] = extensions
+        return formatted
+    event_id = _report(original)
+    masked: dict[str, Any] = {"message": INTERNAL}
+    if error.locations:
+        masked["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path:
+        masked["path"] = error.path
+    masked["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
+    if event_id:
+        masked["extensions"]["eventId"] = event_id
+    return masked
+
+
+def _report(exc: BaseException) -> str | None:
+    logger.error("Unhandled error in a resolver", exc_info=exc)
+    try:
+        import sentry_sdk
+
+        return sentry_sdk.capture_exception(exc)
+    except Exception:  # pragma: no cover - reporting must never break a response
+        return None
+
+
+def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}

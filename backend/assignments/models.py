@@ -1,0 +1,48 @@
+from django.db import models
+from django.db.models import Q
+
+from people.models import Person
+from projects.models import Project
+
+
+class Assignment(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    role_on_project = models.CharField(max_length=100, null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    # Optimistic concurrency: every write bumps it; a write naming a stale version is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["person", "is_active"], name="assignment_person_active_idx"),
+            models.Index(fields=["project", "is_active"], name="assignment_project_active_idx"),
+        ]
+
+
+class AssignmentWeek(models.Model):
+    """Planned hours of one assignment in one week (named by its Monday).
+
+    `person` repeats `assignment.person` so that per-person aggregation needs no join.
+    """
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="weeks")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "week"], name="assignmentweek_unique"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0) & Q(hours__lte=168), name="assignmentweek_hours_0_168"
+            ),
+            # iso_week_day: Monday = 1, on every backend.
+            models.CheckConstraint(condition=Q(week__iso_week_day=1), name="assignmentweek_monday"),
+        ]
+        indexes = [
+            models.Index(fields=["person", "week"], name="assignmentweek_person_week_idx"),
+            models.Index(fields=["week"], name="assignmentweek_week_idx"),
+        ]

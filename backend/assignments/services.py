@@ -1,0 +1,104 @@
+"""Writes to assignments and their weekly hours, each in one transaction.
+
+Every write to an assignment or its hours bumps `version`; a write that names a stale
+`expectedVersion` is refused with the current version and changes nothing.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from people.services import Visible, visible_person
+from planning.errors import InvalidInput, Missing, VersionConflict
+from planning.hours import parse_weekly_hours
+from projects.services import get_project
+
+from .models import Assignment, AssignmentWeek
+
+
+def clean_role(value: Any) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    value = str(value).strip()
+    if len(value) > 100:
+        raise InvalidInput(
+            "input.roleOnProject must be at most 100 characters", "input.roleOnProject"
+        )
+    return value
+
+
+def replace_weeks(assignment: Assignment, hours: dict[dt.date, Decimal]) -> None:
+    AssignmentWeek.objects.filter(assignment=assignment).delete()
+    AssignmentWeek.objects.bulk_create(
+        AssignmentWeek(assignment=assignment, person_id=assignment.person_id, week=w, hours=h)
+        for w, h in sorted(hours.items())
+        if h
+    )
+
+
+@transaction.atomic
+def create_assignment(data: Mapping[str, Any], visible: Visible) -> Assignment:
+    person = visible_person(data["person_id"], visible, "input.personId")
+    project = get_project(data["project_id"], "input.projectId")
+    hours = parse_weekly_hours(
+        data.get("weekly_hours") or {}, "input.weeklyHours", person.hire_date
+    )
+    is_active = data.get("is_active", True)
+    if is_active is None:
+        raise InvalidInput("input.isActive must not be null", "input.isActive")
+    assignment = Assignment.objects.create(
+        person=person,
+        project=project,
+        role_on_project=clean_role(data.get("role_on_project")),
+        is_active=is_active,
+    )
+    replace_weeks(assignment, hours)
+    return assignment
+
+
+def locked_assignment(assignment_id: int, visible: Visible, field: str = "id") -> Assignment:
+    qs = Assignment.objects.select_for_update().select_related("person")
+    if visible is not None:
+        qs = qs.filter(person__department_id__in=visible)
+    try:
+        return qs.get(pk=assignment_id)
+    except Assignment.DoesNotExist:
+        raise Missing(f"Assignment {assignment_id} not found", field) from None
+
+
+@transaction.atomic
+def update_assignment(
+    assignment_id: int, expected_version: int, data: Mapping[str, Any], visible: Visible
+) -> Assignment:
+    assignment = locked_assignment(assignment_id, visible)  # row lock: no lost updates
+    if assignment.version != expected_version:
+        raise VersionConflict([(assignment.pk, assignment.version)])
+    if "project_id" in data:
+        assignment.project = get_project(data["project_id"], "input.projectId")
+    if "role_on_project" in data:
+        assignment.role_on_project = clean_role(data["role_on_project"])
+    if "is_active" in data:
+        if data["is_active"] is None:
+            raise InvalidInput("input.isActive must not be null", "input.isActive")
+        assignment.is_active = data["is_active"]
+    if "weekly_hours" in data:
+        hours = parse_weekly_hours(
+            data["weekly_hours"] if data["weekly_hours"] is not None else {},
+            "input.weeklyHours",
+            assignment.person.hire_date,
+        )
+        replace_weeks(assignment, hours)
+    assignment.version += 1  # safe: the row is locked until commit
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def delete_assignment(assignment_id: int, expected_version: int | None, visible: Visible) -> None:
+    assignment = locked_assignment(assignment_id, visible)
+    if expected_version is not None and assignment.version != expected_version:
+        raise VersionConflict([(assignment.pk, assignment.version)])
+    assignment.delete()

@@ -1,0 +1,109 @@
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillTag(models.Model):
+    name = models.CharField(max_length=100)
+    category = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="skilltag_name_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254, null=True, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    role = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    weekly_capacity = models.DecimalField(max_digits=5, decimal_places=2, default=40)
+    hire_date = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekly_capacity__gte=0) & Q(weekly_capacity__lte=168),
+                name="person_capacity_0_168",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_active", "department"], name="person_active_dept_idx"),
+            models.Index(Lower("name"), name="person_lower_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonSkill(models.Model):
+    class Proficiency(models.TextChoices):
+        BEGINNER = "beginner"
+        INTERMEDIATE = "intermediate"
+        ADVANCED = "advanced"
+        EXPERT = "expert"
+
+    class Kind(models.TextChoices):
+        STRENGTH = "strength"
+        IN_PROGRESS = "in_progress"
+        GOAL = "goal"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(SkillTag, on_delete=models.CASCADE, related_name="holders")
+    proficiency = models.CharField(max_length=20, choices=Proficiency.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STRENGTH)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "skill", "kind"], name="personskill_person_skill_kind_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(proficiency__in=["beginner", "intermediate", "advanced", "expert"]),
+                name="personskill_proficiency_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["strength", "in_progress", "goal"]),
+                name="personskill_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["skill"], name="personskill_skill_idx"),
+            models.Index(fields=["person", "skill"], name="personskill_person_skill_idx"),
+        ]

@@ -1,0 +1,148 @@
+"""Writes to people and their skills, each in one transaction."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from planning.errors import Denied, InvalidInput, Missing
+from planning.hours import parse_amount
+
+from .models import Department, Person, PersonSkill, Role, SkillTag
+
+Visible = frozenset[int] | None  # departments a viewer may touch; None: all
+
+
+def clean_name(value: Any, field: str, max_length: int = 200) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{field} must not be blank", field)
+    value = value.strip()
+    if len(value) > max_length:
+        raise InvalidInput(f"{field} must be at most {max_length} characters", field)
+    return value
+
+
+def clean_email(value: Any, field: str) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        validate_email(value.strip())
+    except ValidationError:
+        raise InvalidInput(f"{field} is not a valid email address", field) from None
+    return value.strip()
+
+
+def visible_person(person_id: int, visible: Visible, field: str, lock: bool = False) -> Person:
+    qs = Person.objects.select_for_update() if lock else Person.objects.all()
+    if visible is not None:
+        qs = qs.filter(department_id__in=visible)
+    try:
+        return qs.get(pk=person_id)
+    except Person.DoesNotExist:
+        raise Missing(f"Person {person_id} not found", field) from None
+
+
+def _apply(person: Person, data: Mapping[str, Any], visible: Visible, prefix: str) -> None:
+    if "name" in data:
+        person.name = clean_name(data["name"], f"{prefix}.name")
+    if "email" in data:
+        person.email = clean_email(data["email"], f"{prefix}.email")
+    if "weekly_capacity" in data:
+        person.weekly_capacity = parse_amount(data["weekly_capacity"], f"{prefix}.weeklyCapacity")
+    if "hire_date" in data:
+        person.hire_date = data["hire_date"]
+    if "is_active" in data:
+        if data["is_active"] is None:
+            raise InvalidInput(f"{prefix}.isActive must not be null", f"{prefix}.isActive")
+        person.is_active = data["is_active"]
+    if "role_id" in data:
+        role_id = data["role_id"]
+        if role_id is not None and not Role.objects.filter(pk=role_id).exists():
+            raise Missing(f"Role {role_id} not found", f"{prefix}.roleId")
+        person.role_id = role_id
+    if "department_id" in data:
+        dep_id = data["department_id"]
+        if dep_id is not None and not Department.objects.filter(pk=dep_id).exists():
+            raise Missing(f"Department {dep_id} not found", f"{prefix}.departmentId")
+        if visible is not None and dep_id not in visible:
+            raise Denied(
+                "A department-restricted viewer can only place people in its departments",
+                f"{prefix}.departmentId",
+            )
+        person.department_id = dep_id
+
+
+@transaction.atomic
+def create_person(data: Mapping[str, Any], visible: Visible) -> Person:
+    if "name" not in data:
+        raise InvalidInput("input.name is required", "input.name")
+    person = Person(weekly_capacity=Decimal(40))
+    if visible is not None and "department_id" not in data:
+        data = {**data, "department_id": None}  # refused below: must name a department
+    _apply(person, data, visible, "input")
+    person.save()
+    return person
+
+
+@transaction.atomic
+def update_person(person_id: int, data: Mapping[str, Any], visible: Visible) -> Person:
+    person = visible_person(person_id, visible, "id", lock=True)
+    _apply(person, data, visible, "input")
+    person.save()
+    return person
+
+
+@transaction.atomic
+def delete_person(person_id: int, visible: Visible) -> None:
+    visible_person(person_id, visible, "id", lock=True).delete()
+
+
+@dataclass(frozen=True)
+class SkillEntry:
+    skill: str
+    proficiency: str
+    kind: str
+
+
+@transaction.atomic
+def set_person_skills(person_id: int, entries: Iterable[SkillEntry], visible: Visible) -> Person:
+    """Replace a person's skills. Unknown skill names become new skills; names match
+    existing ones ignoring case and surrounding blanks."""
+    person = visible_person(person_id, visible, "personId", lock=True)
+    entries = list(entries)
+    names: dict[str, str] = {}
+    seen: set[tuple[str, str]] = set()
+    for i, entry in enumerate(entries):
+        name = clean_name(entry.skill, f"skills.{i}.skill", max_length=100)
+        key = name.casefold()
+        if (key, entry.kind) in seen:
+            raise InvalidInput(
+                f"skills.{i}: {name!r} with kind {entry.kind} is listed twice", f"skills.{i}.skill"
+            )
+        seen.add((key, entry.kind))
+        names.setdefault(key, name)
+    existing = {
+        s.name.casefold(): s
+        for s in SkillTag.objects.annotate(lname=Lower("name")).filter(
+            lname__in=[n.lower() for n in names.values()]
+        )
+    }
+    for key, name in names.items():
+        if key not in existing:
+            existing[key] = SkillTag.objects.create(name=name)
+    PersonSkill.objects.filter(person=person).delete()
+    PersonSkill.objects.bulk_create(
+        PersonSkill(
+            person=person,
+            skill=existing[e.skill.strip().casefold()],
+            proficiency=e.proficiency,
+            kind=e.kind,
+        )
+        for e in entries
+    )
+    return person

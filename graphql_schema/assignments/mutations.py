@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import strawberry
+
+from assignments import services
+from graphql_schema.context import Info
+from graphql_schema.people.mutations import DeletePayload
+from graphql_schema.permissions import AUTH
+from graphql_schema.scalars import JSON
+from graphql_schema.services import given, run_service
+from graphql_schema.validation import parse_id
+
+from .types import Assignment
+
+
+@strawberry.input
+class CreateAssignmentInput:
+    person_id: strawberry.ID
+    project_id: strawberry.ID
+    role_on_project: str | None = strawberry.UNSET
+    is_active: bool = strawberry.UNSET
+    weekly_hours: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description='{ "YYYY-MM-DD": hours }; any day names its week.'
+    )
+
+
+@strawberry.input
+class UpdateAssignmentInput:
+    expected_version: int = strawberry.field(
+        description="The version the client last read; a stale one is a CONFLICT."
+    )
+    project_id: strawberry.ID | None = strawberry.UNSET
+    role_on_project: str | None = strawberry.UNSET
+    is_active: bool | None = strawberry.UNSET
+    weekly_hours: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces every planned week when given."
+    )
+
+
+@strawberry.type
+class AssignmentPayload:
+    assignment: Assignment
+
+
+@strawberry.type
+class AssignmentsMutation:
+    @strawberry.mutation(permission_classes=AUTH)
+    async def create_assignment(
+        self, info: Info, input: CreateAssignmentInput
+    ) -> AssignmentPayload:
+        info.context.require_write()
+        data = given(input)
+        data["person_id"] = parse_id(input.person_id, "input.personId")
+        data["project_id"] = parse_id(input.project_id, "input.projectId")
+        assignment = await run_service(
+            services.create_assignment, data, info.context.visible_departments
+        )
+        return AssignmentPayload(assignment=assignment)  # type: ignore[arg-type]
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def update_assignment(
+        self, info: Info, id: strawberry.ID, input: UpdateAssignmentInput
+    ) -> AssignmentPayload:
+        info.context.require_write()
+        data = given(input)
+        expected = data.pop("expected_version")
+        if data.get("project_id") is not None:
+            data["project_id"] = parse_id(data["project_id"], "input.projectId")
+        elif "project_id" in data:
+            data.pop("project_id")
+        assignment = await run_service(
+            services.update_assignment,
+            parse_id(id, "id"),
+            expected,
+            data,
+            info.context.visible_departments,
+        )
+        return AssignmentPayload(assignment=assignment)  # type: ignore[arg-type]
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def delete_assignment(
+        self, info: Info, id: strawberry.ID, expected_version: int | None = None
+    ) -> DeletePayload:
+        info.context.require_write()
+        assignment_id = parse_id(id, "id")
+        await run_service(
+            services.delete_assignment,
+            assignment_id,
+            expected_version,
+            info.context.visible_departments,
+        )
+        return DeletePayload(id=strawberry.ID(str(assignment_id)))

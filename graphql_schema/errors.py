@@ -1,0 +1,46 @@
+"""GraphQL errors with the stable codes of CONTRACT.md.
+
+Raise these from resolvers and services; anything else that escapes a resolver is masked
+as `Internal server error` by the HTTP edge.
+"""
+
+from typing import Any
+
+from graphql import GraphQLError
+
+
+class ApiError(GraphQLError):
+    code = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str, **extensions: Any) -> None:
+        super().__init__(message, extensions={"code": self.code, **extensions})
+
+
+class Unauthenticated(ApiError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(ApiError):
+    code = "FORBIDDEN"
+
+
+class NotFound(ApiError):
+    code = "NOT_FOUND"
+
+
+class BadUserInput(ApiError):
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, field: str, **extensions: Any) -> None:
+        super().__init__(message, field=field, **extensions)
+
+
+class Conflict(ApiError):
+    code = "CONFLICT"
+
+
+class RequestTooLarge(ApiError):
+    code = "REQUEST_TOO_LARGE"
+
+    def __init__(self, message: str, field: str, **extensions: Any) -> None:
+        super().__init__(message, field=field, **extensions)

@@ -1,0 +1,59 @@
+"""Per-request dataloaders, one module per domain, created lazily on first use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .assignments import (
+    AssignmentsByPersonLoader,
+    AssignmentsByProjectLoader,
+    HoursByAssignmentLoader,
+    HoursByPersonWindowLoader,
+    OwnerKey,
+    PersonWindow,
+)
+from .people import PersonByIdLoader, RoleByIdLoader, SkillsByPersonLoader
+from .projects import ProjectByIdLoader
+
+if TYPE_CHECKING:
+    from graphql_schema.context import Context
+
+__all__ = ["Loaders", "OwnerKey", "PersonWindow"]
+
+
+class Loaders:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    @cached_property
+    def person_by_id(self) -> PersonByIdLoader:
+        return PersonByIdLoader(self.context)
+
+    @cached_property
+    def role_by_id(self) -> RoleByIdLoader:
+        return RoleByIdLoader(self.context)
+
+    @cached_property
+    def skills_by_person(self) -> SkillsByPersonLoader:
+        return SkillsByPersonLoader(self.context)
+
+    @cached_property
+    def project_by_id(self) -> ProjectByIdLoader:
+        return ProjectByIdLoader(self.context)
+
+    @cached_property
+    def assignments_by_person(self) -> AssignmentsByPersonLoader:
+        return AssignmentsByPersonLoader(self.context)
+
+    @cached_property
+    def assignments_by_project(self) -> AssignmentsByProjectLoader:
+        return AssignmentsByProjectLoader(self.context)
+
+    @cached_property
+    def hours_by_assignment(self) -> HoursByAssignmentLoader:
+        return HoursByAssignmentLoader(self.context)
+
+    @cached_property
+    def hours_by_person_window(self) -> HoursByPersonWindowLoader:
+        return HoursByPersonWindowLoader(self.context)

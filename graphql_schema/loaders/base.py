@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from aiodataloader import DataLoader
+from asgiref.sync import sync_to_async
+
+if TYPE_CHECKING:
+    from graphql_schema.context import Context
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class SyncBatchLoader(DataLoader, Generic[K, V]):
+    """A per-request DataLoader whose batch is one synchronous ORM function.
+
+    The whole batch makes a single thread hop (`sync_to_async`), never one per key.
+    `load_batch` returns a mapping; keys it leaves out resolve to `default()`.
+    """
+
+    def __init__(self, context: Context) -> None:
+        super().__init__()
+        self.context = context
+
+    async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
+        found = await sync_to_async(self.load_batch)(keys)
+        return [found[k] if k in found else self.default() for k in keys]
+
+    def load_batch(self, keys: Sequence[K]) -> dict[K, V]:
+        raise NotImplementedError
+
+    def default(self) -> Any:
+        return None

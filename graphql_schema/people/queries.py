@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import strawberry
+from asgiref.sync import sync_to_async
+from django.db.models import Q
+
+from graphql_schema.context import Info
+from graphql_schema.errors import NotFound
+from graphql_schema.filters import department_ids
+from graphql_schema.pagination import Connection, paginate
+from graphql_schema.permissions import AUTH
+from graphql_schema.validation import parse_id
+from people import models
+
+from .types import Department, Person, Role, Skill
+
+
+async def person_or_not_found(info: Info, id: str, field: str = "id") -> models.Person:
+    person = await info.context.loaders.person_by_id.load(parse_id(id, field))
+    if person is None:  # missing, or outside the viewer's departments: the same answer
+        raise NotFound(f"Person {id} not found", field=field)
+    return person
+
+
+@strawberry.type
+class PeopleQuery:
+    @strawberry.field(permission_classes=AUTH)
+    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
+        return await person_or_not_found(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(permission_classes=AUTH, description="People ordered by name, then id.")
+    async def people(
+        self,
+        info: Info,
+        department: strawberry.ID | None = None,
+        include_children: bool | None = False,
+        search: str | None = None,
+        include_inactive: bool | None = False,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> Connection[Person]:
+        qs = info.context.scope_people(models.Person.objects.order_by("name", "id"))
+        deps = await department_ids(info, department, include_children)
+        if deps is not None:
+            qs = qs.filter(department_id__in=deps)
+        if not include_inactive:
+            qs = qs.filter(is_active=True)
+        if search and search.strip():
+            term = search.strip()
+            qs = qs.filter(Q(name__icontains=term) | Q(email__icontains=term))
+        return await paginate(qs, first, after)
+
+    @strawberry.field(permission_classes=AUTH)
+    async def departments(self, info: Info) -> list[Department]:
+        tree = await info.context.department_tree()
+        return list(tree.by_id.values())  # type: ignore[arg-type]
+
+    @strawberry.field(permission_classes=AUTH)
+    async def roles(self, info: Info) -> list[Role]:
+        return await sync_to_async(list)(models.Role.objects.order_by("name", "id"))
+
+    @strawberry.field(permission_classes=AUTH)
+    async def skills(self, info: Info, search: str | None = None) -> list[Skill]:
+        qs = models.SkillTag.objects.order_by("name", "id")
+        if search and search.strip():
+            qs = qs.filter(name__icontains=search.strip())
+        return await sync_to_async(list)(qs)

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+import strawberry_django
+from strawberry import auto
+
+from graphql_schema.context import Info
+from graphql_schema.errors import BadUserInput
+from graphql_schema.loaders import OwnerKey, PersonWindow
+from graphql_schema.validation import check_weeks, week_or_current
+from people import models
+from planning.capacity import ZERO, week_load
+from planning.skills import EmptySkillList, HeldSkill, normalize_requested, skill_score
+from planning.weeks import week_keys
+
+if TYPE_CHECKING:
+    from graphql_schema.assignments.types import Assignment
+
+Proficiency = strawberry.enum(models.PersonSkill.Proficiency, name="Proficiency")
+SkillKind = strawberry.enum(models.PersonSkill.Kind, name="SkillKind")
+
+
+@strawberry_django.type(models.Role)
+class Role:
+    id: auto
+    name: auto
+
+
+@strawberry_django.type(models.SkillTag, name="Skill")
+class Skill:
+    id: auto
+    name: auto
+    category: auto
+
+
+@strawberry.type
+class Department:
+    id: strawberry.ID
+    name: str
+
+    @strawberry.field
+    async def parent(
+        self, root: strawberry.Parent[models.Department], info: Info
+    ) -> Department | None:
+        if root.parent_id is None:
+            return None
+        return (await info.context.department_tree()).by_id.get(root.parent_id)
+
+    @strawberry.field
+    async def children(
+        self, root: strawberry.Parent[models.Department], info: Info
+    ) -> list[Department]:
+        tree = await info.context.department_tree()
+        return [tree.by_id[c] for c in tree.children.get(root.id, ())]
+
+
+@strawberry.type
+class PersonSkill:
+    proficiency: Proficiency
+    kind: SkillKind
+
+    @strawberry.field
+    def skill(self, root: strawberry.Parent[models.PersonSkill]) -> Skill:
+        return root.skill  # type: ignore[return-value]  # fetched by the loader's select_related
+
+
+@strawberry.type
+class WeekLoad:
+    week: dt.date
+    hours: float
+    capacity: float
+    available_hours: float
+    utilization_percent: float | None
+
+
+@strawberry.type
+class SkillScore:
+    score: int
+    matched_skills: list[str]
+    missing_skills: list[str]
+
+
+def requested_skills(skills: list[str], field: str = "skills") -> list[str]:
+    try:
+        return normalize_requested(skills)
+    except EmptySkillList:
+        raise BadUserInput("skills must name at least one skill", field=field) from None
+
+
+async def person_loads(
+    root: models.Person, info: Info, first: dt.date, weeks: int
+) -> list[WeekLoad]:
+    hours = await info.context.loaders.hours_by_person_window.load(
+        PersonWindow(root.id, first, weeks)
+    )
+    return [
+        week_load(w, hours.get(w, ZERO), root.weekly_capacity, root.hire_date)
+        for w in week_keys(first, weeks)
+    ]
+
+
+@strawberry.type
+class Person:
+    id: strawberry.ID
+    name: str
+    email: str | None
+    weekly_capacity: float
+    hire_date: dt.date | None
+    is_active: bool
+
+    @strawberry.field
+    async def department(
+        self, root: strawberry.Parent[models.Person], info: Info
+    ) -> Department | None:
+        if root.department_id is None:
+            return None
+        return (await info.context.department_tree()).by_id.get(root.department_id)
+
+    @strawberry.field
+    async def role(self, root: strawberry.Parent[models.Person], info: Info) -> Role | None:
+        if root.role_id is None:
+            return None
+        return await info.context.loaders.role_by_id.load(root.role_id)
+
+    @strawberry.field
+    async def skills(self, root: strawberry.Parent[models.Person], info: Info) -> list[PersonSkill]:
+        return await info.context.loaders.skills_by_person.load(root.id)
+
+    @strawberry.field
+    async def assignments(
+        self,
+        root: strawberry.Parent[models.Person],
+        info: Info,
+        include_inactive: bool | None = False,
+    ) -> list[Annotated[Assignment, strawberry.lazy("graphql_schema.assignments.types")]]:
+        return await info.context.loaders.assignments_by_person.load(
+            OwnerKey(root.id, bool(include_inactive))
+        )
+
+    @strawberry.field(description="Planned load per week: hours, capacity, availability.")
+    async def hours_by_week(
+        self,
+        root: strawberry.Parent[models.Person],
+        info: Info,
+        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
+        weeks: int | None = 12,
+    ) -> list[WeekLoad]:
+        weeks = check_weeks(weeks)
+        return await person_loads(root, info, week_or_current(from_), weeks)
+
+    @strawberry.field(description="max(0, capacity - hours) in the week (default: this week).")
+    async def available_hours(
+        self, root: strawberry.Parent[models.Person], info: Info, week: dt.date | None = None
+    ) -> float:
+        (load,) = await person_loads(root, info, week_or_current(week), 1)
+        return load.available_hours
+
+    @strawberry.field(description="round(100 * hours / capacity, 1); null when capacity is 0.")
+    async def utilization_percent(
+        self, root: strawberry.Parent[models.Person], info: Info, week: dt.date | None = None
+    ) -> float | None:
+        (load,) = await person_loads(root, info, week_or_current(week), 1)
+        return load.utilization_percent
+
+    @strawberry.field
+    async def skill_score(
+        self, root: strawberry.Parent[models.Person], info: Info, skills: list[str]
+    ) -> SkillScore:
+        requested = requested_skills(skills)
+        held = await info.context.loaders.skills_by_person.load(root.id)
+        result = skill_score(
+            [HeldSkill(s.skill.name, s.proficiency, s.kind) for s in held], requested
+        )
+        return SkillScore(
+            score=result.score,
+            matched_skills=result.matched_skills,
+            missing_skills=result.missing_skills,
+        )

@@ -1,0 +1,34 @@
+"""The schema: the domains' Query and Mutation classes composed into one."""
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from graphql_schema.accounts.types import ViewerQuery
+from graphql_schema.assignments.mutations import AssignmentsMutation
+from graphql_schema.assignments.queries import AssignmentsQuery
+from graphql_schema.people.mutations import PeopleMutation
+from graphql_schema.people.queries import PeopleQuery
+from graphql_schema.projects.mutations import ProjectsMutation
+from graphql_schema.projects.queries import ProjectsQuery
+
+
+@strawberry.type
+class Query(ViewerQuery, PeopleQuery, ProjectsQuery, AssignmentsQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(PeopleMutation, ProjectsMutation, AssignmentsMutation):
+    pass
+
+
+class CapgraphSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[override]
+        # Logging and masking of unexpected errors happen at the HTTP edge (api.views),
+        # which knows which errors are intended; Strawberry would log every one of them.
+        return None
+
+
+schema = CapgraphSchema(
+    query=Query, mutation=Mutation, config=StrawberryConfig(auto_camel_case=True)
+)

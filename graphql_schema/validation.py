@@ -1,0 +1,60 @@
+"""Argument checks shared by resolvers, with CONTRACT.md's limits and codes."""
+
+import base64
+import datetime as dt
+
+from graphql_schema.errors import BadUserInput, RequestTooLarge
+from planning.weeks import MAX_WEEKS, current_week, monday
+
+MAX_FIRST = 200
+MAX_LIMIT = 200
+
+
+def check_range(value: int, field: str, low: int, high: int) -> int:
+    if value < low:
+        raise BadUserInput(f"{field} must be between {low} and {high}, got {value}", field=field)
+    if value > high:
+        raise RequestTooLarge(f"{field} must be at most {high}, got {value}", field=field)
+    return value
+
+
+def check_weeks(weeks: int | None, field: str = "weeks", default: int = 12) -> int:
+    return check_range(default if weeks is None else weeks, field, 1, MAX_WEEKS)
+
+
+def check_first(first: int | None, default: int = 50) -> int:
+    return check_range(default if first is None else first, "first", 1, MAX_FIRST)
+
+
+def week_or_current(day: dt.date | None) -> dt.date:
+    return current_week() if day is None else monday(day)
+
+
+def parse_id(value: object, field: str) -> int:
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or int(text) <= 0 or len(text) > 18:
+        raise BadUserInput(f"{field} must be a numeric id, got {value!r}", field=field)
+    return int(text)
+
+
+_CURSOR_PREFIX = "cursor:v1:"
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None, field: str = "after") -> int:
+    """The offset *after* which the next page starts (0 without a cursor)."""
+    if cursor is None:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith(_CURSOR_PREFIX):
+            raise ValueError
+        offset = int(text.removeprefix(_CURSOR_PREFIX))
+        if offset < 0:
+            raise ValueError
+    except (ValueError, UnicodeError):
+        raise BadUserInput(f"{field} is not a valid cursor", field=field) from None
+    return offset + 1
