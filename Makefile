@@ -1,0 +1,53 @@
+# capgraph: `make run` and `make test` are all a fresh machine needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) backend/manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format schema bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > $(VENV)/requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements.txt
+	touch $(STAMP)
+
+run: install
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) seed_demo --url http://$(HOST):$(PORT)
+	$(VENV)/bin/uvicorn --app-dir backend config.asgi:application --host $(HOST) --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run -v 0
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Every test on the configured database (PostgreSQL and Redis when DATABASE_URL and
+# REDIS_URL are set, as in CI), then again on the embedded SQLite and in-process cache.
+test: lint
+	$(VENV)/bin/pytest
+	@if [ -n "$$DATABASE_URL$$REDIS_URL" ]; then \
+		echo "--- again on the embedded defaults (SQLite, in-process cache)"; \
+		env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest -m "not postgres"; \
+	fi
+
+# Rewrite the committed SDL contract from the code (the drift test fails until you do).
+schema: install
+	cd backend && ../$(PY) -c 'import django, os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings"); django.setup(); from graphql_schema.schema import schema; open("../graphql_schema/schema.graphql", "w").write(schema.as_str() + "\n")'
+
+bench: install
+	$(PY) tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) capgraph.sqlite3*

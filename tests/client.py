@@ -1,0 +1,93 @@
+"""Test helpers: an HTTP GraphQL client for the ASGI app and an exact SQL query counter."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from asgiref.sync import async_to_sync
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Response:
+    status: int
+    headers: httpx.Headers
+    body: dict[str, Any]
+
+    @property
+    def data(self) -> Any:
+        assert "errors" not in self.body, self.body["errors"]
+        return self.body["data"]
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return self.body.get("errors", [])
+
+    @property
+    def codes(self) -> list[str]:
+        return [e["extensions"]["code"] for e in self.errors]
+
+
+class GraphQLClient:
+    """Posts to /graphql through Django's real ASGI handler.
+
+    `async_to_sync` from the test's thread means the view's ORM work (sync_to_async,
+    thread-sensitive) runs back on this thread, inside the test's transaction.
+    """
+
+    def __init__(self, token: str | None = None, headers: dict[str, str] | None = None) -> None:
+        self.token = token
+        self.headers = dict(headers or {})
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        headers = dict(self.headers)
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        headers.update(extra or {})
+        return headers
+
+    def request(self, method: str, path: str = "/graphql", **kwargs: Any) -> httpx.Response:
+        from config.asgi import application
+
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                return await c.request(method, path, **kwargs)
+
+        return async_to_sync(send)()
+
+    def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> Response:
+        payload: dict[str, Any] = {"query": query, **extra}
+        if variables is not None:
+            payload["variables"] = variables
+        r = self.request("POST", json=payload, headers=self._headers(headers))
+        return Response(r.status_code, r.headers, r.json())
+
+    def get(self, params: dict[str, str], headers: dict[str, str] | None = None) -> Response:
+        r = self.request("GET", params=params, headers=self._headers(headers))
+        return Response(r.status_code, r.headers, r.json())
+
+
+@contextlib.contextmanager
+def exact_queries(expected: int) -> Iterator[CaptureQueriesContext]:
+    """Assert that the block runs exactly `expected` SQL queries; print them if not."""
+    with CaptureQueriesContext(connection) as ctx:
+        yield ctx
+    if len(ctx.captured_queries) != expected:
+        listing = "\n".join(
+            f"{i + 1}. {q['sql'][:300]}" for i, q in enumerate(ctx.captured_queries)
+        )
+        raise AssertionError(
+            f"expected {expected} SQL queries, ran {len(ctx.captured_queries)}:\n{listing}"
+        )
