@@ -44,7 +44,7 @@ test: lint
 
 # Rewrite the committed SDL contract from the code (the drift test fails until you do).
 schema: install
-	cd backend && ../$(PY) -c 'import django, os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings"); django.setup(); from graphql_schema.schema import schema; open("../graphql_schema/schema.graphql", "w").write(schema.as_str() + "\n")'
+	$(MANAGE) export_schema
 
 bench: install
 	$(PY) tests/bench/run.py

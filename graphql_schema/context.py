@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ class Context:
     viewer: Viewer | None
     # Expanded department ids the viewer may see; None means every department.
     visible_departments: frozenset[int] | None = None
-    _tree: DepartmentTree | None = field(default=None, repr=False)
+    _tree: asyncio.Future[DepartmentTree] | None = field(default=None, repr=False)
 
     @cached_property
     def loaders(self) -> Loaders:
@@ -35,11 +36,12 @@ class Context:
         return Loaders(self)
 
     async def department_tree(self) -> DepartmentTree:
+        """Loaded once per request; concurrent resolvers share the one load."""
         if self._tree is None:
             from people.tree import DepartmentTree
 
-            self._tree = await sync_to_async(DepartmentTree.load)()
-        return self._tree
+            self._tree = asyncio.ensure_future(sync_to_async(DepartmentTree.load)())
+        return await self._tree
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:

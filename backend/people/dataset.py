@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from accounts.models import ApiToken
 from assignments.models import Assignment, AssignmentWeek
 from planning.errors import InvalidInput
 from planning.hours import parse_amount, parse_week
@@ -267,13 +268,25 @@ def is_empty() -> bool:
 @transaction.atomic
 def load(data: Any, replace: bool = False) -> dict[str, int]:
     objects = parse(data)
+    restrictions: list[tuple[int, int]] = []
     if replace:
+        # Tokens outlive a replace: their department restrictions are restored below for
+        # the department ids the new data still has.
+        through = ApiToken.departments.through
+        restrictions = list(through.objects.values_list("apitoken_id", "department_id"))
+        Department.objects.update(parent=None)  # parents are PROTECTed
         for model in reversed(MODELS):
             model.objects.all().delete()
     elif not is_empty():
         raise DatasetError("the database already holds data: use --replace to overwrite it")
     for model in MODELS:
         model.objects.bulk_create(objects[model], batch_size=BATCH)
+    kept = {d.id for d in objects[Department]}
+    ApiToken.departments.through.objects.bulk_create(
+        ApiToken.departments.through(apitoken_id=t, department_id=d)
+        for t, d in restrictions
+        if d in kept
+    )
     statements = connection.ops.sequence_reset_sql(no_style(), MODELS)
     if statements:
         with connection.cursor() as cursor:

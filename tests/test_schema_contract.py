@@ -1,0 +1,84 @@
+"""graphql_schema/schema.graphql is the committed contract: it must equal the code's schema,
+and it must keep every type and field CONTRACT.md promises."""
+
+from pathlib import Path
+
+from graphql import build_schema
+from graphql.utilities import find_breaking_changes
+
+from graphql_schema.schema import schema
+
+SDL = Path(__file__).resolve().parent.parent / "graphql_schema" / "schema.graphql"
+
+
+def test_committed_schema_matches_the_code():
+    printed = schema.as_str() + "\n"
+    assert SDL.read_text() == printed, (
+        "graphql_schema/schema.graphql drifted from the code: run `make schema`, review the "
+        "diff, and flag any breaking change in the issue note"
+    )
+
+
+def test_code_schema_has_no_breaking_change_against_the_committed_contract():
+    committed = build_schema(SDL.read_text())
+    current = build_schema(schema.as_str())
+    breaking = find_breaking_changes(committed, current)
+    assert breaking == [], [f"{c.type.name}: {c.description}" for c in breaking]
+
+
+def test_contract_surface_is_present():
+    current = build_schema(schema.as_str())
+    query = current.query_type
+    for name, args in {
+        "viewer": [],
+        "person": ["id"],
+        "people": ["department", "includeChildren", "search", "includeInactive", "first", "after"],
+        "project": ["id"],
+        "projects": ["status", "client", "search", "first", "after"],
+        "assignments": [
+            "person",
+            "project",
+            "department",
+            "includeChildren",
+            "includeInactive",
+            "first",
+            "after",
+        ],
+        "departments": [],
+        "roles": [],
+        "skills": ["search"],
+    }.items():
+        assert name in query.fields, name
+        assert sorted(query.fields[name].args) == sorted(args), name
+    person = current.type_map["Person"].fields
+    for field in [
+        "id",
+        "name",
+        "email",
+        "department",
+        "role",
+        "weeklyCapacity",
+        "hireDate",
+        "isActive",
+        "skills",
+        "assignments",
+        "hoursByWeek",
+        "availableHours",
+        "utilizationPercent",
+        "skillScore",
+    ]:
+        assert field in person, field
+    assert sorted(person["hoursByWeek"].args) == ["from", "weeks"]
+    assignment = current.type_map["Assignment"].fields
+    for field in [
+        "id",
+        "person",
+        "project",
+        "roleOnProject",
+        "isActive",
+        "version",
+        "weeklyHours",
+        "hoursByWeek",
+    ]:
+        assert field in assignment, field
+    assert str(current.type_map["WeekLoad"].fields["utilizationPercent"].type) == "Float"
