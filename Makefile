@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 run: install
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) seed_demo --url http://$(HOST):$(PORT)
-	$(VENV)/bin/uvicorn --app-dir backend config.asgi:application --host $(HOST) --port $(PORT)
+	$(VENV)/bin/uvicorn --app-dir backend config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 lint: install
 	$(VENV)/bin/ruff check .
