@@ -10,10 +10,11 @@ from graphql_schema.people.mutations import PeopleMutation
 from graphql_schema.people.queries import PeopleQuery
 from graphql_schema.projects.mutations import ProjectsMutation
 from graphql_schema.projects.queries import ProjectsQuery
+from graphql_schema.reports.queries import ReportsQuery
 
 
 @strawberry.type
-class Query(ViewerQuery, PeopleQuery, ProjectsQuery, AssignmentsQuery):
+class Query(ViewerQuery, PeopleQuery, ProjectsQuery, AssignmentsQuery, ReportsQuery):
     pass
 
 

@@ -15,11 +15,12 @@ from .assignments import (
 )
 from .people import PersonByIdLoader, RoleByIdLoader, SkillsByPersonLoader
 from .projects import ProjectByIdLoader
+from .reports import AvailabilityByProjectLoader, AvailabilityKey
 
 if TYPE_CHECKING:
     from graphql_schema.context import Context
 
-__all__ = ["Loaders", "OwnerKey", "PersonWindow"]
+__all__ = ["AvailabilityKey", "Loaders", "OwnerKey", "PersonWindow"]
 
 
 class Loaders:
@@ -57,3 +58,7 @@ class Loaders:
     @cached_property
     def hours_by_person_window(self) -> HoursByPersonWindowLoader:
         return HoursByPersonWindowLoader(self.context)
+
+    @cached_property
+    def availability_by_project(self) -> AvailabilityByProjectLoader:
+        return AvailabilityByProjectLoader(self.context)

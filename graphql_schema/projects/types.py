@@ -6,11 +6,14 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from graphql_schema.context import Info
-from graphql_schema.loaders import OwnerKey
+from graphql_schema.loaders import AvailabilityKey, OwnerKey
+from graphql_schema.reports.types import AvailabilityScope
+from graphql_schema.validation import week_or_current
 from projects import models
 
 if TYPE_CHECKING:
     from graphql_schema.assignments.types import Assignment
+    from graphql_schema.reports.types import PersonAvailability
 
 ProjectStatus = strawberry.enum(models.Project.Status, name="ProjectStatus")
 
@@ -35,3 +38,22 @@ class Project:
         return await info.context.loaders.assignments_by_project.load(
             OwnerKey(root.id, bool(include_inactive))
         )
+
+    @strawberry.field(
+        description=(
+            "Load of the project's people in a week (default: this week). ASSIGNED: people "
+            "with an active assignment on it; DEPARTMENTS: every active person in their "
+            "departments. Ordered by name, then id."
+        )
+    )
+    async def availability(
+        self,
+        root: strawberry.Parent[models.Project],
+        info: Info,
+        week: dt.date | None = None,
+        scope: AvailabilityScope | None = AvailabilityScope.ASSIGNED,
+    ) -> list[Annotated[PersonAvailability, strawberry.lazy("graphql_schema.reports.types")]]:
+        key = AvailabilityKey(
+            root.id, week_or_current(week), scope == AvailabilityScope.DEPARTMENTS
+        )
+        return await info.context.loaders.availability_by_project.load(key)  # type: ignore[return-value]

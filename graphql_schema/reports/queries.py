@@ -1,0 +1,313 @@
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+from asgiref.sync import sync_to_async
+
+from assignments import aggregates
+from graphql_schema.context import Info
+from graphql_schema.errors import BadUserInput, NotFound
+from graphql_schema.filters import department_ids
+from graphql_schema.people.types import requested_skills
+from graphql_schema.permissions import AUTH
+from graphql_schema.validation import MAX_LIMIT, check_range, check_weeks, parse_id, week_or_current
+from people.models import Role as RoleModel
+from planning import reports
+from planning.weeks import week_keys
+
+from .types import (
+    AvailableCandidate,
+    CapacityHeatmap,
+    GridAssignment,
+    GridPerson,
+    GridSnapshot,
+    HeatmapRow,
+    RoleCapacityReport,
+    RoleSeries,
+    SkillMatch,
+)
+
+FromArg = Annotated[dt.date | None, strawberry.argument(name="from")]
+
+
+def check_limit(limit: int | None, default: int) -> int:
+    return check_range(default if limit is None else limit, "limit", 1, MAX_LIMIT)
+
+
+def check_number(value: float | None, field: str, default: float | None) -> Decimal | None:
+    if value is None:
+        return None if default is None else Decimal(str(default))
+    if not math.isfinite(value) or value < 0:
+        raise BadUserInput(f"{field} must be a finite number >= 0, got {value}", field=field)
+    return Decimal(str(value))
+
+
+@strawberry.type
+class ReportsQuery:
+    @strawberry.field(
+        permission_classes=AUTH,
+        description="People x weeks: one row per active person in scope, by name then id.",
+    )
+    async def capacity_heatmap(
+        self,
+        info: Info,
+        from_: FromArg = None,
+        weeks: int | None = 12,
+        department: strawberry.ID | None = None,
+        include_children: bool | None = False,
+    ) -> CapacityHeatmap:
+        keys = week_keys(week_or_current(from_), check_weeks(weeks))
+        deps = await department_ids(info, department, include_children)
+        visible = info.context.visible_departments
+
+        def compute() -> list[HeatmapRow]:
+            people = aggregates.active_people(visible, deps)
+            hours = aggregates.hours_by_person_week(visible, deps, keys[0], keys[-1])
+            rows = []
+            for person in people:
+                row = reports.heatmap_row(aggregates.facts(person), hours.get(person.id, {}), keys)
+                rows.append(
+                    HeatmapRow(
+                        person=person,  # type: ignore[arg-type]
+                        weekly_capacity=row.weekly_capacity,  # type: ignore[arg-type]
+                        hours_by_week=row.hours_by_week,
+                        percent_by_week=row.percent_by_week,
+                        available_by_week=row.available_by_week,
+                        peak_percent=row.peak_percent,  # type: ignore[arg-type]
+                        average_percent=row.average_percent,  # type: ignore[arg-type]
+                    )
+                )
+            return rows
+
+        return CapacityHeatmap(week_keys=keys, rows=await sync_to_async(compute)())
+
+    @strawberry.field(
+        permission_classes=AUTH,
+        description=(
+            "People holding any of the skills, ranked by skill score (with `week`: "
+            "0.7 * skill score + 0.3 * availability %), then available hours, name, id."
+        ),
+    )
+    async def skill_match(
+        self,
+        info: Info,
+        skills: list[str],
+        department: strawberry.ID | None = None,
+        include_children: bool | None = False,
+        limit: int | None = 50,
+        week: dt.date | None = None,
+    ) -> list[SkillMatch]:
+        requested = requested_skills(skills)
+        limit = check_limit(limit, 50)
+        the_week = None if week is None else week_or_current(week)
+        deps = await department_ids(info, department, include_children)
+        visible = info.context.visible_departments
+
+        def compute() -> list[reports.Candidate]:
+            people = aggregates.active_people(visible, deps)
+            ids = [p.id for p in people]
+            hours = (
+                aggregates.hours_by_person_week(visible, deps, the_week, the_week)
+                if the_week
+                else {}
+            )
+            ranked = reports.skill_match(
+                [aggregates.facts(p) for p in people],
+                hours,
+                aggregates.held_skills(ids),
+                requested,
+                the_week,
+                limit,
+            )
+            by_id = {p.id: p for p in people}
+            return [(by_id[c.person.id], c) for c in ranked]  # type: ignore[misc]
+
+        return [
+            SkillMatch(
+                person=person,
+                score=c.score,  # type: ignore[arg-type]
+                skill_score=c.skill_score,
+                matched_skills=c.matched_skills,
+                missing_skills=c.missing_skills,
+            )
+            for person, c in await sync_to_async(compute)()
+        ]
+
+    @strawberry.field(
+        permission_classes=AUTH,
+        description=(
+            "Active people ranked for a week: availabilityWeight * availability % + "
+            "skillWeight * skill score, then available hours, name, id."
+        ),
+    )
+    async def find_available(
+        self,
+        info: Info,
+        week: dt.date | None = None,
+        skills: list[str] | None = None,
+        department: strawberry.ID | None = None,
+        include_children: bool | None = False,
+        limit: int | None = 100,
+        min_available_hours: float | None = None,
+        availability_weight: float | None = 0.5,
+        skill_weight: float | None = 0.5,
+    ) -> list[AvailableCandidate]:
+        requested = requested_skills(skills) if skills else None
+        limit = check_limit(limit, 100)
+        the_week = week_or_current(week)
+        min_free = check_number(min_available_hours, "minAvailableHours", None)
+        aw = check_number(availability_weight, "availabilityWeight", 0.5)
+        sw = check_number(skill_weight, "skillWeight", 0.5)
+        deps = await department_ids(info, department, include_children)
+        visible = info.context.visible_departments
+
+        def compute():
+            people = aggregates.active_people(visible, deps)
+            hours = aggregates.hours_by_person_week(visible, deps, the_week, the_week)
+            held = aggregates.held_skills([p.id for p in people]) if requested else {}
+            ranked = reports.find_available(
+                [aggregates.facts(p) for p in people],
+                hours,
+                held,
+                the_week,
+                requested,
+                aw,
+                sw,
+                min_free,
+                limit,
+            )
+            by_id = {p.id: p for p in people}
+            return [(by_id[c.person.id], c) for c in ranked]
+
+        return [
+            AvailableCandidate(
+                person=person,
+                score=c.score,
+                available_hours=c.available_hours,
+                capacity=c.capacity,
+                utilization_percent=c.utilization_percent,
+                skill_score=c.skill_score,
+                matched_skills=c.matched_skills,
+                missing_skills=c.missing_skills,
+            )
+            for person, c in await sync_to_async(compute)()
+        ]
+
+    @strawberry.field(
+        permission_classes=AUTH,
+        description="Everything the assignment grid renders, in one request.",
+    )
+    async def grid_snapshot(
+        self,
+        info: Info,
+        from_: FromArg = None,
+        weeks: int | None = 12,
+        department: strawberry.ID | None = None,
+        include_children: bool | None = False,
+    ) -> GridSnapshot:
+        keys = week_keys(week_or_current(from_), check_weeks(weeks))
+        deps = await department_ids(info, department, include_children)
+        visible = info.context.visible_departments
+
+        def compute() -> GridSnapshot:
+            people = aggregates.active_people(visible, deps)
+            hours = aggregates.hours_by_person_week(visible, deps, keys[0], keys[-1])
+            ids = [p.id for p in people]
+            assignments = aggregates.active_assignments_of(ids)
+            week_rows = aggregates.assignment_hours([a.id for a in assignments], keys[0], keys[-1])
+            order = {pid: i for i, pid in enumerate(ids)}
+            assignments.sort(key=lambda a: (order[a.person_id], *aggregates.assignment_order(a)))
+            return GridSnapshot(
+                week_keys=keys,
+                people=[
+                    GridPerson(
+                        id=strawberry.ID(str(p.id)),
+                        name=p.name,
+                        weekly_capacity=p.weekly_capacity,  # type: ignore[arg-type]
+                        department_id=None
+                        if p.department_id is None
+                        else strawberry.ID(str(p.department_id)),
+                        first_eligible_week=reports.first_eligible_week(p.hire_date),
+                    )
+                    for p in people
+                ],
+                hours_by_person={
+                    str(pid): {w.isoformat(): float(h) for w, h in sorted(hours[pid].items())}
+                    for pid in ids
+                    if hours.get(pid)
+                },
+                assignments=[
+                    GridAssignment(
+                        id=strawberry.ID(str(a.id)),
+                        person_id=strawberry.ID(str(a.person_id)),
+                        project_id=strawberry.ID(str(a.project_id)),
+                        project_name=a.project.name,
+                        project_client=a.project.client,
+                        role_on_project=a.role_on_project,
+                        version=a.version,
+                        weekly_hours={
+                            w.isoformat(): float(h) for w, h in week_rows.get(a.id, {}).items()
+                        },
+                    )
+                    for a in assignments
+                ],
+            )
+
+        return await sync_to_async(compute)()
+
+    @strawberry.field(
+        permission_classes=AUTH,
+        description=(
+            "Assigned hours and capacity per role and week (active people in scope). Without "
+            "`roles`: every role held by at least one of them."
+        ),
+    )
+    async def role_capacity(
+        self,
+        info: Info,
+        from_: FromArg = None,
+        weeks: int | None = 12,
+        department: strawberry.ID | None = None,
+        include_children: bool | None = False,
+        roles: list[strawberry.ID] | None = None,
+    ) -> RoleCapacityReport:
+        keys = week_keys(week_or_current(from_), check_weeks(weeks))
+        role_ids = None if roles is None else [parse_id(r, "roles") for r in roles]
+        deps = await department_ids(info, department, include_children)
+        visible = info.context.visible_departments
+
+        def compute() -> RoleCapacityReport:
+            people = aggregates.active_people(visible, deps)
+            if role_ids is None:
+                wanted = {p.role_id for p in people if p.role_id is not None}
+            else:
+                wanted = set(role_ids)
+            found = list(RoleModel.objects.filter(pk__in=wanted).order_by("name", "id"))
+            if role_ids is not None and len(found) != len(wanted):
+                missing = sorted(wanted - {r.id for r in found})
+                raise NotFound(f"Role {missing[0]} not found", field="roles")
+            people = [p for p in people if p.role_id in wanted]
+            hours = aggregates.hours_by_person_week(
+                visible, deps, keys[0], keys[-1], person_ids=[p.id for p in people]
+            )
+            series = reports.role_series(
+                [aggregates.facts(p) for p in people], hours, [r.id for r in found], keys
+            )
+            return RoleCapacityReport(
+                week_keys=keys,
+                roles=found,  # type: ignore[arg-type]
+                series=[
+                    RoleSeries(
+                        role=role,  # type: ignore[arg-type]
+                        assigned=series[role.id][0],  # type: ignore[arg-type]
+                        capacity=series[role.id][1],  # type: ignore[arg-type]
+                    )
+                    for role in found
+                ],
+            )
+
+        return await sync_to_async(compute)()

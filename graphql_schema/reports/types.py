@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated
+
+import strawberry
+
+from graphql_schema.people.types import Role
+from graphql_schema.scalars import JSON
+
+PersonRef = Annotated["Person", strawberry.lazy("graphql_schema.people.types")]  # noqa: F821
+
+
+@strawberry.type
+class HeatmapRow:
+    person: PersonRef
+    weekly_capacity: float
+    hours_by_week: JSON = strawberry.field(description='{ "<Monday>": hours }, non-zero weeks.')
+    percent_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": utilization % }, every week; null where capacity is 0.'
+    )
+    available_by_week: JSON = strawberry.field(description='{ "<Monday>": hours }, every week.')
+    peak_percent: float | None = strawberry.field(description="Highest weekly utilization.")
+    average_percent: float | None = strawberry.field(
+        description="100 * hours / capacity over the weeks with capacity, rounded to 0.1."
+    )
+
+
+@strawberry.type
+class CapacityHeatmap:
+    week_keys: list[dt.date]
+    rows: list[HeatmapRow]
+
+
+@strawberry.type
+class SkillMatch:
+    person: PersonRef
+    score: float
+    skill_score: int
+    matched_skills: list[str]
+    missing_skills: list[str]
+
+
+@strawberry.type
+class AvailableCandidate:
+    person: PersonRef
+    score: float
+    available_hours: float
+    capacity: float
+    utilization_percent: float | None
+    skill_score: int
+    matched_skills: list[str]
+    missing_skills: list[str]
+
+
+@strawberry.enum
+class AvailabilityScope(enum.Enum):
+    ASSIGNED = "assigned"
+    DEPARTMENTS = "departments"
+
+
+@strawberry.type
+class PersonAvailability:
+    person: PersonRef
+    project_hours: float
+    total_hours: float
+    capacity: float
+    available_hours: float
+    utilization_percent: float | None
+
+
+@strawberry.type
+class GridPerson:
+    id: strawberry.ID
+    name: str
+    weekly_capacity: float
+    department_id: strawberry.ID | None
+    first_eligible_week: dt.date | None = strawberry.field(
+        description="Monday of the hire week; hours before it are refused. Null: no hire date."
+    )
+
+
+@strawberry.type
+class GridAssignment:
+    id: strawberry.ID
+    person_id: strawberry.ID
+    project_id: strawberry.ID
+    project_name: str
+    project_client: str | None
+    role_on_project: str | None
+    version: int
+    weekly_hours: JSON = strawberry.field(description='{ "<Monday>": hours } inside the window.')
+
+
+@strawberry.type
+class GridSnapshot:
+    week_keys: list[dt.date]
+    people: list[GridPerson]
+    hours_by_person: JSON = strawberry.field(
+        description='{ "<personId>": { "<Monday>": hours } }, non-zero weeks only.'
+    )
+    assignments: list[GridAssignment]
+
+
+@strawberry.type
+class RoleSeries:
+    role: Role
+    assigned: list[float]
+    capacity: list[float]
+
+
+@strawberry.type
+class RoleCapacityReport:
+    week_keys: list[dt.date]
+    roles: list[Role]
+    series: list[RoleSeries]
