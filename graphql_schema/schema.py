@@ -4,6 +4,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from graphql_schema.accounts.types import ViewerQuery
+from graphql_schema.assignments.bulk import BulkHoursMutation
 from graphql_schema.assignments.mutations import AssignmentsMutation
 from graphql_schema.assignments.queries import AssignmentsQuery
 from graphql_schema.people.mutations import PeopleMutation
@@ -19,7 +20,7 @@ class Query(ViewerQuery, PeopleQuery, ProjectsQuery, AssignmentsQuery, ReportsQu
 
 
 @strawberry.type
-class Mutation(PeopleMutation, ProjectsMutation, AssignmentsMutation):
+class Mutation(PeopleMutation, ProjectsMutation, AssignmentsMutation, BulkHoursMutation):
     pass
 
 

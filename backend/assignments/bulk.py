@@ -1,0 +1,109 @@
+"""Many assignments' weekly hours in one transaction, all or nothing."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from people.services import Visible
+from planning.errors import InvalidInput, Missing, TooLarge, VersionConflict
+from planning.hours import parse_weekly_hours
+
+from .models import Assignment, AssignmentWeek
+
+MAX_ITEMS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class HoursItem:
+    assignment_id: int
+    expected_version: int
+    weekly_hours: Any  # the client's raw { "YYYY-MM-DD": hours } map
+    replace: bool = False  # REPLACE sets exactly these weeks; MERGE keeps the others
+
+
+def _check_items(items: Sequence[HoursItem]) -> None:
+    if not items:
+        raise InvalidInput("items must hold at least one item", "items")
+    if len(items) > MAX_ITEMS:
+        raise TooLarge(f"items holds {len(items)} items; at most {MAX_ITEMS} per request", "items")
+    first_seen: dict[int, int] = {}
+    for i, item in enumerate(items):
+        if item.assignment_id in first_seen:
+            raise InvalidInput(
+                f"items.{i} names assignment {item.assignment_id} again "
+                f"(items.{first_seen[item.assignment_id]}): one item per assignment",
+                f"items.{i}.assignmentId",
+            )
+        first_seen[item.assignment_id] = i
+
+
+@transaction.atomic
+def bulk_update_hours(items: Sequence[HoursItem], visible: Visible) -> list[Assignment]:
+    """Check every item (existence and access, hours, versions) before writing anything.
+
+    The assignments are locked in id order (no deadlock between two bulk updates), so a
+    concurrent update waits and then sees the new version: it conflicts, nothing is lost.
+    """
+    _check_items(items)
+    qs = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("person", "project")
+        .filter(pk__in=[item.assignment_id for item in items])
+        .order_by("pk")
+    )
+    if visible is not None:
+        qs = qs.filter(person__department_id__in=visible)
+    locked = {a.pk: a for a in qs}
+    for i, item in enumerate(items):
+        if item.assignment_id not in locked:
+            raise Missing(f"Assignment {item.assignment_id} not found", f"items.{i}.assignmentId")
+    parsed = [
+        parse_weekly_hours(
+            item.weekly_hours,
+            f"items.{i}.weeklyHours",
+            locked[item.assignment_id].person.hire_date,
+        )
+        for i, item in enumerate(items)
+    ]
+    conflicts = [
+        (item.assignment_id, locked[item.assignment_id].version)
+        for item in items
+        if locked[item.assignment_id].version != item.expected_version
+    ]
+    if conflicts:
+        raise VersionConflict(conflicts)
+
+    doomed = Q()
+    rows: list[AssignmentWeek] = []
+    for item, hours in zip(items, parsed, strict=True):
+        assignment = locked[item.assignment_id]
+        if item.replace:
+            doomed |= Q(assignment_id=assignment.pk)
+        else:
+            zeros = [week for week, h in hours.items() if not h]
+            if zeros:
+                doomed |= Q(assignment_id=assignment.pk, week__in=zeros)
+        rows.extend(
+            AssignmentWeek(assignment=assignment, person_id=assignment.person_id, week=w, hours=h)
+            for w, h in sorted(hours.items())
+            if h
+        )
+    if doomed:
+        AssignmentWeek.objects.filter(doomed).delete()
+    if rows:
+        AssignmentWeek.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["assignment", "week"],
+            update_fields=["hours"],
+        )
+    now = timezone.now()
+    Assignment.objects.filter(pk__in=locked).update(version=F("version") + 1, updated_at=now)
+    for assignment in locked.values():
+        assignment.version += 1
+        assignment.updated_at = now
+    return [locked[item.assignment_id] for item in items]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from assignments.bulk import HoursItem, bulk_update_hours
+from graphql_schema.context import Info
+from graphql_schema.permissions import AUTH
+from graphql_schema.scalars import JSON
+from graphql_schema.services import run_service
+from graphql_schema.validation import parse_id
+
+from .types import Assignment
+
+
+@strawberry.enum
+class HoursWriteMode(Enum):
+    MERGE = "merge"
+    REPLACE = "replace"
+
+
+@strawberry.input
+class AssignmentHoursInput:
+    assignment_id: strawberry.ID
+    expected_version: int
+    weekly_hours: JSON = strawberry.field(
+        description='{ "YYYY-MM-DD": hours }; any day names its week; 0 removes the week.'
+    )
+    mode: HoursWriteMode | None = strawberry.field(
+        default=HoursWriteMode.MERGE,
+        description="MERGE keeps weeks not named; REPLACE drops them.",
+    )
+
+
+@strawberry.type
+class BulkUpdateAssignmentHoursPayload:
+    assignments: list[Assignment]
+
+
+@strawberry.type
+class BulkHoursMutation:
+    @strawberry.mutation(
+        permission_classes=AUTH,
+        description=(
+            "Up to 500 assignments' hours in one transaction, all or nothing. A stale "
+            "expectedVersion is a CONFLICT listing every conflicting assignment."
+        ),
+    )
+    async def bulk_update_assignment_hours(
+        self, info: Info, items: list[AssignmentHoursInput]
+    ) -> BulkUpdateAssignmentHoursPayload:
+        info.context.require_write()
+        parsed = [
+            HoursItem(
+                assignment_id=parse_id(item.assignment_id, f"items.{i}.assignmentId"),
+                expected_version=item.expected_version,
+                weekly_hours=item.weekly_hours,
+                replace=item.mode == HoursWriteMode.REPLACE,
+            )
+            for i, item in enumerate(items)
+        ]
+        assignments = await run_service(bulk_update_hours, parsed, info.context.visible_departments)
+        return BulkUpdateAssignmentHoursPayload(assignments=assignments)  # type: ignore[arg-type]
