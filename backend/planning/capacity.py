@@ -19,11 +19,13 @@ def round_half_away(value: Decimal, places: Decimal = ONE_DECIMAL) -> Decimal:
     return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
-def capacity(weekly_capacity: Decimal, hire_date: dt.date | None, week: dt.date) -> Decimal:
+def is_counted(hire_date: dt.date | None, week: dt.date) -> bool:
     """People count from the week they are hired in."""
-    if hire_date is not None and hire_date > sunday(week):
-        return ZERO
-    return weekly_capacity
+    return hire_date is None or hire_date <= sunday(week)
+
+
+def capacity(weekly_capacity: Decimal, hire_date: dt.date | None, week: dt.date) -> Decimal:
+    return weekly_capacity if is_counted(hire_date, week) else ZERO
 
 
 def available_hours(capacity_: Decimal, hours: Decimal) -> Decimal:

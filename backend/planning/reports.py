@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .capacity import (
-    HUNDRED,
     ZERO,
     availability_percent,
     available_hours,
     capacity,
+    is_counted,
     round_half_away,
     utilization_percent,
 )
@@ -39,38 +39,56 @@ class HeatmapRow:
     hours_by_week: dict[str, float]
     percent_by_week: dict[str, float | None]
     available_by_week: dict[str, float]
-    peak_percent: Decimal | None
-    average_percent: Decimal | None
+    peak_percent: float | None
+    average_percent: float | None
+
+
+def _cents(value: Decimal) -> int:
+    return int(value * 100)
+
+
+def _tenths_of_percent(hours_cents: int, capacity_cents: int) -> int:
+    """round(100 * hours / capacity, 1) in tenths, half away from zero, in exact integers."""
+    return (2000 * hours_cents + capacity_cents) // (2 * capacity_cents)
 
 
 def heatmap_row(person: PersonFacts, hours: Hours, weeks: Sequence[dt.date]) -> HeatmapRow:
+    """One person's heatmap maps. The same definitions as `capacity.week_load`, computed in
+    integer cents: a 500 x 26 heatmap is 13,000 cells, and Decimal arithmetic per cell was
+    most of the report's time."""
     hours_map: dict[str, float] = {}
     percent_map: dict[str, float | None] = {}
     available_map: dict[str, float] = {}
-    peak: Decimal | None = None
-    total_hours = total_capacity = ZERO
+    weekly = _cents(person.weekly_capacity)
+    peak: int | None = None
+    total_hours = total_capacity = 0
     for week in weeks:
         key = week.isoformat()
-        h = hours.get(week, ZERO)
-        cap = capacity(person.weekly_capacity, person.hire_date, week)
-        pct = utilization_percent(h, cap)
-        if h:
-            hours_map[key] = float(h)
-        percent_map[key] = None if pct is None else float(pct)
-        available_map[key] = float(available_hours(cap, h))
-        if pct is not None:
-            peak = pct if peak is None else max(peak, pct)
-            total_hours += h
+        h = hours.get(week)
+        h_cents = 0 if h is None else _cents(h)
+        cap = weekly if is_counted(person.hire_date, week) else 0
+        if h_cents:
+            hours_map[key] = h_cents / 100
+        if cap:
+            tenths = _tenths_of_percent(h_cents, cap)
+            percent_map[key] = tenths / 10
+            available_map[key] = max(0, cap - h_cents) / 100
+            peak = tenths if peak is None else max(peak, tenths)
+            total_hours += h_cents
             total_capacity += cap
-    average = round_half_away(HUNDRED * total_hours / total_capacity) if total_capacity else None
+        else:
+            percent_map[key] = None
+            available_map[key] = 0.0
     return HeatmapRow(
         person_id=person.id,
         weekly_capacity=person.weekly_capacity,
         hours_by_week=hours_map,
         percent_by_week=percent_map,
         available_by_week=available_map,
-        peak_percent=peak,
-        average_percent=average,
+        peak_percent=None if peak is None else peak / 10,
+        average_percent=(
+            _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None
+        ),
     )
 
 

@@ -1,10 +1,13 @@
-"""`make bench`: time the core documents on medium.json through the real ASGI app.
+"""`make bench`: capgraph's operations on medium.json through the real ASGI app.
 
-Runs on a throwaway database: a temporary SQLite file, or `<name>_bench` on the PostgreSQL
-server that DATABASE_URL names (created fresh, never the configured database itself).
-Prints a table of median/p95 latency, SQL queries per request and rows returned.
+Runs on a throwaway database: `<name>_bench` on the PostgreSQL server that DATABASE_URL names
+(created fresh, never the configured database itself), or a temporary SQLite file when
+DATABASE_URL is unset. For each operation: median and p95 latency over BENCH_ROUNDS runs
+(default 20), SQL queries per request, response bytes. Then the floor for the heatmap: the
+same aggregation as one raw SQL statement plus json.dumps, and the ratio to it.
 """
 
+import json
 import os
 import statistics
 import sys
@@ -15,7 +18,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 MEDIUM = REPO.parent / "shared" / "datasets" / "medium.json"
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
+FROM = "2026-11-02"  # medium.json's first week
 
 
 def setup_database() -> str:
@@ -34,6 +38,108 @@ def setup_database() -> str:
     return "SQLite (temporary file)"
 
 
+def operations() -> list[tuple[str, str, dict]]:
+    from tests.test_query_counts import ASSIGNMENTS_DOCUMENT, PEOPLE_DOCUMENT
+
+    ops = [
+        ("people(first: 200), nested", PEOPLE_DOCUMENT, {"first": 200}),
+        ("assignments(first: 200), 26 weeks", ASSIGNMENTS_DOCUMENT, {"first": 200}),
+    ]
+    for weeks in (12, 26):
+        ops += [
+            (
+                f"capacityHeatmap {weeks} weeks",
+                f"""{{ capacityHeatmap(from: "{FROM}", weeks: {weeks}) {{ weekKeys rows {{
+                person {{ id name }} weeklyCapacity hoursByWeek percentByWeek availableByWeek
+                peakPercent averagePercent }} }} }}""",
+                {},
+            ),
+            (
+                f"gridSnapshot {weeks} weeks",
+                f"""{{ gridSnapshot(from: "{FROM}", weeks: {weeks}) {{ weekKeys people {{ id
+                name weeklyCapacity departmentId firstEligibleWeek }} hoursByPerson
+                assignments {{ id personId projectId projectName projectClient version
+                weeklyHours }} }} }}""",
+                {},
+            ),
+            (
+                f"roleCapacity {weeks} weeks",
+                f"""{{ roleCapacity(from: "{FROM}", weeks: {weeks}) {{ weekKeys roles {{ id
+                name }} series {{ role {{ id }} assigned capacity }} }} }}""",
+                {},
+            ),
+        ]
+    ops += [
+        (
+            "findAvailable limit 100",
+            """{ findAvailable(week: "2026-11-16", skills: ["Python", "React"], limit: 100) {
+            person { id name } score availableHours capacity utilizationPercent skillScore
+            matchedSkills missingSkills } }""",
+            {},
+        ),
+        (
+            "skillMatch limit 100, with week",
+            """{ skillMatch(skills: ["Python", "React", "SQL"], week: "2026-11-16",
+            limit: 100) { person { id name } score skillScore matchedSkills missingSkills } }""",
+            {},
+        ),
+        (
+            "projects(first: 50) availability",
+            """{ projects(first: 50) { edges { node { id availability(week: "2026-11-16") {
+            person { id name } projectHours totalHours capacity availableHours
+            utilizationPercent } } } } }""",
+            {},
+        ),
+    ]
+    return ops
+
+
+def measure(fn) -> tuple[float, float]:
+    fn()  # warm-up
+    timings = []
+    for _ in range(ROUNDS):
+        t0 = time.perf_counter()
+        fn()
+        timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[max(0, round(len(timings) * 0.95) - 1)]
+
+
+def heatmap_floor(weeks: int):
+    """The heatmap's aggregation as one raw SQL statement, serialized with json.dumps."""
+    import datetime as dt
+
+    from django.db import connection
+
+    first = dt.date.fromisoformat(FROM)
+    last = first + dt.timedelta(weeks=weeks - 1)
+    sql = """
+        SELECT p.id, p.name, p.weekly_capacity, aw.week, SUM(aw.hours)
+        FROM people_person p
+        LEFT JOIN assignments_assignmentweek aw ON aw.person_id = p.id
+          AND aw.week BETWEEN %s AND %s
+          AND EXISTS (SELECT 1 FROM assignments_assignment a
+                      WHERE a.id = aw.assignment_id AND a.is_active)
+        WHERE p.is_active
+        GROUP BY p.id, p.name, p.weekly_capacity, aw.week
+        ORDER BY p.name, p.id, aw.week
+    """
+
+    def run() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [first, last])
+            rows = cursor.fetchall()
+        body = json.dumps(
+            [
+                [pid, name, float(cap), week.isoformat() if week else None, float(h or 0)]
+                for pid, name, cap, week, h in rows
+            ]
+        )
+        return len(body)
+
+    return run
+
+
 def main() -> None:
     backend = setup_database()
     sys.path[:0] = [str(REPO / "backend"), str(REPO)]
@@ -42,12 +148,14 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.core.signals import request_started
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     from tests.client import GraphQLClient
-    from tests.test_query_counts import ASSIGNMENTS_DOCUMENT, PEOPLE_DOCUMENT
 
+    # Django clears the query log at each request start; the counts below need it kept.
+    request_started.disconnect(reset_queries)
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     call_command("load_dataset", str(MEDIUM), "--replace", stdout=StringIO())
@@ -56,30 +164,40 @@ def main() -> None:
     call_command("create_api_token", "bench", stdout=out)
     client = GraphQLClient(token=out.getvalue().strip())
 
-    cases = [
-        ("people(first: 50), nested", PEOPLE_DOCUMENT, {"first": 50}, "people"),
-        ("people(first: 200), nested", PEOPLE_DOCUMENT, {"first": 200}, "people"),
-        ("assignments(first: 50), 26 weeks", ASSIGNMENTS_DOCUMENT, {"first": 50}, "assignments"),
-        ("assignments(first: 200), 26 weeks", ASSIGNMENTS_DOCUMENT, {"first": 200}, "assignments"),
-    ]
-    print(f"capgraph bench on {backend}, medium.json, {ROUNDS} rounds per case")
+    print(f"capgraph bench on {backend}, medium.json (500 people), {ROUNDS} rounds each")
     print(f"load_dataset medium.json: {load_seconds:.2f} s\n")
-    print(f"{'operation':<36} {'median ms':>10} {'p95 ms':>8} {'SQL':>5} {'rows':>5} {'ms/row':>7}")
-    for label, document, variables, root in cases:
-        client.post(document, variables)  # warm-up
-        timings = []
-        for _ in range(ROUNDS):
-            with CaptureQueriesContext(connection) as queries:
-                t0 = time.perf_counter()
-                response = client.post(document, variables)
-                timings.append((time.perf_counter() - t0) * 1000)
-        rows = len(response.data[root]["edges"])
-        median = statistics.median(timings)
-        p95 = sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
+    print(f"{'operation':<36} {'median ms':>10} {'p95 ms':>8} {'SQL':>4} {'bytes':>9}")
+    medians = {}
+    for label, document, variables in operations():
+
+        def call(document=document, variables=variables):
+            r = client.request(
+                "POST",
+                json={"query": document, "variables": variables},
+                headers={"Authorization": f"Bearer {client.token}"},
+            )
+            assert r.status_code == 200 and "errors" not in r.json(), r.text[:500]
+            return r
+
+        with CaptureQueriesContext(connection) as queries:
+            size = len(call().content)
+        median, p95 = measure(call)
+        medians[label] = median
         print(
-            f"{label:<36} {median:>10.1f} {p95:>8.1f} {len(queries.captured_queries):>5} "
-            f"{rows:>5} {median / rows:>7.2f}"
+            f"{label:<36} {median:>10.1f} {p95:>8.1f} {len(queries.captured_queries):>4} {size:>9,}"
         )
+
+    print("\nheatmap floor: one raw SQL statement + json.dumps")
+    for weeks in (12, 26):
+        median, p95 = measure(heatmap_floor(weeks))
+        ratio = medians[f"capacityHeatmap {weeks} weeks"] / median
+        print(
+            f"  {weeks} weeks: floor median {median:.1f} ms, p95 {p95:.1f} ms; "
+            f"GraphQL request / floor = {ratio:.2f}x"
+        )
+    for weeks in (12, 26):
+        ratio = medians[f"gridSnapshot {weeks} weeks"] / measure(heatmap_floor(weeks))[0]
+        print(f"  gridSnapshot {weeks} weeks / heatmap floor = {ratio:.2f}x")
 
 
 if __name__ == "__main__":
