@@ -48,9 +48,9 @@ REPORTS = {
              utilizationPercent } everyone: availability(week: "2026-11-16",
              scope: DEPARTMENTS) { person { id } } } } } }""",
     ),
-    # token, people, person-week sums, assignments with projects, assignment weeks
+    # token, people, assignments with their projects, assignment weeks
     "gridSnapshot": (
-        5,
+        4,
         """{ gridSnapshot(from: "2026-11-02", weeks: 26) { weekKeys people { id name
              weeklyCapacity departmentId firstEligibleWeek } hoursByPerson assignments { id
              personId projectId projectName projectClient version weeklyHours } } }""",

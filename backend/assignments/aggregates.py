@@ -1,59 +1,60 @@
-"""Set-based reads behind the reports: one query each, whatever the number of people."""
+"""Set-based reads behind the reports: one query each, whatever the number of people.
+
+Every read is limited to active people in the viewer's departments (`visible`) and, when a
+report asks for them, in some departments (`departments`); None means no limit.
+"""
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Lower
 
 from people.models import Person, PersonSkill
+from planning.capacity import ZERO
 from planning.reports import PersonFacts
 from planning.skills import HeldSkill
 
 from .models import Assignment, AssignmentWeek
 
+Departments = Collection[int] | None
 HoursMap = dict[int, dict[dt.date, Decimal]]
+FACT_FIELDS = ("id", "name", "weekly_capacity", "hire_date", "department_id", "role_id", "email")
 
 
-def active_people(
-    visible: Collection[int] | None, departments: Collection[int] | None
-) -> list[Person]:
-    """Active people in the viewer's scope (and the asked departments), by name then id."""
-    qs = Person.objects.filter(is_active=True)
+def _in_scope(qs: QuerySet, prefix: str, visible: Departments, departments: Departments):
+    qs = qs.filter(**{f"{prefix}is_active": True})
     if visible is not None:
-        qs = qs.filter(department_id__in=visible)
+        qs = qs.filter(**{f"{prefix}department_id__in": visible})
     if departments is not None:
-        qs = qs.filter(department_id__in=departments)
-    return list(qs.order_by("name", "id"))
+        qs = qs.filter(**{f"{prefix}department_id__in": departments})
+    return qs
 
 
-def facts(person: Person) -> PersonFacts:
-    return PersonFacts(
-        id=person.id,
-        name=person.name,
-        weekly_capacity=person.weekly_capacity,
-        hire_date=person.hire_date,
-        department_id=person.department_id,
-        role_id=person.role_id,
-    )
+def active_people(visible: Departments, departments: Departments) -> list[PersonFacts]:
+    """Active people in scope, by name then id (rows, not model instances: reports read
+    hundreds of people and only these attributes)."""
+    qs = _in_scope(Person.objects.all(), "", visible, departments).order_by("name", "id")
+    return [PersonFacts(*row) for row in qs.values_list(*FACT_FIELDS)]
 
 
 def hours_by_person_week(
-    visible: Collection[int] | None,
-    departments: Collection[int] | None,
+    visible: Departments,
+    departments: Departments,
     first: dt.date,
     last: dt.date,
     person_ids: Collection[int] | None = None,
 ) -> HoursMap:
     """hours(P, W) for active people in scope, active assignments, weeks first..last."""
-    qs = AssignmentWeek.objects.filter(
-        week__gte=first, week__lte=last, assignment__is_active=True, person__is_active=True
+    qs = _in_scope(
+        AssignmentWeek.objects.filter(week__gte=first, week__lte=last, assignment__is_active=True),
+        "person__",
+        visible,
+        departments,
     )
-    if visible is not None:
-        qs = qs.filter(person__department_id__in=visible)
-    if departments is not None:
-        qs = qs.filter(person__department_id__in=departments)
     if person_ids is not None:
         qs = qs.filter(person_id__in=person_ids)
     result: HoursMap = defaultdict(dict)
@@ -63,44 +64,63 @@ def hours_by_person_week(
     return result
 
 
-def held_skills(person_ids: Collection[int] | None) -> dict[int, list[HeldSkill]]:
-    qs = PersonSkill.objects.all()
-    if person_ids is not None:
-        qs = qs.filter(person_id__in=person_ids)
+def held_skills(person_ids: Collection[int]) -> dict[int, list[HeldSkill]]:
     result: dict[int, list[HeldSkill]] = defaultdict(list)
-    for person_id, name, proficiency, kind in qs.values_list(
+    rows = PersonSkill.objects.filter(person_id__in=person_ids).values_list(
         "person_id", "skill__name", "proficiency", "kind"
-    ):
+    )
+    for person_id, name, proficiency, kind in rows:
         result[person_id].append(HeldSkill(name, proficiency, kind))
     return result
 
 
-def active_assignments_of(person_ids: Collection[int]) -> list[Assignment]:
-    return list(
-        Assignment.objects.filter(person_id__in=person_ids, is_active=True)
-        .select_related("project")
-        .order_by("person_id", "id")
+class GridRows(NamedTuple):
+    assignments: list[tuple]  # (id, person_id, project_id, name, client, role, version)
+    hours_by_assignment: HoursMap
+    hours_by_person: HoursMap
+
+
+def grid_rows(
+    visible: Departments, departments: Departments, first: dt.date, last: dt.date
+) -> GridRows:
+    """Active assignments of active people in scope (by person name and id, then DESIGN.md's
+    assignment order) and their hours in the window. Per-person hours are summed from the
+    same rows, so they cost no query of their own."""
+    assignments = _in_scope(
+        Assignment.objects.filter(is_active=True), "person__", visible, departments
+    ).order_by(
+        "person__name",
+        "person_id",
+        Lower("project__client").asc(nulls_last=True),
+        Lower("project__name"),
+        "id",
     )
-
-
-def assignment_hours(
-    assignment_ids: Collection[int], first: dt.date, last: dt.date
-) -> dict[int, dict[dt.date, Decimal]]:
-    result: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
-    rows = (
-        AssignmentWeek.objects.filter(
-            assignment_id__in=assignment_ids, week__gte=first, week__lte=last
-        )
-        .order_by("assignment_id", "week")
-        .values_list("assignment_id", "week", "hours")
+    weeks = _in_scope(
+        AssignmentWeek.objects.filter(week__gte=first, week__lte=last, assignment__is_active=True),
+        "person__",
+        visible,
+        departments,
+    ).order_by("assignment_id", "week")
+    by_assignment: HoursMap = defaultdict(dict)
+    by_person: HoursMap = defaultdict(dict)
+    for assignment_id, person_id, week, hours in weeks.values_list(
+        "assignment_id", "person_id", "week", "hours"
+    ):
+        by_assignment[assignment_id][week] = hours
+        per_week = by_person[person_id]
+        per_week[week] = per_week.get(week, ZERO) + hours
+    return GridRows(
+        list(
+            assignments.values_list(
+                "id",
+                "person_id",
+                "project_id",
+                "project__name",
+                "project__client",
+                "role_on_project",
+                "version",
+            )
+        ),
+        by_assignment,
+        by_person,
     )
-    for assignment_id, week, hours in rows:
-        result[assignment_id][week] = hours
-    return result
-
-
-def assignment_order(assignment: Assignment) -> tuple:
-    """DESIGN.md's assignment order, in Python: client (case-insensitive, none last),
-    project name (case-insensitive), id. Matches `queries.ordered_assignments`."""
-    client = assignment.project.client
-    return (client is None, (client or "").lower(), assignment.project.name.lower(), assignment.id)

@@ -13,28 +13,33 @@ from .capacity import (
     availability_percent,
     available_hours,
     capacity,
-    is_counted,
     round_half_away,
     utilization_percent,
 )
 from .skills import HeldSkill, skill_score
+from .weeks import sunday
 
 Hours = Mapping[dt.date, Decimal]
 
 
 @dataclass(frozen=True, slots=True)
 class PersonFacts:
+    """A person as the reports read them: the attributes of `people.models.Person` that the
+    GraphQL `Person` type resolves from, without the cost of model instances."""
+
     id: int
     name: str
     weekly_capacity: Decimal
     hire_date: dt.date | None
     department_id: int | None = None
     role_id: int | None = None
+    email: str | None = None
+    is_active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class HeatmapRow:
-    person_id: int
+    person: PersonFacts
     weekly_capacity: Decimal
     hours_by_week: dict[str, float]
     percent_by_week: dict[str, float | None]
@@ -52,44 +57,54 @@ def _tenths_of_percent(hours_cents: int, capacity_cents: int) -> int:
     return (2000 * hours_cents + capacity_cents) // (2 * capacity_cents)
 
 
-def heatmap_row(person: PersonFacts, hours: Hours, weeks: Sequence[dt.date]) -> HeatmapRow:
-    """One person's heatmap maps. The same definitions as `capacity.week_load`, computed in
+def heatmap_rows(
+    people: Iterable[PersonFacts], hours: Mapping[int, Hours], weeks: Sequence[dt.date]
+) -> list[HeatmapRow]:
+    """Every person's heatmap maps. The same definitions as `capacity.week_load`, computed in
     integer cents: a 500 x 26 heatmap is 13,000 cells, and Decimal arithmetic per cell was
     most of the report's time."""
-    hours_map: dict[str, float] = {}
-    percent_map: dict[str, float | None] = {}
-    available_map: dict[str, float] = {}
-    weekly = _cents(person.weekly_capacity)
-    peak: int | None = None
-    total_hours = total_capacity = 0
-    for week in weeks:
-        key = week.isoformat()
-        h = hours.get(week)
-        h_cents = 0 if h is None else _cents(h)
-        cap = weekly if is_counted(person.hire_date, week) else 0
-        if h_cents:
-            hours_map[key] = h_cents / 100
-        if cap:
-            tenths = _tenths_of_percent(h_cents, cap)
-            percent_map[key] = tenths / 10
-            available_map[key] = max(0, cap - h_cents) / 100
-            peak = tenths if peak is None else max(peak, tenths)
-            total_hours += h_cents
-            total_capacity += cap
-        else:
-            percent_map[key] = None
-            available_map[key] = 0.0
-    return HeatmapRow(
-        person_id=person.id,
-        weekly_capacity=person.weekly_capacity,
-        hours_by_week=hours_map,
-        percent_by_week=percent_map,
-        available_by_week=available_map,
-        peak_percent=None if peak is None else peak / 10,
-        average_percent=(
-            _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None
-        ),
-    )
+    keys = [week.isoformat() for week in weeks]
+    sundays = [sunday(week) for week in weeks]
+    rows = []
+    for person in people:
+        weekly = _cents(person.weekly_capacity)
+        person_hours = hours.get(person.id, {})
+        hours_map: dict[str, float] = {}
+        percent_map: dict[str, float | None] = {}
+        available_map: dict[str, float] = {}
+        peak: int | None = None
+        total_hours = total_capacity = 0
+        hire = person.hire_date
+        for week, key, week_end in zip(weeks, keys, sundays, strict=True):
+            h = person_hours.get(week)
+            h_cents = 0 if h is None else _cents(h)
+            if h_cents:
+                hours_map[key] = h_cents / 100
+            if weekly and (hire is None or hire <= week_end):
+                tenths = _tenths_of_percent(h_cents, weekly)
+                percent_map[key] = tenths / 10
+                available_map[key] = max(0, weekly - h_cents) / 100
+                if peak is None or tenths > peak:
+                    peak = tenths
+                total_hours += h_cents
+                total_capacity += weekly
+            else:
+                percent_map[key] = None
+                available_map[key] = 0.0
+        rows.append(
+            HeatmapRow(
+                person=person,
+                weekly_capacity=person.weekly_capacity,
+                hours_by_week=hours_map,
+                percent_by_week=percent_map,
+                available_by_week=available_map,
+                peak_percent=None if peak is None else peak / 10,
+                average_percent=(
+                    _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None
+                ),
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True, slots=True)

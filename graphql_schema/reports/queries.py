@@ -25,7 +25,6 @@ from .types import (
     GridAssignment,
     GridPerson,
     GridSnapshot,
-    HeatmapRow,
     RoleCapacityReport,
     RoleSeries,
     SkillMatch,
@@ -46,6 +45,10 @@ def check_number(value: float | None, field: str, default: float | None) -> Deci
     return Decimal(str(value))
 
 
+def iso_map(hours: dict[dt.date, Decimal]) -> dict[str, float]:
+    return {week.isoformat(): float(h) for week, h in sorted(hours.items())}
+
+
 @strawberry.type
 class ReportsQuery:
     @strawberry.field(
@@ -64,26 +67,13 @@ class ReportsQuery:
         deps = await department_ids(info, department, include_children)
         visible = info.context.visible_departments
 
-        def compute() -> list[HeatmapRow]:
+        def compute() -> list[reports.HeatmapRow]:
             people = aggregates.active_people(visible, deps)
             hours = aggregates.hours_by_person_week(visible, deps, keys[0], keys[-1])
-            rows = []
-            for person in people:
-                row = reports.heatmap_row(aggregates.facts(person), hours.get(person.id, {}), keys)
-                rows.append(
-                    HeatmapRow(
-                        person=person,  # type: ignore[arg-type]
-                        weekly_capacity=row.weekly_capacity,  # type: ignore[arg-type]
-                        hours_by_week=row.hours_by_week,
-                        percent_by_week=row.percent_by_week,
-                        available_by_week=row.available_by_week,
-                        peak_percent=row.peak_percent,  # type: ignore[arg-type]
-                        average_percent=row.average_percent,  # type: ignore[arg-type]
-                    )
-                )
-            return rows
+            return reports.heatmap_rows(people, hours, keys)
 
-        return CapacityHeatmap(week_keys=keys, rows=await sync_to_async(compute)())
+        rows = await sync_to_async(compute)()
+        return CapacityHeatmap(week_keys=keys, rows=rows)  # type: ignore[arg-type]
 
     @strawberry.field(
         permission_classes=AUTH,
@@ -116,25 +106,24 @@ class ReportsQuery:
                 else {}
             )
             ranked = reports.skill_match(
-                [aggregates.facts(p) for p in people],
+                people,
                 hours,
                 aggregates.held_skills(ids),
                 requested,
                 the_week,
                 limit,
             )
-            by_id = {p.id: p for p in people}
-            return [(by_id[c.person.id], c) for c in ranked]  # type: ignore[misc]
+            return ranked
 
         return [
             SkillMatch(
-                person=person,
+                person=c.person,  # type: ignore[arg-type]
                 score=c.score,  # type: ignore[arg-type]
                 skill_score=c.skill_score,
                 matched_skills=c.matched_skills,
                 missing_skills=c.missing_skills,
             )
-            for person, c in await sync_to_async(compute)()
+            for c in await sync_to_async(compute)()
         ]
 
     @strawberry.field(
@@ -165,12 +154,12 @@ class ReportsQuery:
         deps = await department_ids(info, department, include_children)
         visible = info.context.visible_departments
 
-        def compute():
+        def compute() -> list[reports.Candidate]:
             people = aggregates.active_people(visible, deps)
             hours = aggregates.hours_by_person_week(visible, deps, the_week, the_week)
             held = aggregates.held_skills([p.id for p in people]) if requested else {}
             ranked = reports.find_available(
-                [aggregates.facts(p) for p in people],
+                people,
                 hours,
                 held,
                 the_week,
@@ -180,12 +169,11 @@ class ReportsQuery:
                 min_free,
                 limit,
             )
-            by_id = {p.id: p for p in people}
-            return [(by_id[c.person.id], c) for c in ranked]
+            return ranked
 
         return [
             AvailableCandidate(
-                person=person,
+                person=c.person,  # type: ignore[arg-type]
                 score=c.score,
                 available_hours=c.available_hours,
                 capacity=c.capacity,
@@ -194,7 +182,7 @@ class ReportsQuery:
                 matched_skills=c.matched_skills,
                 missing_skills=c.missing_skills,
             )
-            for person, c in await sync_to_async(compute)()
+            for c in await sync_to_async(compute)()
         ]
 
     @strawberry.field(
@@ -215,45 +203,36 @@ class ReportsQuery:
 
         def compute() -> GridSnapshot:
             people = aggregates.active_people(visible, deps)
-            hours = aggregates.hours_by_person_week(visible, deps, keys[0], keys[-1])
-            ids = [p.id for p in people]
-            assignments = aggregates.active_assignments_of(ids)
-            week_rows = aggregates.assignment_hours([a.id for a in assignments], keys[0], keys[-1])
-            order = {pid: i for i, pid in enumerate(ids)}
-            assignments.sort(key=lambda a: (order[a.person_id], *aggregates.assignment_order(a)))
+            rows = aggregates.grid_rows(visible, deps, keys[0], keys[-1])
             return GridSnapshot(
                 week_keys=keys,
                 people=[
                     GridPerson(
-                        id=strawberry.ID(str(p.id)),
+                        id=p.id,  # type: ignore[arg-type]
                         name=p.name,
                         weekly_capacity=p.weekly_capacity,  # type: ignore[arg-type]
-                        department_id=None
-                        if p.department_id is None
-                        else strawberry.ID(str(p.department_id)),
+                        department_id=p.department_id,  # type: ignore[arg-type]
                         first_eligible_week=reports.first_eligible_week(p.hire_date),
                     )
                     for p in people
                 ],
                 hours_by_person={
-                    str(pid): {w.isoformat(): float(h) for w, h in sorted(hours[pid].items())}
-                    for pid in ids
-                    if hours.get(pid)
+                    str(p.id): iso_map(rows.hours_by_person[p.id])
+                    for p in people
+                    if p.id in rows.hours_by_person
                 },
                 assignments=[
                     GridAssignment(
-                        id=strawberry.ID(str(a.id)),
-                        person_id=strawberry.ID(str(a.person_id)),
-                        project_id=strawberry.ID(str(a.project_id)),
-                        project_name=a.project.name,
-                        project_client=a.project.client,
-                        role_on_project=a.role_on_project,
-                        version=a.version,
-                        weekly_hours={
-                            w.isoformat(): float(h) for w, h in week_rows.get(a.id, {}).items()
-                        },
+                        id=a_id,  # type: ignore[arg-type]
+                        person_id=person_id,  # type: ignore[arg-type]
+                        project_id=project_id,  # type: ignore[arg-type]
+                        project_name=name,
+                        project_client=client,
+                        role_on_project=role,
+                        version=version,
+                        weekly_hours=iso_map(rows.hours_by_assignment.get(a_id, {})),
                     )
-                    for a in assignments
+                    for a_id, person_id, project_id, name, client, role, version in rows.assignments
                 ],
             )
 
@@ -294,9 +273,7 @@ class ReportsQuery:
             hours = aggregates.hours_by_person_week(
                 visible, deps, keys[0], keys[-1], person_ids=[p.id for p in people]
             )
-            series = reports.role_series(
-                [aggregates.facts(p) for p in people], hours, [r.id for r in found], keys
-            )
+            series = reports.role_series(people, hours, [r.id for r in found], keys)
             return RoleCapacityReport(
                 week_keys=keys,
                 roles=found,  # type: ignore[arg-type]

@@ -179,9 +179,9 @@ def main() -> None:
             assert r.status_code == 200 and "errors" not in r.json(), r.text[:500]
             return r
 
+        median, p95 = measure(call)
         with CaptureQueriesContext(connection) as queries:
             size = len(call().content)
-        median, p95 = measure(call)
         medians[label] = median
         print(
             f"{label:<36} {median:>10.1f} {p95:>8.1f} {len(queries.captured_queries):>4} {size:>9,}"

@@ -6,10 +6,15 @@ import random
 from decimal import Decimal
 
 from planning.capacity import week_load
-from planning.reports import PersonFacts, heatmap_row
+from planning.reports import PersonFacts, heatmap_rows
 from planning.weeks import week_keys
 
 WEEKS = week_keys(dt.date(2026, 11, 2), 26)
+
+
+def heatmap_row(person, hours, weeks):
+    (row,) = heatmap_rows([person], {person.id: hours}, weeks)
+    return row
 
 
 def test_rounding_ties_go_away_from_zero():
