@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from tests.client import exact_queries
 from tests.conftest import MEDIUM
@@ -55,9 +56,10 @@ REPORTS = {
              weeklyCapacity departmentId firstEligibleWeek } hoursByPerson assignments { id
              personId projectId projectName projectClient version weeklyHours } } }""",
     ),
-    # token, people, roles, person-week sums
+    # PostgreSQL: token, one dense role x week statement, roles.
+    # Portable path: token, people, person-week sums, roles.
     "roleCapacity": (
-        4,
+        "3 on PostgreSQL, else 4",
         """{ roleCapacity(from: "2026-11-02", weeks: 26) { weekKeys roles { id name }
              series { role { name } assigned capacity } } }""",
     ),
@@ -74,6 +76,8 @@ def dataset(request, db, tokens):
 @pytest.mark.parametrize("name", list(REPORTS))
 def test_report_query_count_does_not_depend_on_the_data(gql, dataset, name):
     expected, document = REPORTS[name]
+    if isinstance(expected, str):
+        expected = 3 if connection.vendor == "postgresql" else 4
     with exact_queries(expected):
         r = gql.post(document)
     assert r.status == 200

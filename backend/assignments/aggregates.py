@@ -10,12 +10,13 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Lower
 
 from people.models import Person, PersonSkill
 from planning.capacity import ZERO
-from planning.reports import PersonFacts
+from planning.reports import PersonFacts, role_series
 from planning.skills import HeldSkill
 
 from .models import Assignment, AssignmentWeek
@@ -124,3 +125,79 @@ def grid_rows(
         by_assignment,
         by_person,
     )
+
+
+RoleTotals = dict[int, tuple[list[Decimal], list[Decimal]]]
+
+
+def role_week_totals(
+    visible: Departments,
+    departments: Departments,
+    roles: Collection[int] | None,
+    weeks: list[dt.date],
+    portable: bool = False,
+) -> RoleTotals:
+    """Per role held by active people in scope (or among `roles`): (assigned, capacity)
+    aligned to `weeks`. PostgreSQL computes the dense matrix in one statement; the portable
+    path (SQLite, or `portable=True`) sums rows in Python. Both give the same numbers."""
+    if connection.vendor == "postgresql" and not portable:
+        return _role_week_totals_pg(visible, departments, roles, weeks)
+    people = [
+        p
+        for p in active_people(visible, departments)
+        if p.role_id is not None and (roles is None or p.role_id in roles)
+    ]
+    hours = hours_by_person_week(
+        visible, departments, weeks[0], weeks[-1], person_ids=[p.id for p in people]
+    )
+    role_ids = sorted({p.role_id for p in people if p.role_id is not None})
+    return role_series(people, hours, role_ids, weeks)
+
+
+_ROLE_WEEKS_SQL = """
+WITH weeks AS (
+    SELECT generate_series(%(first)s::date, %(last)s::date, interval '7 days')::date AS week
+), people AS (
+    SELECT id, role_id, weekly_capacity, hire_date FROM people_person
+    WHERE is_active AND role_id IS NOT NULL {filters}
+), hours AS (
+    SELECT aw.person_id, aw.week, SUM(aw.hours) AS hours
+    FROM assignments_assignmentweek aw
+    JOIN assignments_assignment a ON a.id = aw.assignment_id AND a.is_active
+    WHERE aw.person_id IN (SELECT id FROM people) AND aw.week BETWEEN %(first)s AND %(last)s
+    GROUP BY aw.person_id, aw.week
+)
+SELECT p.role_id, w.week,
+       COALESCE(SUM(h.hours), 0),
+       SUM(CASE WHEN p.hire_date IS NULL OR p.hire_date <= w.week + 6
+                THEN p.weekly_capacity ELSE 0 END)
+FROM people p
+CROSS JOIN weeks w
+LEFT JOIN hours h ON h.person_id = p.id AND h.week = w.week
+GROUP BY p.role_id, w.week
+ORDER BY p.role_id, w.week
+"""
+
+
+def _role_week_totals_pg(
+    visible: Departments,
+    departments: Departments,
+    roles: Collection[int] | None,
+    weeks: list[dt.date],
+) -> RoleTotals:
+    filters, params = [], {"first": weeks[0], "last": weeks[-1]}
+    for name, ids in (("visible", visible), ("departments", departments), ("roles", roles)):
+        if ids is not None:
+            column = "role_id" if name == "roles" else "department_id"
+            filters.append(f"AND {column} = ANY(%({name})s)")
+            params[name] = list(ids)
+    result: RoleTotals = {}
+    index = {week: i for i, week in enumerate(weeks)}
+    with connection.cursor() as cursor:
+        cursor.execute(_ROLE_WEEKS_SQL.format(filters=" ".join(filters)), params)
+        for role_id, week, assigned, capacity in cursor.fetchall():
+            if role_id not in result:
+                result[role_id] = ([ZERO] * len(weeks), [ZERO] * len(weeks))
+            result[role_id][0][index[week]] = assigned
+            result[role_id][1][index[week]] = capacity
+    return result

@@ -17,6 +17,7 @@ from graphql_schema.permissions import AUTH
 from graphql_schema.validation import MAX_LIMIT, check_range, check_weeks, parse_id, week_or_current
 from people.models import Role as RoleModel
 from planning import reports
+from planning.capacity import ZERO
 from planning.weeks import week_keys
 
 from .types import (
@@ -260,28 +261,21 @@ class ReportsQuery:
         visible = info.context.visible_departments
 
         def compute() -> RoleCapacityReport:
-            people = aggregates.active_people(visible, deps)
-            if role_ids is None:
-                wanted = {p.role_id for p in people if p.role_id is not None}
-            else:
-                wanted = set(role_ids)
+            totals = aggregates.role_week_totals(visible, deps, role_ids, keys)
+            wanted = set(totals) if role_ids is None else set(role_ids)
             found = list(RoleModel.objects.filter(pk__in=wanted).order_by("name", "id"))
-            if role_ids is not None and len(found) != len(wanted):
+            if len(found) != len(wanted):
                 missing = sorted(wanted - {r.id for r in found})
                 raise NotFound(f"Role {missing[0]} not found", field="roles")
-            people = [p for p in people if p.role_id in wanted]
-            hours = aggregates.hours_by_person_week(
-                visible, deps, keys[0], keys[-1], person_ids=[p.id for p in people]
-            )
-            series = reports.role_series(people, hours, [r.id for r in found], keys)
+            zeros = [ZERO] * len(keys)
             return RoleCapacityReport(
                 week_keys=keys,
                 roles=found,  # type: ignore[arg-type]
                 series=[
                     RoleSeries(
                         role=role,  # type: ignore[arg-type]
-                        assigned=series[role.id][0],  # type: ignore[arg-type]
-                        capacity=series[role.id][1],  # type: ignore[arg-type]
+                        assigned=totals.get(role.id, (zeros, zeros))[0],  # type: ignore[arg-type]
+                        capacity=totals.get(role.id, (zeros, zeros))[1],  # type: ignore[arg-type]
                     )
                     for role in found
                 ],
