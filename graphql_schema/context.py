@@ -27,6 +27,8 @@ class Context:
     viewer: Viewer | None
     # Expanded department ids the viewer may see; None means every department.
     visible_departments: frozenset[int] | None = None
+    # Schema version and document hash: the key of the parsed-document cache.
+    document_key: str | None = None
     _tree: asyncio.Future[DepartmentTree] | None = field(default=None, repr=False)
 
     @cached_property

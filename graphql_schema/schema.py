@@ -3,6 +3,7 @@
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from api.documents import DocumentCache, schema_version
 from graphql_schema.accounts.types import ViewerQuery
 from graphql_schema.assignments.bulk import BulkHoursMutation
 from graphql_schema.assignments.mutations import AssignmentsMutation
@@ -32,5 +33,11 @@ class CapgraphSchema(strawberry.Schema):
 
 
 schema = CapgraphSchema(
-    query=Query, mutation=Mutation, config=StrawberryConfig(auto_camel_case=True)
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(auto_camel_case=True),
+    extensions=[DocumentCache],
 )
+# Part of every cache key: a schema change (or a change of validation rules, which must
+# change this too) never reuses a document or an answer cached for the old one.
+SCHEMA_VERSION = schema_version(schema.as_str())

@@ -63,6 +63,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     pytest.capgraph_tokens = tokens  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def fresh_data_version():
+    """Each test starts with a new data version: answers cached by an earlier test, from
+    data it rolled back, can never be served to this one."""
+    from api import dataversion
+
+    dataversion.bump()
+
+
 @pytest.fixture
 def tokens(django_db_setup, services_ready) -> Tokens:
     return pytest.capgraph_tokens  # type: ignore[attr-defined]

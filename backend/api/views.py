@@ -1,22 +1,35 @@
-"""The GraphQL endpoint: GET and POST per GraphQL over HTTP, orjson-encoded."""
+"""The GraphQL endpoint: GET and POST per GraphQL over HTTP, orjson-encoded.
 
+Per request: authenticate, pick the document (free text, APQ or trusted), answer from the
+response cache when a known query's key is there, else execute (parse and validation
+skipped for known documents), cache the answer, and log one line.
+"""
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from strawberry.exceptions import MissingQueryError
+from graphql import OperationType as GraphQLOperationType
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from graphql_schema.context import build_context
-from graphql_schema.schema import schema
+from graphql_schema.context import Context, build_context
+from graphql_schema.schema import SCHEMA_VERSION, schema
 
+from . import dataversion, documents, persisted, response_cache, sqlcount
 from .auth import AuthFailed, authenticate
 from .errors import error_body, format_error
 
+logger = logging.getLogger("capgraph.operation")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 GET_OPERATIONS = frozenset({OperationType.QUERY})
 POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
@@ -26,8 +39,14 @@ class BadRequest(Exception):
     pass
 
 
-def _json(body: Any, status: int = 200, content_type: str = "application/json") -> HttpResponse:
-    return HttpResponse(orjson.dumps(body), status=status, content_type=content_type)
+def _response(
+    body: Any, status: int = 200, content_type: str = "application/json", **headers: str
+) -> HttpResponse:
+    content = body if isinstance(body, bytes) else orjson.dumps(body)
+    response = HttpResponse(content, status=status, content_type=content_type)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
 
 
 def _params(request: HttpRequest) -> dict[str, Any]:
@@ -39,99 +58,199 @@ def _params(request: HttpRequest) -> dict[str, Any]:
                     params[key] = orjson.loads(params[key])
                 except orjson.JSONDecodeError:
                     raise BadRequest(f"{key} must be JSON-encoded") from None
-        return params
-    content_type = request.content_type or ""
-    if content_type != "application/json":
-        raise BadRequest("POST bodies must be application/json")
-    try:
-        params = orjson.loads(request.body)
-    except orjson.JSONDecodeError:
-        raise BadRequest("Unable to parse request body as JSON") from None
-    if isinstance(params, list):
-        raise BadRequest("Batched operations are not supported: send one operation per request")
-    if not isinstance(params, dict):
-        raise BadRequest("The request body must be a JSON object")
-    return params
-
-
-def _check_types(params: dict[str, Any]) -> None:
-    for key, kind in (("query", str), ("operationName", str), ("variables", dict)):
+    else:
+        if (request.content_type or "") != "application/json":
+            raise BadRequest("POST bodies must be application/json")
+        try:
+            params = orjson.loads(request.body)
+        except orjson.JSONDecodeError:
+            raise BadRequest("Unable to parse request body as JSON") from None
+        if isinstance(params, list):
+            raise BadRequest("Batched operations are not supported: send one operation per request")
+        if not isinstance(params, dict):
+            raise BadRequest("The request body must be a JSON object")
+    for key, kind in (
+        ("query", str),
+        ("operationName", str),
+        ("variables", dict),
+        ("extensions", dict),
+    ):
         value = params.get(key)
         if value is not None and not isinstance(value, kind):
             raise BadRequest(f"{key} must be a {'string' if kind is str else 'JSON object'}")
+    return params
 
 
 def _wants_ide(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
-        and "query" not in request.GET
+        and not request.GET
         and "text/html" in request.headers.get("Accept", "")
     )
+
+
+@dataclass(slots=True)
+class Prelude:
+    """What one thread hop before execution finds out."""
+
+    document: persisted.Document
+    data_version: int | None
+    cache_key: str | None = None
+    cached: bytes | None = None
+
+
+def _prelude(params: dict[str, Any], context: Context) -> Prelude:
+    viewer = context.viewer
+    document = persisted.resolve(params, is_staff=viewer is not None and viewer.is_staff)
+    context.document_key = documents.cache_key(SCHEMA_VERSION, document.hash)
+    prelude = Prelude(document, dataversion.current() if settings.RESPONSE_CACHE_TTL else None)
+    operation = documents.known_operation(context.document_key, params.get("operationName"))
+    if (
+        prelude.data_version is not None
+        and viewer is not None
+        and operation is not None
+        and operation.type is GraphQLOperationType.QUERY
+    ):
+        prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
+        prelude.cached = response_cache.get(prelude.cache_key)
+    return prelude
+
+
+def _response_key(
+    params: dict[str, Any], context: Context, prelude: Prelude, per_viewer: bool
+) -> str:
+    viewer = context.viewer
+    assert viewer is not None and prelude.data_version is not None
+    return response_cache.response_key(
+        SCHEMA_VERSION,
+        prelude.document.hash,
+        params.get("operationName"),
+        params.get("variables"),
+        response_cache.scope_key(
+            context.visible_departments, viewer.can_write, viewer.user_id, per_viewer
+        ),
+        prelude.data_version,
+    )
+
+
+def _after(params: dict[str, Any], context: Context, prelude: Prelude, body: bytes) -> None:
+    """Store an APQ registration that validated, and a cacheable answer."""
+    key = context.document_key
+    if prelude.document.register_apq and documents.validated.get(key) is not None:
+        persisted.apq_store(prelude.document.hash, prelude.document.query)
+    if prelude.cache_key is None and prelude.data_version is not None and context.viewer:
+        operation = documents.known_operation(key, params.get("operationName"))
+        if operation is not None and operation.type is GraphQLOperationType.QUERY:
+            prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
+    if prelude.cache_key is not None:
+        response_cache.put(prelude.cache_key, body)
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 @csrf_exempt  # token clients send no cookies; session requests are checked in authenticate()
 async def graphql_view(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "POST"):
-        response = _json(error_body("GraphQL only supports GET and POST", "BAD_REQUEST"), 405)
-        response["Allow"] = "GET, POST"
-        return response
+        return _response(
+            error_body("GraphQL only supports GET and POST", "BAD_REQUEST"), 405, Allow="GET, POST"
+        )
     if _wants_ide(request):
         if settings.DEBUG:
             return HttpResponse(get_graphql_ide_html(graphql_ide="graphiql"))
         return HttpResponse("Not Found", status=404, content_type="text/plain")
 
-    content_type = (
-        GRAPHQL_RESPONSE
-        if GRAPHQL_RESPONSE in request.headers.get("Accept", "")
-        else "application/json"
-    )
+    started = time.perf_counter()
+    sql = sqlcount.start()
+    accept = request.headers.get("Accept", "")
+    content_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
+    log: dict[str, Any] = {"operation": None, "hash": None, "cache": "BYPASS", "user": None}
+
+    def finish(response: HttpResponse) -> HttpResponse:
+        response["X-Capgraph-Cache"] = log["cache"]
+        log.update(
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            sql_queries=sql[0],
+        )
+        logger.info(json.dumps(log))
+        return response
+
     try:
         params = _params(request)
-        _check_types(params)
     except BadRequest as e:
-        return _json(error_body(str(e), "BAD_REQUEST"), 400, content_type)
+        return finish(_response(error_body(str(e), "BAD_REQUEST"), 400, content_type))
+    log["operation"] = params.get("operationName")
 
     try:
         viewer = await authenticate(request)
     except AuthFailed as e:
         code = "UNAUTHENTICATED" if e.status == 401 else "FORBIDDEN"
-        response = _json(error_body(e.message, code), e.status, content_type)
-        if e.status == 401:
-            response["WWW-Authenticate"] = 'Bearer realm="capgraph"'
-        return response
+        headers = {"WWW_Authenticate": 'Bearer realm="capgraph"'} if e.status == 401 else {}
+        return finish(_response(error_body(e.message, code), e.status, content_type, **headers))
+    log["user"] = viewer.user_id if viewer else None
 
     context = await build_context(request, viewer)
     try:
-        result = await schema.execute(
-            params.get("query"),
-            variable_values=params.get("variables"),
-            context_value=context,
-            operation_name=params.get("operationName"),
-            allowed_operation_types=GET_OPERATIONS if request.method == "GET" else POST_OPERATIONS,
-        )
-    except InvalidOperationTypeError:
-        response = _json(
-            error_body("Mutations are only allowed over POST", "BAD_REQUEST"), 405, content_type
-        )
-        response["Allow"] = "POST"
-        return response
-    except MissingQueryError:
-        return _json(
-            error_body("No GraphQL query found in the request", "BAD_REQUEST"), 400, content_type
-        )
-    except CannotGetOperationTypeError as e:
-        return _json(error_body(e.as_http_error_reason(), "BAD_REQUEST"), 400, content_type)
+        prelude = await sync_to_async(_prelude)(params, context)
+    except persisted.PersistedQueryError as e:
+        headers = {"Cache_Control": e.cache_control or "no-store"}
+        return finish(_response(error_body(e.message, e.code), e.status, content_type, **headers))
+    log["hash"] = prelude.document.hash
 
-    body: dict[str, Any] = {}
-    if result.errors:
-        body["errors"] = [format_error(err) for err in result.errors]
-    request_error = result.data is None and bool(result.errors) and _before_execution(result)
-    if not request_error:
-        body["data"] = result.data
-    status = 400 if request_error and content_type == GRAPHQL_RESPONSE else 200
-    return _json(body, status, content_type)
+    if prelude.cached is not None:
+        log["cache"] = "HIT"
+        return finish(_cacheable(request, prelude.cached, content_type))
+
+    async def compute() -> tuple[bytes, bool, int, dict[str, str]]:
+        try:
+            result = await schema.execute(
+                prelude.document.query,
+                variable_values=params.get("variables"),
+                context_value=context,
+                operation_name=params.get("operationName"),
+                allowed_operation_types=(
+                    GET_OPERATIONS if request.method == "GET" else POST_OPERATIONS
+                ),
+            )
+        except InvalidOperationTypeError:
+            return (
+                orjson.dumps(error_body("Mutations are only allowed over POST", "BAD_REQUEST")),
+                False,
+                405,
+                {"Allow": "POST"},
+            )
+        except CannotGetOperationTypeError as e:
+            body = error_body(e.as_http_error_reason(), "BAD_REQUEST")
+            return orjson.dumps(body), False, 400, {}
+        body: dict[str, Any] = {}
+        if result.errors:
+            body["errors"] = [format_error(err) for err in result.errors]
+        request_error = bool(result.errors) and all(not err.path for err in result.errors)
+        if not request_error:
+            body["data"] = result.data
+        encoded = orjson.dumps(body)
+        status = 400 if request_error and content_type == GRAPHQL_RESPONSE else 200
+        cacheable = not result.errors
+        await sync_to_async(_after)(params, context, prelude, encoded if cacheable else b"")
+        return encoded, cacheable, status, {}
+
+    if prelude.cache_key is not None:
+        (encoded, cacheable, status, headers), shared = await response_cache.single_flight(
+            prelude.cache_key, compute
+        )
+        log["cache"] = "HIT" if shared else "MISS"
+    else:
+        encoded, cacheable, status, headers = await compute()
+    if cacheable and prelude.cache_key is not None:
+        return finish(_cacheable(request, encoded, content_type))
+    return finish(_response(encoded, status, content_type, Cache_Control="no-store", **headers))
 
 
-def _before_execution(result: Any) -> bool:
-    """Parse, validation and variable errors stop a request before any field runs."""
-    return all(not err.path for err in result.errors)
+def _cacheable(request: HttpRequest, body: bytes, content_type: str) -> HttpResponse:
+    etag = _etag(body)
+    headers = {"ETag": etag, "Cache_Control": f"private, max-age={settings.RESPONSE_CACHE_TTL}"}
+    if etag in (t.strip() for t in request.headers.get("If-None-Match", "").split(",")):
+        return _response(b"", 304, content_type, **headers)
+    return _response(body, 200, content_type, **headers)

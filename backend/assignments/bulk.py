@@ -4,10 +4,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from api.dataversion import write_transaction
 from people.services import Visible
 from planning.errors import InvalidInput, Missing, TooLarge, VersionConflict
 from planning.hours import parse_weekly_hours
@@ -41,7 +41,7 @@ def _check_items(items: Sequence[HoursItem]) -> None:
         first_seen[item.assignment_id] = i
 
 
-@transaction.atomic
+@write_transaction
 def bulk_update_hours(items: Sequence[HoursItem], visible: Visible) -> list[Assignment]:
     """Check every item (existence and access, hours, versions) before writing anything.
 

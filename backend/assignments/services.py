@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
+from api.dataversion import write_transaction
 from people.services import Visible, visible_person
 from planning.errors import InvalidInput, Missing, VersionConflict
 from planning.hours import parse_weekly_hours
@@ -39,7 +38,7 @@ def replace_weeks(assignment: Assignment, hours: dict[dt.date, Decimal]) -> None
     )
 
 
-@transaction.atomic
+@write_transaction
 def create_assignment(data: Mapping[str, Any], visible: Visible) -> Assignment:
     person = visible_person(data["person_id"], visible, "input.personId")
     project = get_project(data["project_id"], "input.projectId")
@@ -69,7 +68,7 @@ def locked_assignment(assignment_id: int, visible: Visible, field: str = "id") -
         raise Missing(f"Assignment {assignment_id} not found", field) from None
 
 
-@transaction.atomic
+@write_transaction
 def update_assignment(
     assignment_id: int, expected_version: int, data: Mapping[str, Any], visible: Visible
 ) -> Assignment:
@@ -96,7 +95,7 @@ def update_assignment(
     return assignment
 
 
-@transaction.atomic
+@write_transaction
 def delete_assignment(assignment_id: int, expected_version: int | None, visible: Visible) -> None:
     assignment = locked_assignment(assignment_id, visible)
     if expected_version is not None and assignment.version != expected_version:

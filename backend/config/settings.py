@@ -122,7 +122,9 @@ SESSION_COOKIE_HTTPONLY = True
 
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0)
-PERSISTED_QUERIES = os.environ.get("PERSISTED_QUERIES", "apq")
+PERSISTED_QUERIES = os.environ.get("PERSISTED_QUERIES", "apq") or "apq"
+if PERSISTED_QUERIES not in {"apq", "trusted", "off"}:
+    raise RuntimeError("PERSISTED_QUERIES must be apq, trusted or off")
 PERSISTED_DOCUMENTS = os.environ.get("PERSISTED_DOCUMENTS", "")
 RESPONSE_CACHE_TTL = int(os.environ.get("RESPONSE_CACHE_TTL", "30"))
 
@@ -137,3 +139,5 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
     },
 }
+# Seconds an APQ registration lives in the cache (Apollo APQ).
+APQ_TTL = int(os.environ.get("APQ_TTL", "86400"))

@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection
 
 from accounts.models import ApiToken
+from api.dataversion import write_transaction
 from assignments.models import Assignment, AssignmentWeek
 from planning.errors import InvalidInput
 from planning.hours import parse_amount, parse_week
@@ -265,7 +266,7 @@ def is_empty() -> bool:
     return not any(m.objects.exists() for m in (Department, Person, Project, SkillTag, Role))
 
 
-@transaction.atomic
+@write_transaction
 def load(data: Any, replace: bool = False) -> dict[str, int]:
     objects = parse(data)
     restrictions: list[tuple[int, int]] = []

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models.functions import Lower
 
+from api.dataversion import write_transaction
 from planning.errors import Denied, InvalidInput, Missing
 from planning.hours import parse_amount
 
@@ -77,7 +77,7 @@ def _apply(person: Person, data: Mapping[str, Any], visible: Visible, prefix: st
         person.department_id = dep_id
 
 
-@transaction.atomic
+@write_transaction
 def create_person(data: Mapping[str, Any], visible: Visible) -> Person:
     if "name" not in data:
         raise InvalidInput("input.name is required", "input.name")
@@ -89,7 +89,7 @@ def create_person(data: Mapping[str, Any], visible: Visible) -> Person:
     return person
 
 
-@transaction.atomic
+@write_transaction
 def update_person(person_id: int, data: Mapping[str, Any], visible: Visible) -> Person:
     person = visible_person(person_id, visible, "id", lock=True)
     _apply(person, data, visible, "input")
@@ -97,7 +97,7 @@ def update_person(person_id: int, data: Mapping[str, Any], visible: Visible) -> 
     return person
 
 
-@transaction.atomic
+@write_transaction
 def delete_person(person_id: int, visible: Visible) -> None:
     visible_person(person_id, visible, "id", lock=True).delete()
 
@@ -109,7 +109,7 @@ class SkillEntry:
     kind: str
 
 
-@transaction.atomic
+@write_transaction
 def set_person_skills(person_id: int, entries: Iterable[SkillEntry], visible: Visible) -> Person:
     """Replace a person's skills. Unknown skill names become new skills; names match
     existing ones ignoring case and surrounding blanks."""

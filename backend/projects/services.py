@@ -4,8 +4,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
-
+from api.dataversion import write_transaction
 from people.services import clean_name
 from planning.errors import InvalidInput, Missing
 
@@ -39,7 +38,7 @@ def get_project(project_id: int, field: str, lock: bool = False) -> Project:
         raise Missing(f"Project {project_id} not found", field) from None
 
 
-@transaction.atomic
+@write_transaction
 def create_project(data: Mapping[str, Any]) -> Project:
     if "name" not in data:
         raise InvalidInput("input.name is required", "input.name")
@@ -49,7 +48,7 @@ def create_project(data: Mapping[str, Any]) -> Project:
     return project
 
 
-@transaction.atomic
+@write_transaction
 def update_project(project_id: int, data: Mapping[str, Any]) -> Project:
     project = get_project(project_id, "id", lock=True)
     _apply(project, data)
@@ -57,6 +56,6 @@ def update_project(project_id: int, data: Mapping[str, Any]) -> Project:
     return project
 
 
-@transaction.atomic
+@write_transaction
 def delete_project(project_id: int) -> None:
     get_project(project_id, "id", lock=True).delete()

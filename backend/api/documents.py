@@ -1,0 +1,116 @@
+"""Parsed and validated documents kept by hash, so a known document skips both steps.
+
+A Strawberry extension: on a hit it hands Strawberry the cached DocumentNode and an empty
+error list, which is how Strawberry skips parsing and validation. The key is the schema
+version and the document's SHA-256, not the validation rules' identity, so extra rules
+(depth or alias limits) do not turn every lookup into a miss (strawberry issue 4635);
+whatever changes the rules must change SCHEMA_VERSION.
+"""
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from threading import Lock
+
+from graphql import DocumentNode, FieldNode, OperationType, get_operation_ast, visit
+from graphql.language import Visitor
+from strawberry.extensions import SchemaExtension
+
+MAX_DOCUMENTS = 1000
+PER_VIEWER_FIELDS = frozenset({"viewer", "rateLimit"})  # answers that differ per user
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    type: OperationType
+    per_viewer: bool
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, DocumentNode] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: str) -> DocumentNode | None:
+        with self.lock:
+            doc = self.items.get(key)
+            if doc is not None:
+                self.items.move_to_end(key)
+            return doc
+
+    def put(self, key: str, doc: DocumentNode) -> None:
+        with self.lock:
+            self.items[key] = doc
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+validated = _LRU(MAX_DOCUMENTS)
+
+
+def schema_version(sdl: str) -> str:
+    return hashlib.sha256(sdl.encode()).hexdigest()[:16]
+
+
+def cache_key(version: str, document_hash: str) -> str:
+    return f"{version}:{document_hash}"
+
+
+class _FieldNames(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_field(self, node: FieldNode, *_args: object) -> None:
+        self.names.add(node.name.value)
+
+
+def operation_of(document: DocumentNode, operation_name: str | None) -> Operation | None:
+    op = get_operation_ast(document, operation_name)
+    if op is None:
+        return None
+    names = _FieldNames()
+    visit(document, names)
+    return Operation(op.operation, per_viewer=bool(names.names & PER_VIEWER_FIELDS))
+
+
+_operations: dict[tuple[str, str | None], Operation | None] = {}
+
+
+def known_operation(key: str, operation_name: str | None) -> Operation | None:
+    """What a validated document's operation is (None until it has validated once)."""
+    found = _operations.get((key, operation_name))
+    if found is None:
+        doc = validated.get(key)
+        if doc is None:
+            return None
+        found = operation_of(doc, operation_name)
+        if len(_operations) >= 2 * MAX_DOCUMENTS:
+            _operations.clear()
+        _operations[(key, operation_name)] = found
+    return found
+
+
+class DocumentCache(SchemaExtension):
+    def on_parse(self) -> Iterator[None]:
+        key = getattr(self.execution_context.context, "document_key", None)
+        if key is not None:
+            doc = validated.get(key)
+            if doc is not None:
+                self.execution_context.graphql_document = doc
+                self.execution_context.pre_execution_errors = []  # validated before
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        ctx = self.execution_context
+        key = getattr(ctx.context, "document_key", None)
+        if key is not None and ctx.pre_execution_errors == [] and ctx.graphql_document:
+            validated.put(key, ctx.graphql_document)

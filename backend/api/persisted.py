@@ -1,0 +1,180 @@
+"""Which document a request runs: free text, Apollo APQ, or a trusted document.
+
+Modes (settings.PERSISTED_QUERIES): `apq` (default) runs free text and APQ hashes;
+`trusted` runs only documents from the manifest (settings.PERSISTED_DOCUMENTS) or registered
+with `register_documents`, except for staff; `off` ignores hashes.
+"""
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .dataversion import cache_outage
+
+logger = logging.getLogger("capgraph.persisted")
+APQ_PREFIX = "capgraph:apq:"
+NO_CACHE = "private, no-cache, must-revalidate"
+
+
+class PersistedQueryError(Exception):
+    def __init__(self, status: int, message: str, code: str, cache_control: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.cache_control = cache_control
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    query: str
+    hash: str  # SHA-256 of the query text
+    trusted: bool  # from the manifest or the registry
+    register_apq: bool = False  # an APQ registration: store once it validates
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    by_key: dict[str, str]
+    by_sha256: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def manifest() -> Manifest:
+    """The trusted-documents manifest ({hash: document}, as GraphQL Code Generator's client
+    preset writes it; keys may be sha256 or sha1 hashes), loaded once at start-up."""
+    path = settings.PERSISTED_DOCUMENTS
+    if not path:
+        return Manifest({}, {})
+    data = json.loads(Path(path).read_text())
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise ValueError(f"{path}: a persisted-documents manifest is a {{hash: document}} object")
+    by_key = {k.removeprefix("sha256:"): v for k, v in data.items()}
+    return Manifest(by_key, {sha256(doc): doc for doc in data.values()})
+
+
+_registry_hits: dict[str, str] = {}  # only hits: a document registered later must be found
+
+
+def _registered(digest: str) -> str | None:
+    from .models import PersistedDocument
+
+    found = _registry_hits.get(digest)
+    if found is None:
+        found = (
+            PersistedDocument.objects.filter(sha256=digest)
+            .values_list("document", flat=True)
+            .first()
+        )
+        if found is not None:
+            if len(_registry_hits) >= 4096:
+                _registry_hits.clear()
+            _registry_hits[digest] = found
+    return found
+
+
+def _in_manifest(key: str) -> str | None:
+    m = manifest()
+    return m.by_key.get(key) or m.by_sha256.get(key)
+
+
+def trusted_document(key: str) -> str | None:
+    found = _in_manifest(key)
+    if found is None and len(key) == 64:
+        found = _registered(key)
+    return found
+
+
+def _apq_get(digest: str) -> str | None:
+    try:
+        return cache.get(APQ_PREFIX + digest)
+    except Exception as exc:
+        cache_outage(exc)
+        return None
+
+
+def apq_store(digest: str, query: str) -> None:
+    try:
+        cache.set(APQ_PREFIX + digest, query, timeout=settings.APQ_TTL)
+    except Exception as exc:
+        cache_outage(exc)
+
+
+def _not_in_list() -> PersistedQueryError:
+    return PersistedQueryError(
+        403, "This server only runs trusted documents", "PERSISTED_QUERY_NOT_IN_LIST"
+    )
+
+
+def resolve(params: dict[str, Any], is_staff: bool) -> Document:
+    """Pick the document a request runs (sync: a registry lookup may hit the database)."""
+    mode = settings.PERSISTED_QUERIES
+    query = params.get("query")
+    extensions = params.get("extensions") or {}
+    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+    document_id = params.get("documentId")
+    trusted_only = mode == "trusted" and not is_staff
+
+    if mode != "off" and document_id is not None:
+        if not isinstance(document_id, str):
+            raise PersistedQueryError(400, "documentId must be a string", "BAD_REQUEST")
+        key = document_id.removeprefix("sha256:")
+        text = trusted_document(key)
+        if text is None:
+            raise PersistedQueryError(400, "Unknown documentId", "PERSISTED_QUERY_NOT_FOUND")
+        return Document(text, sha256(text), trusted=True)
+
+    if mode != "off" and persisted is not None:
+        if not isinstance(persisted, dict) or persisted.get("version") != 1:
+            raise PersistedQueryError(400, "Unsupported persisted query version", "BAD_REQUEST")
+        digest = persisted.get("sha256Hash")
+        if not isinstance(digest, str):
+            raise PersistedQueryError(400, "sha256Hash must be a string", "BAD_REQUEST")
+        digest = digest.lower()
+        if query is not None:
+            if sha256(query) != digest:
+                raise PersistedQueryError(400, "provided sha does not match query", "BAD_REQUEST")
+            if trusted_only:
+                if trusted_document(digest) is None:
+                    raise _not_in_list()
+                return Document(query, digest, trusted=True)
+            return Document(query, digest, trusted=False, register_apq=True)
+        # The cheap lookups first: the manifest, then (APQ mode) the APQ store, and the
+        # database registry last.
+        text = _in_manifest(digest)
+        if text is not None:
+            return Document(text, digest, trusted=True)
+        if not trusted_only:
+            text = _apq_get(digest)
+            if text is not None:
+                return Document(text, digest, trusted=False)
+        text = _registered(digest) if len(digest) == 64 else None
+        if text is not None:
+            return Document(text, digest, trusted=True)
+        if trusted_only:
+            raise _not_in_list()
+        raise PersistedQueryError(
+            200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND", NO_CACHE
+        )
+
+    if not isinstance(query, str) or not query.strip():
+        raise PersistedQueryError(400, "No GraphQL query found in the request", "BAD_REQUEST")
+    digest = sha256(query)
+    if trusted_only:
+        if trusted_document(digest) is None:
+            raise _not_in_list()
+        return Document(query, digest, trusted=True)
+    return Document(query, digest, trusted=False)

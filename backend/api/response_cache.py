@@ -1,0 +1,91 @@
+"""Cached query responses, keyed so that no answer outlives a write or crosses a scope.
+
+Key: schema version, document hash, operation name, canonical variables, the viewer's
+access scope (its departments and scope; the user too when the document reads `viewer`)
+and the data version that every write bumps. Values are the encoded response bodies.
+Misses for one key compute once per process at a time (single flight).
+"""
+
+import asyncio
+import hashlib
+from collections.abc import Awaitable, Callable
+
+import orjson
+from django.conf import settings
+from django.core.cache import cache
+
+from .dataversion import cache_outage
+
+PREFIX = "capgraph:rc:"
+
+
+def scope_key(
+    visible: frozenset[int] | None, can_write: bool, user_id: int | None, per_viewer: bool
+) -> str:
+    departments = "all" if visible is None else ",".join(map(str, sorted(visible)))
+    scope = f"{departments}|{'w' if can_write else 'r'}"
+    return f"{scope}|u{user_id}" if per_viewer else scope
+
+
+def response_key(
+    schema_version: str,
+    document_hash: str,
+    operation_name: str | None,
+    variables: dict | None,
+    scope: str,
+    data_version: int,
+) -> str:
+    canonical = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    digest = hashlib.sha256(
+        b"\0".join(
+            [
+                document_hash.encode(),
+                (operation_name or "").encode(),
+                canonical,
+                scope.encode(),
+            ]
+        )
+    ).hexdigest()
+    return f"{PREFIX}{schema_version}:{data_version}:{digest}"
+
+
+def get(key: str) -> bytes | None:
+    try:
+        return cache.get(key)
+    except Exception as exc:
+        cache_outage(exc)
+        return None
+
+
+def put(key: str, body: bytes) -> None:
+    try:
+        cache.set(key, body, timeout=settings.RESPONSE_CACHE_TTL)
+    except Exception as exc:
+        cache_outage(exc)
+
+
+_in_flight: dict[str, asyncio.Future[tuple[bytes, bool]]] = {}
+
+
+async def single_flight(
+    key: str, compute: Callable[[], Awaitable[tuple[bytes, bool]]]
+) -> tuple[tuple[bytes, bool], bool]:
+    """Run `compute` once for concurrent callers of one key in this process.
+
+    Returns ((body, cacheable), shared): `shared` is True for callers that waited.
+    """
+    pending = _in_flight.get(key)
+    if pending is not None:
+        return await asyncio.shield(pending), True
+    future: asyncio.Future[tuple[bytes, bool]] = asyncio.get_running_loop().create_future()
+    _in_flight[key] = future
+    try:
+        result = await compute()
+        future.set_result(result)
+        return result, False
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved here: waiters, if any, get it too
+        raise
+    finally:
+        del _in_flight[key]

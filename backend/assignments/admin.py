@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.db.models import F
+
+from api.dataversion import DataVersionAdmin
+
+from .models import Assignment, AssignmentWeek
+
+
+class AssignmentWeekInline(admin.TabularInline):
+    model = AssignmentWeek
+    extra = 0
+    fields = ["week", "hours"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(DataVersionAdmin, admin.ModelAdmin):
+    list_display = ["id", "person", "project", "role_on_project", "is_active", "version"]
+    list_filter = ["is_active"]
+    raw_id_fields = ["person", "project"]
+    readonly_fields = ["version"]
+    inlines = [AssignmentWeekInline]
+
+    def save_formset(self, request, form, formset, change):
+        # Weeks edited here belong to the assignment's person, and any edit is a new version
+        # (so a client holding the old one gets a CONFLICT, as after an API write).
+        weeks = formset.save(commit=False)
+        for week in weeks:
+            week.person_id = form.instance.person_id
+            week.save()
+        for week in formset.deleted_objects:
+            week.delete()
+        if formset.has_changed():
+            Assignment.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)

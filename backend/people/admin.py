@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from api.dataversion import DataVersionAdmin
+
+from .models import Department, Person, PersonSkill, Role, SkillTag
+
+
+class PersonSkillInline(admin.TabularInline):
+    model = PersonSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+
+
+@admin.register(Person)
+class PersonAdmin(DataVersionAdmin, admin.ModelAdmin):
+    list_display = ["name", "department", "role", "weekly_capacity", "hire_date", "is_active"]
+    list_filter = ["is_active", "department", "role"]
+    search_fields = ["name", "email"]
+    inlines = [PersonSkillInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(DataVersionAdmin, admin.ModelAdmin):
+    list_display = ["name", "parent"]
+
+
+@admin.register(Role)
+class RoleAdmin(DataVersionAdmin, admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(SkillTag)
+class SkillTagAdmin(DataVersionAdmin, admin.ModelAdmin):
+    list_display = ["name", "category"]
+    search_fields = ["name"]

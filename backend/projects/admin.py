@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from api.dataversion import DataVersionAdmin
+
+from .models import Project
+
+
+@admin.register(Project)
+class ProjectAdmin(DataVersionAdmin, admin.ModelAdmin):
+    list_display = ["name", "client", "status", "start_date", "end_date"]
+    list_filter = ["status"]
+    search_fields = ["name", "client"]
