@@ -133,8 +133,8 @@ def _response_key(
     )
 
 
-def _after(params: dict[str, Any], context: Context, prelude: Prelude, body: bytes) -> None:
-    """Store an APQ registration that validated, and a cacheable answer."""
+def _after(params: dict[str, Any], context: Context, prelude: Prelude, body: bytes | None) -> None:
+    """Store an APQ registration that validated, and a cacheable answer (`body`)."""
     key = context.document_key
     if prelude.document.register_apq and documents.validated.get(key) is not None:
         persisted.apq_store(prelude.document.hash, prelude.document.query)
@@ -142,7 +142,7 @@ def _after(params: dict[str, Any], context: Context, prelude: Prelude, body: byt
         operation = documents.known_operation(key, params.get("operationName"))
         if operation is not None and operation.type is GraphQLOperationType.QUERY:
             prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
-    if prelude.cache_key is not None:
+    if prelude.cache_key is not None and body is not None:
         response_cache.put(prelude.cache_key, body)
 
 
@@ -233,7 +233,7 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         encoded = orjson.dumps(body)
         status = 400 if request_error and content_type == GRAPHQL_RESPONSE else 200
         cacheable = not result.errors
-        await sync_to_async(_after)(params, context, prelude, encoded if cacheable else b"")
+        await sync_to_async(_after)(params, context, prelude, encoded if cacheable else None)
         return encoded, cacheable, status, {}
 
     if prelude.cache_key is not None:
@@ -243,6 +243,8 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         log["cache"] = "HIT" if shared else "MISS"
     else:
         encoded, cacheable, status, headers = await compute()
+        if prelude.cache_key is not None:  # a query seen for the first time, now cached
+            log["cache"] = "MISS"
     if cacheable and prelude.cache_key is not None:
         return finish(_cacheable(request, encoded, content_type))
     return finish(_response(encoded, status, content_type, Cache_Control="no-store", **headers))
