@@ -17,6 +17,8 @@ from graphql import DocumentNode, FieldNode, OperationType, get_operation_ast, v
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
+from .rules import replace_rules
+
 MAX_DOCUMENTS = 1000
 PER_VIEWER_FIELDS = frozenset({"viewer", "rateLimit"})  # answers that differ per user
 
@@ -109,8 +111,9 @@ class DocumentCache(SchemaExtension):
         yield
 
     def on_validate(self) -> Iterator[None]:
-        yield
         ctx = self.execution_context
+        ctx.validation_rules = replace_rules(tuple(ctx.validation_rules))
+        yield
         key = getattr(ctx.context, "document_key", None)
         if key is not None and ctx.pre_execution_errors == [] and ctx.graphql_document:
             validated.put(key, ctx.graphql_document)

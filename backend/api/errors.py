@@ -4,7 +4,9 @@ anything unexpected is logged (and sent to Sentry) and reaches the client masked
 import logging
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError
+
+from .rules import argument_of_variable_error
 
 logger = logging.getLogger("capgraph.errors")
 
@@ -20,12 +22,16 @@ def _classify(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
-def format_error(error: GraphQLError) -> dict[str, Any]:
+def format_error(error: GraphQLError, document: DocumentNode | None = None) -> dict[str, Any]:
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         formatted: dict[str, Any] = dict(error.formatted)
         extensions = dict(error.extensions or {})
         extensions.setdefault("code", _classify(error))
+        if extensions["code"] == "BAD_USER_INPUT" and "field" not in extensions:
+            argument = argument_of_variable_error(error.message, document)
+            if argument:
+                extensions["field"] = argument
         formatted["extensions"] = extensions
         return formatted
     event_id = _report(original)

@@ -226,7 +226,8 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
             return orjson.dumps(body), False, 400, {}
         body: dict[str, Any] = {}
         if result.errors:
-            body["errors"] = [format_error(err) for err in result.errors]
+            document = documents.validated.get(context.document_key)
+            body["errors"] = [format_error(err, document) for err in result.errors]
         request_error = bool(result.errors) and all(not err.path for err in result.errors)
         if not request_error:
             body["data"] = result.data

@@ -18,7 +18,7 @@ class CreateAssignmentInput:
     person_id: strawberry.ID
     project_id: strawberry.ID
     role_on_project: str | None = strawberry.UNSET
-    is_active: bool = strawberry.UNSET
+    is_active: bool | None = strawberry.UNSET
     weekly_hours: JSON | None = strawberry.field(
         default=strawberry.UNSET, description='{ "YYYY-MM-DD": hours }; any day names its week.'
     )

@@ -20,9 +20,9 @@ class CreatePersonInput:
     email: str | None = strawberry.UNSET
     department_id: strawberry.ID | None = strawberry.UNSET
     role_id: strawberry.ID | None = strawberry.UNSET
-    weekly_capacity: float = strawberry.UNSET
+    weekly_capacity: float | None = strawberry.UNSET
     hire_date: dt.date | None = strawberry.UNSET
-    is_active: bool = strawberry.UNSET
+    is_active: bool | None = strawberry.UNSET
 
 
 @strawberry.input

@@ -18,7 +18,7 @@ from .types import Project, ProjectStatus
 class CreateProjectInput:
     name: str
     client: str | None = strawberry.UNSET
-    status: ProjectStatus = strawberry.UNSET
+    status: ProjectStatus | None = strawberry.UNSET
     start_date: dt.date | None = strawberry.UNSET
     end_date: dt.date | None = strawberry.UNSET
 
