@@ -29,6 +29,8 @@ class Context:
     visible_departments: frozenset[int] | None = None
     # Schema version and document hash: the key of the parsed-document cache.
     document_key: str | None = None
+    introspection_allowed: bool = True
+    budget: Any = None  # api.ratelimit.Budget once the operation is charged
     _tree: asyncio.Future[DepartmentTree] | None = field(default=None, repr=False)
 
     @cached_property

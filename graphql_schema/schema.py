@@ -4,7 +4,8 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from api.documents import DocumentCache, schema_version
-from graphql_schema.accounts.types import ViewerQuery
+from api.gate import Gate
+from graphql_schema.accounts.types import RateLimitQuery, ViewerQuery
 from graphql_schema.assignments.bulk import BulkHoursMutation
 from graphql_schema.assignments.mutations import AssignmentsMutation
 from graphql_schema.assignments.queries import AssignmentsQuery
@@ -16,7 +17,9 @@ from graphql_schema.reports.queries import ReportsQuery
 
 
 @strawberry.type
-class Query(ViewerQuery, PeopleQuery, ProjectsQuery, AssignmentsQuery, ReportsQuery):
+class Query(
+    ViewerQuery, RateLimitQuery, PeopleQuery, ProjectsQuery, AssignmentsQuery, ReportsQuery
+):
     pass
 
 
@@ -36,7 +39,7 @@ schema = CapgraphSchema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(auto_camel_case=True),
-    extensions=[DocumentCache],
+    extensions=[DocumentCache, Gate],
 )
 # Part of every cache key: a schema change (or a change of validation rules, which must
 # change this too) never reuses a document or an answer cached for the old one.

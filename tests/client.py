@@ -15,9 +15,18 @@ from django.test.utils import CaptureQueriesContext
 
 @dataclass
 class Response:
+    """`body` is the response without `extensions` (the cost, which changes with every
+    request); `extensions` holds it."""
+
     status: int
     headers: httpx.Headers
     body: dict[str, Any]
+    extensions: dict[str, Any]
+
+    @classmethod
+    def of(cls, r: httpx.Response) -> "Response":
+        body = r.json()
+        return cls(r.status_code, r.headers, body, body.pop("extensions", {}))
 
     @property
     def data(self) -> Any:
@@ -71,12 +80,10 @@ class GraphQLClient:
         payload: dict[str, Any] = {"query": query, **extra}
         if variables is not None:
             payload["variables"] = variables
-        r = self.request("POST", json=payload, headers=self._headers(headers))
-        return Response(r.status_code, r.headers, r.json())
+        return Response.of(self.request("POST", json=payload, headers=self._headers(headers)))
 
     def get(self, params: dict[str, str], headers: dict[str, str] | None = None) -> Response:
-        r = self.request("GET", params=params, headers=self._headers(headers))
-        return Response(r.status_code, r.headers, r.json())
+        return Response.of(self.request("GET", params=params, headers=self._headers(headers)))
 
 
 @contextlib.contextmanager

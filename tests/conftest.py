@@ -65,11 +65,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def fresh_data_version():
-    """Each test starts with a new data version: answers cached by an earlier test, from
-    data it rolled back, can never be served to this one."""
-    from api import dataversion
+    """Each test starts with a new data version (answers cached by an earlier test, from
+    data it rolled back, can never be served to this one) and a full points budget."""
+    from api import dataversion, ratelimit
 
     dataversion.bump()
+    ratelimit.local.used.clear()
+    if os.environ.get("REDIS_URL"):
+        from django.core.cache import cache
+
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter("capgraph:rl:*"):
+            client.delete(key)
 
 
 @pytest.fixture

@@ -172,7 +172,9 @@ def test_concurrent_misses_on_one_key_compute_once(gql):
 
     with exact_queries(2 + 1):  # two token lookups, one execution
         first, second = async_to_sync(both)()
-    assert first.json() == second.json()
+    assert first.json()["data"] == second.json()["data"]
+    assert first.json()["extensions"]["cost"]["requested"] == 1
+    assert second.json()["extensions"]["cost"]["requested"] == 1
     assert sorted([first.headers["X-Capgraph-Cache"], second.headers["X-Capgraph-Cache"]]) == [
         "HIT",
         "MISS",
@@ -197,4 +199,5 @@ def test_operation_log_line(gql, caplog):
         "user": ApiToken.objects.get(user__username="writer").user_id,
         "status": 200,
         "sql_queries": 1,
+        "cost": 1,
     }

@@ -20,13 +20,15 @@ from strawberry.extensions import SchemaExtension
 from .rules import replace_rules
 
 MAX_DOCUMENTS = 1000
-PER_VIEWER_FIELDS = frozenset({"viewer", "rateLimit"})  # answers that differ per user
+PER_VIEWER_FIELDS = frozenset({"viewer"})  # answers that differ per user
+UNCACHEABLE_FIELDS = frozenset({"rateLimit"})  # answers that differ per request
 
 
 @dataclass(frozen=True, slots=True)
 class Operation:
     type: OperationType
     per_viewer: bool
+    cacheable: bool = True
 
 
 class _LRU:
@@ -61,8 +63,9 @@ def schema_version(sdl: str) -> str:
     return hashlib.sha256(sdl.encode()).hexdigest()[:16]
 
 
-def cache_key(version: str, document_hash: str) -> str:
-    return f"{version}:{document_hash}"
+def cache_key(version: str, document_hash: str, introspection: bool = True) -> str:
+    """Validation differs with introspection allowed or not: both are part of the key."""
+    return f"{version}:{document_hash}:{'i' if introspection else '-'}"
 
 
 class _FieldNames(Visitor):
@@ -80,7 +83,11 @@ def operation_of(document: DocumentNode, operation_name: str | None) -> Operatio
         return None
     names = _FieldNames()
     visit(document, names)
-    return Operation(op.operation, per_viewer=bool(names.names & PER_VIEWER_FIELDS))
+    return Operation(
+        op.operation,
+        per_viewer=bool(names.names & PER_VIEWER_FIELDS),
+        cacheable=op.operation == OperationType.QUERY and not names.names & UNCACHEABLE_FIELDS,
+    )
 
 
 _operations: dict[tuple[str, str | None], Operation | None] = {}

@@ -2,8 +2,10 @@
 anything unexpected is logged (and sent to Sentry) and reaches the client masked."""
 
 import logging
+import re
 from typing import Any
 
+from django.conf import settings
 from graphql import DocumentNode, GraphQLError
 
 from .rules import argument_of_variable_error
@@ -11,10 +13,13 @@ from .rules import argument_of_variable_error
 logger = logging.getLogger("capgraph.errors")
 
 INTERNAL = "Internal server error"
+_SUGGESTION = re.compile(r" Did you mean .*\?$")
 
 
 def _classify(error: GraphQLError) -> str:
     message = error.message
+    if "Document contains more than" in message:
+        return "QUERY_TOO_COMPLEX"
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
     if message.startswith("Variable '$") or message.startswith("Expected value of type"):
@@ -26,6 +31,8 @@ def format_error(error: GraphQLError, document: DocumentNode | None = None) -> d
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         formatted: dict[str, Any] = dict(error.formatted)
+        if not settings.DEBUG:  # field suggestions would map the schema for a stranger
+            formatted["message"] = _SUGGESTION.sub("", formatted["message"])
         extensions = dict(error.extensions or {})
         extensions.setdefault("code", _classify(error))
         if extensions["code"] == "BAD_USER_INPUT" and "field" not in extensions:

@@ -17,7 +17,6 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from graphql import OperationType as GraphQLOperationType
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
@@ -28,6 +27,7 @@ from graphql_schema.schema import SCHEMA_VERSION, schema
 from . import dataversion, documents, persisted, response_cache, sqlcount
 from .auth import AuthFailed, authenticate
 from .errors import error_body, format_error
+from .gate import charge
 
 logger = logging.getLogger("capgraph.operation")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -97,22 +97,37 @@ class Prelude:
     data_version: int | None
     cache_key: str | None = None
     cached: bytes | None = None
+    refused: list | None = None  # cost or rate-limit errors for a cached answer
 
 
 def _prelude(params: dict[str, Any], context: Context) -> Prelude:
     viewer = context.viewer
-    document = persisted.resolve(params, is_staff=viewer is not None and viewer.is_staff)
-    context.document_key = documents.cache_key(SCHEMA_VERSION, document.hash)
+    is_staff = viewer is not None and viewer.is_staff
+    document = persisted.resolve(params, is_staff=is_staff)
+    context.introspection_allowed = settings.DEBUG or is_staff
+    context.document_key = documents.cache_key(
+        SCHEMA_VERSION, document.hash, context.introspection_allowed
+    )
     prelude = Prelude(document, dataversion.current() if settings.RESPONSE_CACHE_TTL else None)
     operation = documents.known_operation(context.document_key, params.get("operationName"))
     if (
         prelude.data_version is not None
         and viewer is not None
         and operation is not None
-        and operation.type is GraphQLOperationType.QUERY
+        and operation.cacheable
     ):
         prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
-        prelude.cached = response_cache.get(prelude.cache_key)
+        cached = response_cache.get(prelude.cache_key)
+        if cached is not None:
+            # Served from cache, still charged: cost is the document's, not the work done.
+            prelude.refused = charge(
+                context,
+                schema._schema,
+                documents.validated.get(context.document_key),
+                params.get("operationName"),
+                params.get("variables"),
+            )
+            prelude.cached = cached
     return prelude
 
 
@@ -140,7 +155,7 @@ def _after(params: dict[str, Any], context: Context, prelude: Prelude, body: byt
         persisted.apq_store(prelude.document.hash, prelude.document.query)
     if prelude.cache_key is None and prelude.data_version is not None and context.viewer:
         operation = documents.known_operation(key, params.get("operationName"))
-        if operation is not None and operation.type is GraphQLOperationType.QUERY:
+        if operation is not None and operation.cacheable:
             prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
     if prelude.cache_key is not None and body is not None:
         response_cache.put(prelude.cache_key, body)
@@ -167,14 +182,23 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
     content_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
     log: dict[str, Any] = {"operation": None, "hash": None, "cache": "BYPASS", "user": None}
 
+    context: Context | None = None
+
     def finish(response: HttpResponse) -> HttpResponse:
         response["X-Capgraph-Cache"] = log["cache"]
-        log.update(
-            status=response.status_code,
-            duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            sql_queries=sql[0],
-        )
-        logger.info(json.dumps(log))
+        budget = context.budget if context is not None else None
+        if budget is not None:
+            response["X-RateLimit-Limit"] = str(budget.limit)
+            response["X-RateLimit-Remaining"] = str(budget.remaining)
+            response["X-RateLimit-Used"] = str(budget.used)
+            response["X-RateLimit-Reset"] = str(budget.reset_at)
+            log["cost"] = budget.cost
+            if not budget.allowed:
+                response["Retry-After"] = str(budget.retry_after())
+        duration = round((time.perf_counter() - started) * 1000, 1)
+        log.update(status=response.status_code, duration_ms=duration, sql_queries=sql[0])
+        slow = duration > settings.SLOW_OPERATION_MS
+        logger.log(logging.WARNING if slow else logging.INFO, json.dumps(log))
         return response
 
     try:
@@ -182,6 +206,11 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
     except BadRequest as e:
         return finish(_response(error_body(str(e), "BAD_REQUEST"), 400, content_type))
     log["operation"] = params.get("operationName")
+    limit = settings.QUERY_LIMITS["characters"]
+    if len(params.get("query") or "") > limit:
+        message = f"Document has {len(params['query'])} characters; the limit is {limit}"
+        status = 400 if content_type == GRAPHQL_RESPONSE else 200
+        return finish(_response(error_body(message, "QUERY_TOO_COMPLEX"), status, content_type))
 
     try:
         viewer = await authenticate(request)
@@ -199,9 +228,11 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         return finish(_response(error_body(e.message, e.code), e.status, content_type, **headers))
     log["hash"] = prelude.document.hash
 
+    if prelude.refused:
+        return finish(_refused(prelude.refused, context, content_type))
     if prelude.cached is not None:
         log["cache"] = "HIT"
-        return finish(_cacheable(request, prelude.cached, content_type))
+        return finish(_cacheable(request, prelude.cached, content_type, context))
 
     async def compute() -> tuple[bytes, bool, int, dict[str, str]]:
         try:
@@ -233,6 +264,8 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
             body["data"] = result.data
         encoded = orjson.dumps(body)
         status = 400 if request_error and content_type == GRAPHQL_RESPONSE else 200
+        if context.budget is not None and not context.budget.allowed:
+            status = 429
         cacheable = not result.errors
         await sync_to_async(_after)(params, context, prelude, encoded if cacheable else None)
         return encoded, cacheable, status, {}
@@ -242,18 +275,55 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
             prelude.cache_key, compute
         )
         log["cache"] = "HIT" if shared else "MISS"
+        if shared:  # another request did the work; this one still pays for its document
+            refused = await sync_to_async(charge)(
+                context,
+                schema._schema,
+                documents.validated.get(context.document_key),
+                params.get("operationName"),
+                params.get("variables"),
+            )
+            if refused:
+                return finish(_refused(refused, context, content_type))
     else:
         encoded, cacheable, status, headers = await compute()
         if prelude.cache_key is not None:  # a query seen for the first time, now cached
             log["cache"] = "MISS"
     if cacheable and prelude.cache_key is not None:
-        return finish(_cacheable(request, encoded, content_type))
+        return finish(_cacheable(request, encoded, content_type, context))
+    encoded = _with_cost(encoded, context)
     return finish(_response(encoded, status, content_type, Cache_Control="no-store", **headers))
 
 
-def _cacheable(request: HttpRequest, body: bytes, content_type: str) -> HttpResponse:
-    etag = _etag(body)
+def _with_cost(body: bytes, context: Context) -> bytes:
+    """Add `extensions.cost` to an encoded body (cached bodies are stored without it)."""
+    budget = context.budget
+    if budget is None or not body.endswith(b"}"):
+        return body
+    cost = orjson.dumps(
+        {
+            "cost": {
+                "requested": budget.cost,
+                "remaining": budget.remaining,
+                "resetAt": budget.reset_iso,
+            }
+        }
+    )
+    return body[:-1] + b',"extensions":' + cost + b"}"
+
+
+def _refused(errors: list, context: Context, content_type: str) -> HttpResponse:
+    body = orjson.dumps({"errors": [format_error(e) for e in errors]})
+    limited = context.budget is not None and not context.budget.allowed
+    status = 429 if limited else (400 if content_type == GRAPHQL_RESPONSE else 200)
+    return _response(_with_cost(body, context), status, content_type, Cache_Control="no-store")
+
+
+def _cacheable(
+    request: HttpRequest, body: bytes, content_type: str, context: Context
+) -> HttpResponse:
+    etag = _etag(body)  # of the answer itself: the cost extension changes every time
     headers = {"ETag": etag, "Cache_Control": f"private, max-age={settings.RESPONSE_CACHE_TTL}"}
     if etag in (t.strip() for t in request.headers.get("If-None-Match", "").split(",")):
         return _response(b"", 304, content_type, **headers)
-    return _response(body, 200, content_type, **headers)
+    return _response(_with_cost(body, context), 200, content_type, **headers)

@@ -141,3 +141,18 @@ LOGGING = {
 }
 # Seconds an APQ registration lives in the cache (Apollo APQ).
 APQ_TTL = int(os.environ.get("APQ_TTL", "86400"))
+
+# Document limits, checked before execution (QUERY_TOO_COMPLEX); see api/limits.py.
+QUERY_LIMITS = {
+    "depth": int(os.environ.get("QUERY_MAX_DEPTH", "10")),
+    "aliases": int(os.environ.get("QUERY_MAX_ALIASES", "15")),
+    "directives": int(os.environ.get("QUERY_MAX_DIRECTIVES", "50")),
+    "tokens": int(os.environ.get("QUERY_MAX_TOKENS", "2000")),
+    "characters": int(os.environ.get("QUERY_MAX_CHARACTERS", "15000")),
+    "nodes": int(os.environ.get("QUERY_MAX_NODES", "50000")),
+}
+# Points per identity (token, user or IP) per hour; a query costs max(1, nodes / 100).
+RATE_LIMIT_POINTS = int(os.environ.get("RATE_LIMIT_POINTS", "5000"))
+RATE_LIMIT_MUTATION_COST = int(os.environ.get("RATE_LIMIT_MUTATION_COST", "5"))
+# Operations slower than this are logged at WARNING with their SQL count.
+SLOW_OPERATION_MS = int(os.environ.get("SLOW_OPERATION_MS", "500"))

@@ -26,3 +26,27 @@ class ViewerQuery:
         return Viewer(
             username=v.username, is_staff=v.is_staff, can_write=v.can_write, auth_method=v.auth
         )
+
+
+@strawberry.type(description="The caller's hourly points budget, after this request.")
+class RateLimit:
+    limit: int
+    remaining: int
+    used: int
+    reset_at: str = strawberry.field(description="When the budget refills (ISO 8601, UTC).")
+    cost: int = strawberry.field(description="Points this request cost.")
+
+
+@strawberry.type
+class RateLimitQuery:
+    @strawberry.field
+    def rate_limit(self, info: Info) -> RateLimit:
+        info.context.require_viewer()
+        budget = info.context.budget
+        return RateLimit(
+            limit=budget.limit,
+            remaining=budget.remaining,
+            used=budget.used,
+            reset_at=budget.reset_iso,
+            cost=budget.cost,
+        )
