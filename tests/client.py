@@ -24,7 +24,7 @@ class Response:
     extensions: dict[str, Any]
 
     @classmethod
-    def of(cls, r: httpx.Response) -> "Response":
+    def of(cls, r: httpx.Response) -> Response:
         body = r.json()
         return cls(r.status_code, r.headers, body, body.pop("extensions", {}))
 

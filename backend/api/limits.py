@@ -143,7 +143,8 @@ class NoIntrospectionRule(ValidationRule):
             )
 
 
-def _size(field_def: Any, field: FieldNode, variables: Mapping[str, Any]) -> int:
+def _size(field_def: Any, field: FieldNode, variables: Mapping[str, Any]) -> int | None:
+    """The size a field's `first`, `limit` or `weeks` asks for (None without one)."""
     for name in SIZE_ARGUMENTS:
         arg_def = field_def.args.get(name)
         if arg_def is None:
@@ -159,7 +160,7 @@ def _size(field_def: Any, field: FieldNode, variables: Mapping[str, Any]) -> int
             value = arg_def.default_value
         if isinstance(value, int) and value > 0:
             return value
-    return LIST_ESTIMATES.get(field.name.value, DEFAULT_LIST_ESTIMATE)
+    return None
 
 
 def _is_list(type_: Any) -> bool:
@@ -182,20 +183,28 @@ def query_nodes(
     root = schema.mutation_type if operation.operation == OperationType.MUTATION else None
     root = root or schema.query_type
 
-    def cost(selection_set: SelectionSetNode | None, parent: Any, multiplier: int) -> int:
+    def cost(
+        selection_set: SelectionSetNode | None, parent: Any, multiplier: int, page: int | None
+    ) -> int:
         def visit(field: FieldNode, seen: frozenset[str]) -> int:
             if not isinstance(parent, GraphQLObjectType):
                 return 0
             field_def = parent.fields.get(field.name.value)
             if field_def is None or field.selection_set is None:
                 return 0  # leaves (and JSON maps) are free
-            size = _size(field_def, field, variables) if _is_list(field_def.type) else 1
-            mult = multiplier * size
+            asked = _size(field_def, field, variables)
+            if _is_list(field_def.type):
+                # a connection's `edges` hold as many as the connection's `first`
+                size = asked or (page if field.name.value == "edges" else None)
+                size = size or LIST_ESTIMATES.get(field.name.value, DEFAULT_LIST_ESTIMATE)
+                mult, child_page = multiplier * size, None
+            else:
+                mult, child_page = multiplier, asked
             child = get_named_type(field_def.type)
-            if hasattr(child, "fields") and not isinstance(child, GraphQLObjectType):
-                child = None  # interfaces/unions: count the node, not below
-            return mult + (cost(field.selection_set, child, mult) if child else 0)
+            if not isinstance(child, GraphQLObjectType):
+                return mult  # interfaces/unions: count the node, not below
+            return mult + cost(field.selection_set, child, mult, child_page)
 
         return _walk(selection_set, fragments, frozenset(), visit)
 
-    return cost(operation.selection_set, root, 1)
+    return cost(operation.selection_set, root, 1, None)
