@@ -5,6 +5,7 @@ import logging
 import re
 from typing import Any
 
+import sentry_sdk
 from django.conf import settings
 from graphql import DocumentNode, GraphQLError
 
@@ -54,13 +55,14 @@ def format_error(error: GraphQLError, document: DocumentNode | None = None) -> d
 
 
 def _report(exc: BaseException) -> str | None:
-    logger.error("Unhandled error in a resolver", exc_info=exc)
+    # Sentry first: its logging integration would otherwise report the log record below
+    # and dedupe this capture, leaving the client without the event id.
     try:
-        import sentry_sdk
-
-        return sentry_sdk.capture_exception(exc)
-    except Exception:  # pragma: no cover - reporting must never break a response
-        return None
+        event_id = sentry_sdk.capture_exception(exc)
+    except Exception:  # reporting must never break a response
+        event_id = None
+    logger.error("Unhandled error in a resolver (event %s)", event_id, exc_info=exc)
+    return event_id
 
 
 def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:

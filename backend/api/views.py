@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+import sentry_sdk
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -197,6 +198,11 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
                 response["Retry-After"] = str(budget.retry_after())
         duration = round((time.perf_counter() - started) * 1000, 1)
         log.update(status=response.status_code, duration_ms=duration, sql_queries=sql[0])
+        sentry_sdk.add_breadcrumb(
+            category="graphql",
+            message=f"end {log['operation'] or 'anonymous operation'}",
+            data={k: log.get(k) for k in ("hash", "status", "sql_queries", "cache")},
+        )
         slow = duration > settings.SLOW_OPERATION_MS
         logger.log(logging.WARNING if slow else logging.INFO, json.dumps(log))
         return response
@@ -206,6 +212,9 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
     except BadRequest as e:
         return finish(_response(error_body(str(e), "BAD_REQUEST"), 400, content_type))
     log["operation"] = params.get("operationName")
+    sentry_sdk.get_current_scope().set_transaction_name(
+        f"graphql {log['operation'] or 'anonymous'}", source="custom"
+    )
     limit = settings.QUERY_LIMITS["characters"]
     if len(params.get("query") or "") > limit:
         message = f"Document has {len(params['query'])} characters; the limit is {limit}"
@@ -227,6 +236,11 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         headers = {"Cache_Control": e.cache_control or "no-store"}
         return finish(_response(error_body(e.message, e.code), e.status, content_type, **headers))
     log["hash"] = prelude.document.hash
+    sentry_sdk.add_breadcrumb(
+        category="graphql",
+        message=f"start {log['operation'] or 'anonymous operation'}",
+        data={"hash": log["hash"]},
+    )
 
     if prelude.refused:
         return finish(_refused(prelude.refused, context, content_type))

@@ -156,3 +156,8 @@ RATE_LIMIT_POINTS = int(os.environ.get("RATE_LIMIT_POINTS", "5000"))
 RATE_LIMIT_MUTATION_COST = int(os.environ.get("RATE_LIMIT_MUTATION_COST", "5"))
 # Operations slower than this are logged at WARNING with their SQL count.
 SLOW_OPERATION_MS = int(os.environ.get("SLOW_OPERATION_MS", "500"))
+
+if SENTRY_DSN:
+    from .observability import init_sentry
+
+    init_sentry(SENTRY_DSN, SENTRY_TRACES_SAMPLE_RATE)

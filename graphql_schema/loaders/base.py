@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import sentry_sdk
 from aiodataloader import DataLoader
 from asgiref.sync import sync_to_async
 
@@ -25,7 +26,9 @@ class SyncBatchLoader(DataLoader, Generic[K, V]):
         self.context = context
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
-        found = await sync_to_async(self.load_batch)(keys)
+        with sentry_sdk.start_span(op="dataloader.batch", name=type(self).__name__) as span:
+            span.set_data("keys", len(keys))
+            found = await sync_to_async(self.load_batch)(keys)
         return [found[k] if k in found else self.default() for k in keys]
 
     def load_batch(self, keys: Sequence[K]) -> dict[K, V]:
