@@ -43,3 +43,20 @@ def test_readyz_stays_ready_when_redis_is_down(db, settings):
     r = GraphQLClient().request("GET", "/readyz")
     assert r.status_code == 200
     assert r.json()["checks"]["redis"]["status"] == "down"
+
+
+def test_graphiql_in_debug_or_for_staff_sessions_only(db, settings, client):
+    from django.contrib.auth.models import User
+
+    html = {"Accept": "text/html"}
+    settings.DEBUG = True
+    page = GraphQLClient().request("GET", "/graphql", headers=html)
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+    settings.DEBUG = False
+    assert GraphQLClient().request("GET", "/graphql", headers=html).status_code == 404
+    staff = User.objects.create_user("lead", password="pw", is_staff=True)
+    client.force_login(staff)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    r = GraphQLClient().request("GET", "/graphql", headers={**html, "Cookie": cookie})
+    assert r.status_code == 200

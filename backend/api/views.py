@@ -172,8 +172,8 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         return _response(
             error_body("GraphQL only supports GET and POST", "BAD_REQUEST"), 405, Allow="GET, POST"
         )
-    if _wants_ide(request):
-        if settings.DEBUG:
+    if _wants_ide(request):  # GraphiQL: in DEBUG, or for staff sessions
+        if settings.DEBUG or (await request.auser()).is_staff:
             return HttpResponse(get_graphql_ide_html(graphql_ide="graphiql"))
         return HttpResponse("Not Found", status=404, content_type="text/plain")
 
