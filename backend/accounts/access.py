@@ -29,9 +29,9 @@ def viewer_from_token(raw: str) -> Viewer:
     try:
         token = ApiToken.objects.select_related("user").get(key_hash=hash_token(raw))
     except ApiToken.DoesNotExist:
-        raise InvalidToken("invalid API token") from None
+        raise InvalidToken("Invalid API token") from None
     if token.revoked or not token.user.is_active:
-        raise InvalidToken("invalid API token")
+        raise InvalidToken("Invalid API token")
     if token.expires_at is not None and token.expires_at <= timezone.now():
         raise InvalidToken("API token expired")
     roots = None

@@ -32,7 +32,7 @@ async def authenticate(request: HttpRequest) -> Viewer | None:
         try:
             return await sync_to_async(viewer_from_token)(raw.strip())
         except InvalidToken as e:
-            raise AuthFailed(str(e).capitalize()) from None
+            raise AuthFailed(str(e)) from None
     if not request.COOKIES.get("sessionid"):
         return None  # no session to look up: skip the queries
     user = await request.auser()
