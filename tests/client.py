@@ -52,6 +52,7 @@ class GraphQLClient:
     def __init__(self, token: str | None = None, headers: dict[str, str] | None = None) -> None:
         self.token = token
         self.headers = dict(headers or {})
+        self.cookies = httpx.Cookies()  # kept across requests, as a browser does
 
     def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
         headers = dict(self.headers)
@@ -65,8 +66,12 @@ class GraphQLClient:
 
         async def send() -> httpx.Response:
             transport = httpx.ASGITransport(app=application)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-                return await c.request(method, path, **kwargs)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://testserver", cookies=self.cookies
+            ) as c:
+                response = await c.request(method, path, **kwargs)
+                self.cookies.update(c.cookies)
+                return response
 
         return async_to_sync(send)()
 

@@ -1,0 +1,49 @@
+"""Session endpoints for the web app: who am I (and a CSRF cookie), log in, log out."""
+
+import json
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth import aauthenticate, alogin, alogout
+from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import get_token
+from django.views.decorators.http import require_GET, require_POST
+
+
+def _me(request: HttpRequest, user) -> dict:
+    return {
+        "authenticated": user.is_authenticated,
+        "username": user.get_username() if user.is_authenticated else None,
+        "isStaff": bool(user.is_authenticated and user.is_staff),
+        "csrfToken": get_token(request),  # also sets the csrftoken cookie
+    }
+
+
+@require_GET
+async def session(request: HttpRequest) -> JsonResponse:
+    user = await request.auser()
+    return JsonResponse(await sync_to_async(_me)(request, user))
+
+
+@require_POST
+async def login(request: HttpRequest) -> JsonResponse:
+    try:
+        body = json.loads(request.body or b"{}")
+        username, password = str(body["username"]), str(body["password"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"error": "Send JSON with username and password", "code": "BAD_USER_INPUT"},
+            status=400,
+        )
+    user = await aauthenticate(request, username=username, password=password)
+    if user is None:
+        return JsonResponse(
+            {"error": "Wrong username or password", "code": "UNAUTHENTICATED"}, status=401
+        )
+    await alogin(request, user)
+    return JsonResponse(await sync_to_async(_me)(request, user))
+
+
+@require_POST
+async def logout(request: HttpRequest) -> JsonResponse:
+    await alogout(request)
+    return JsonResponse({"authenticated": False})
