@@ -26,8 +26,17 @@ def check_first(first: int | None, default: int = 50) -> int:
     return check_range(default if first is None else first, "first", 1, MAX_FIRST)
 
 
-def week_or_current(day: dt.date | None) -> dt.date:
-    return current_week() if day is None else monday(day)
+def week_or_current(day: dt.date | None, field: str = "week", weeks: int = 1) -> dt.date:
+    """The Monday of `day`'s week (this week without one), refusing a window of `weeks`
+    weeks that would run past the calendar's end."""
+    first = current_week() if day is None else monday(day)
+    try:
+        first + dt.timedelta(weeks=weeks, days=-1)
+    except OverflowError:
+        raise BadUserInput(
+            f"{field}: {weeks} week(s) from {first.isoformat()} run past 9999-12-31", field=field
+        ) from None
+    return first
 
 
 def parse_id(value: object, field: str) -> int:

@@ -70,7 +70,7 @@ class GraphQLClient:
                 transport=transport, base_url="http://testserver", cookies=self.cookies
             ) as c:
                 response = await c.request(method, path, **kwargs)
-                self.cookies.update(c.cookies)
+                self.cookies = httpx.Cookies(c.cookies)
                 return response
 
         return async_to_sync(send)()

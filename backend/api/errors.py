@@ -42,6 +42,19 @@ def format_error(error: GraphQLError, document: DocumentNode | None = None) -> d
                 extensions["field"] = argument
         formatted["extensions"] = extensions
         return formatted
+    if _is_timeout(original):
+        timed_out: dict[str, Any] = {
+            "message": "The database took too long to answer; try a smaller request",
+            "extensions": {"code": "TIMEOUT"},
+        }
+        if error.locations:
+            timed_out["locations"] = [
+                {"line": loc.line, "column": loc.column} for loc in error.locations
+            ]
+        if error.path:
+            timed_out["path"] = error.path
+        logger.warning("statement timeout at %s", error.path)
+        return timed_out
     event_id = _report(original)
     masked: dict[str, Any] = {"message": INTERNAL}
     if error.locations:
@@ -52,6 +65,19 @@ def format_error(error: GraphQLError, document: DocumentNode | None = None) -> d
     if event_id:
         masked["extensions"]["eventId"] = event_id
     return masked
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """PostgreSQL cancelled a statement that ran past statement_timeout."""
+    try:
+        from psycopg.errors import QueryCanceled
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    while exc is not None:
+        if isinstance(exc, QueryCanceled):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _report(exc: BaseException) -> str | None:

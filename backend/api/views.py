@@ -16,8 +16,8 @@ import orjson
 import sentry_sdk
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
@@ -37,7 +37,10 @@ POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
 class BadRequest(Exception):
-    pass
+    def __init__(self, message: str, status: int = 400, code: str = "BAD_REQUEST") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
 
 
 def _response(
@@ -64,6 +67,12 @@ def _params(request: HttpRequest) -> dict[str, Any]:
             raise BadRequest("POST bodies must be application/json")
         try:
             params = orjson.loads(request.body)
+        except RequestDataTooBig:
+            raise BadRequest(
+                f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes",
+                413,
+                "REQUEST_TOO_LARGE",
+            ) from None
         except orjson.JSONDecodeError:
             raise BadRequest("Unable to parse request body as JSON") from None
         if isinstance(params, list):
@@ -166,7 +175,6 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-@csrf_exempt  # token clients send no cookies; session requests are checked in authenticate()
 async def graphql_view(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return _response(
@@ -210,7 +218,7 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
     try:
         params = _params(request)
     except BadRequest as e:
-        return finish(_response(error_body(str(e), "BAD_REQUEST"), 400, content_type))
+        return finish(_response(error_body(str(e), e.code), e.status, content_type))
     log["operation"] = params.get("operationName")
     sentry_sdk.get_current_scope().set_transaction_name(
         f"graphql {log['operation'] or 'anonymous'}", source="custom"

@@ -47,7 +47,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "api.middleware.ApiCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -78,7 +78,10 @@ if DATABASE_URL:
     if default_db["ENGINE"] == "django.db.backends.postgresql":
         # Persistent connections leak under ASGI; psycopg's pool hands them out instead.
         default_db["CONN_MAX_AGE"] = 0
-        default_db.setdefault("OPTIONS", {})["pool"] = {
+        default_db.setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '10000'))}"
+        )
+        default_db["OPTIONS"]["pool"] = {
             "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
             "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
@@ -118,6 +121,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = REPO_ROOT / "staticfiles"
 
 CSRF_COOKIE_HTTPONLY = False  # the web app reads it to send X-CSRFToken
+CSRF_FAILURE_VIEW = "api.middleware.csrf_failure"
+# Larger request bodies are refused with 413 (a 500-item bulk edit is well under 1 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))
+# PostgreSQL stops any statement running longer than this (ms); the client gets TIMEOUT.
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "10000"))
 SESSION_COOKIE_HTTPONLY = True
 
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")

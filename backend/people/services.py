@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models.functions import Lower
 
 from api.dataversion import write_transaction
 from planning.errors import Denied, InvalidInput, Missing
@@ -16,6 +15,7 @@ from planning.hours import parse_amount
 from .models import Department, Person, PersonSkill, Role, SkillTag
 
 Visible = frozenset[int] | None  # departments a viewer may touch; None: all
+EMAIL_MAX_LENGTH = Person._meta.get_field("email").max_length
 
 
 def clean_name(value: Any, field: str, max_length: int = 200) -> str:
@@ -30,6 +30,8 @@ def clean_name(value: Any, field: str, max_length: int = 200) -> str:
 def clean_email(value: Any, field: str) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if len(value.strip()) > EMAIL_MAX_LENGTH:
+        raise InvalidInput(f"{field} must be at most {EMAIL_MAX_LENGTH} characters", field)
     try:
         validate_email(value.strip())
     except ValidationError:
@@ -126,12 +128,11 @@ def set_person_skills(person_id: int, entries: Iterable[SkillEntry], visible: Vi
             )
         seen.add((key, entry.kind))
         names.setdefault(key, name)
-    existing = {
-        s.name.casefold(): s
-        for s in SkillTag.objects.annotate(lname=Lower("name")).filter(
-            lname__in=[n.lower() for n in names.values()]
-        )
-    }
+    # Matched in Python: SQLite's lower() folds ASCII only, so "Éclair" would miss "éclair".
+    existing: dict[str, SkillTag] = {}
+    for tag in SkillTag.objects.order_by("pk"):
+        if tag.name.casefold() in names:
+            existing.setdefault(tag.name.casefold(), tag)
     for key, name in names.items():
         if key not in existing:
             existing[key] = SkillTag.objects.create(name=name)

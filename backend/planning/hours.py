@@ -9,6 +9,7 @@ from .weeks import monday, sunday
 
 MAX_HOURS = Decimal(168)
 CENT = Decimal("0.01")
+LAST_DAY = monday(dt.date.max) - dt.timedelta(days=1)  # the last day of the last whole week
 
 
 def parse_amount(value: object, field: str, maximum: Decimal = MAX_HOURS) -> Decimal:
@@ -37,6 +38,10 @@ def parse_week(value: object, field: str) -> dt.date:
         raise InvalidInput(f"{field} must be a date (YYYY-MM-DD), got {value!r}", field) from None
     if len(value.strip()) != 10:
         raise InvalidInput(f"{field} must be a date (YYYY-MM-DD), got {value!r}", field)
+    if day > LAST_DAY:  # its week's Sunday is past the calendar's end
+        raise InvalidInput(
+            f"{field} must be a date in a week ending by 9999-12-31, got {value!r}", field
+        )
     return monday(day)
 
 

@@ -60,5 +60,5 @@ class Assignment:
         hours = await info.context.loaders.hours_by_assignment.load(root.id)
         return [
             WeekHours(week=w, hours=hours.get(w, ZERO))  # type: ignore[arg-type]
-            for w in week_keys(week_or_current(from_), weeks)
+            for w in week_keys(week_or_current(from_, "from", weeks), weeks)
         ]

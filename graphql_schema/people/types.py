@@ -149,7 +149,7 @@ class Person:
         weeks: int | None = 12,
     ) -> list[WeekLoad]:
         weeks = check_weeks(weeks)
-        return await person_loads(root, info, week_or_current(from_), weeks)
+        return await person_loads(root, info, week_or_current(from_, "from", weeks), weeks)
 
     @strawberry.field(description="max(0, capacity - hours) in the week (default: this week).")
     async def available_hours(

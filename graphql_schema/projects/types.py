@@ -54,6 +54,6 @@ class Project:
         scope: AvailabilityScope | None = AvailabilityScope.ASSIGNED,
     ) -> list[Annotated[PersonAvailability, strawberry.lazy("graphql_schema.reports.types")]]:
         key = AvailabilityKey(
-            root.id, week_or_current(week), scope == AvailabilityScope.DEPARTMENTS
+            root.id, week_or_current(week, "week"), scope == AvailabilityScope.DEPARTMENTS
         )
         return await info.context.loaders.availability_by_project.load(key)  # type: ignore[return-value]

@@ -34,6 +34,11 @@ from .types import (
 FromArg = Annotated[dt.date | None, strawberry.argument(name="from")]
 
 
+def window(from_: dt.date | None, weeks: int | None) -> tuple[dt.date, int]:
+    weeks = check_weeks(weeks)
+    return week_or_current(from_, "from", weeks), weeks
+
+
 def check_limit(limit: int | None, default: int) -> int:
     return check_range(default if limit is None else limit, "limit", 1, MAX_LIMIT)
 
@@ -64,7 +69,7 @@ class ReportsQuery:
         department: strawberry.ID | None = None,
         include_children: bool | None = False,
     ) -> CapacityHeatmap:
-        keys = week_keys(week_or_current(from_), check_weeks(weeks))
+        keys = week_keys(*window(from_, weeks))
         deps = await department_ids(info, department, include_children)
         visible = info.context.visible_departments
 
@@ -94,7 +99,7 @@ class ReportsQuery:
     ) -> list[SkillMatch]:
         requested = requested_skills(skills)
         limit = check_limit(limit, 50)
-        the_week = None if week is None else week_or_current(week)
+        the_week = None if week is None else week_or_current(week, "week")
         deps = await department_ids(info, department, include_children)
         visible = info.context.visible_departments
 
@@ -148,7 +153,7 @@ class ReportsQuery:
     ) -> list[AvailableCandidate]:
         requested = requested_skills(skills) if skills else None
         limit = check_limit(limit, 100)
-        the_week = week_or_current(week)
+        the_week = week_or_current(week, "week")
         min_free = check_number(min_available_hours, "minAvailableHours", None)
         aw = check_number(availability_weight, "availabilityWeight", 0.5)
         sw = check_number(skill_weight, "skillWeight", 0.5)
@@ -198,7 +203,7 @@ class ReportsQuery:
         department: strawberry.ID | None = None,
         include_children: bool | None = False,
     ) -> GridSnapshot:
-        keys = week_keys(week_or_current(from_), check_weeks(weeks))
+        keys = week_keys(*window(from_, weeks))
         deps = await department_ids(info, department, include_children)
         visible = info.context.visible_departments
 
@@ -255,7 +260,7 @@ class ReportsQuery:
         include_children: bool | None = False,
         roles: list[strawberry.ID] | None = None,
     ) -> RoleCapacityReport:
-        keys = week_keys(week_or_current(from_), check_weeks(weeks))
+        keys = week_keys(*window(from_, weeks))
         role_ids = None if roles is None else [parse_id(r, "roles") for r in roles]
         deps = await department_ids(info, department, include_children)
         visible = info.context.visible_departments
