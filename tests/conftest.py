@@ -67,8 +67,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fresh_data_version():
     """Each test starts with a new data version (answers cached by an earlier test, from
     data it rolled back, can never be served to this one) and a full points budget."""
+    from accounts.access import forget_viewers
     from api import dataversion, ratelimit
 
+    forget_viewers()  # and no token remembered from an earlier test's rolled-back rows
     dataversion.bump()
     ratelimit.local.used.clear()
     if os.environ.get("REDIS_URL"):

@@ -204,3 +204,10 @@ def test_off_mode_ignores_hashes(gql, settings):
 
 def test_document_cache_key_changes_with_the_schema():
     assert documents.cache_key("v1", "abc") != documents.cache_key("v2", "abc")
+
+
+def test_registration_answered_from_the_response_cache_still_stores_the_hash(gql, unique_query):
+    gql.post(unique_query)  # answered and cached as free text
+    registered = gql.post(unique_query, extensions=apq(sha(unique_query)))
+    assert registered.headers["X-Capgraph-Cache"] == "HIT"
+    assert gql.post(None, extensions=apq(sha(unique_query))).body == ANSWER

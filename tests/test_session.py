@@ -73,3 +73,15 @@ def test_web_app_index_is_served_at_the_root(db, tokens):
     assert r.status_code == 200
     page = GraphQLClient().request("GET", "/heatmap")  # routes of the app get the same page
     assert page.status_code == 200 and page.text == r.text
+
+
+def test_a_revoked_token_stops_working_at_once_in_this_process(client_for, tokens):
+    from accounts.models import ApiToken, hash_token
+
+    client = client_for(tokens.read)
+    assert client.post("{ viewer { username } }").status == 200  # now remembered
+    token = ApiToken.objects.get(key_hash=hash_token(tokens.read))
+    token.revoked = True
+    token.save()
+    r = client.post("{ viewer { username } }")
+    assert (r.status, r.errors[0]["message"]) == (401, "Invalid API token")

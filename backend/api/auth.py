@@ -3,7 +3,14 @@
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest
 
-from accounts.access import InvalidToken, Viewer, viewer_from_token, viewer_from_user
+from accounts.access import (
+    InvalidToken,
+    Viewer,
+    cached_viewer,
+    remember_viewer,
+    viewer_and_expiry,
+    viewer_from_user,
+)
 
 
 class AuthFailed(Exception):
@@ -19,10 +26,15 @@ async def authenticate(request: HttpRequest) -> Viewer | None:
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise AuthFailed("Authorization header must be 'Bearer <token>'")
-        try:
-            return await sync_to_async(viewer_from_token)(raw.strip())
-        except InvalidToken as e:
-            raise AuthFailed(str(e)) from None
+        raw = raw.strip()
+        viewer = cached_viewer(raw)
+        if viewer is None:
+            try:
+                viewer, expires = await sync_to_async(viewer_and_expiry)(raw)
+            except InvalidToken as e:
+                raise AuthFailed(str(e)) from None
+            remember_viewer(raw, viewer, expires)
+        return viewer
     if not request.COOKIES.get("sessionid"):
         return None  # no session to look up: skip the queries
     # CSRF for session requests is enforced before the view (api.middleware).

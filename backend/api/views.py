@@ -138,6 +138,8 @@ def _prelude(params: dict[str, Any], context: Context) -> Prelude:
                 params.get("variables"),
             )
             prelude.cached = cached
+            if document.register_apq:  # an answered document has validated: keep its hash
+                persisted.apq_store(document.hash, document.query)
     return prelude
 
 
@@ -206,6 +208,7 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
                 response["Retry-After"] = str(budget.retry_after())
         duration = round((time.perf_counter() - started) * 1000, 1)
         log.update(status=response.status_code, duration_ms=duration, sql_queries=sql[0])
+        response["Server-Timing"] = f"app;dur={duration}"
         sentry_sdk.add_breadcrumb(
             category="graphql",
             message=f"end {log['operation'] or 'anonymous operation'}",

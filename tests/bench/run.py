@@ -140,6 +140,76 @@ def heatmap_floor(weeks: int):
     return run
 
 
+def server_ms(response) -> float:
+    return float(response.headers["Server-Timing"].split("dur=")[1])
+
+
+def warm_cache_and_throughput(client, document: str, request) -> None:
+    """The 26-week heatmap by hash: warm response cache against cold, and throughput of 50
+    concurrent clients (in this process, as one API worker serves them)."""
+    import asyncio
+    import hashlib
+
+    import httpx
+    from django.conf import settings
+
+    from api import dataversion
+    from config.asgi import application
+
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    extensions = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": digest}})
+    headers = {"Authorization": f"Bearer {client.token}"}
+    request(document, {})  # registers nothing yet: APQ needs hash + text once
+    client.request(
+        "POST", json={"query": document, "extensions": json.loads(extensions)}, headers=headers
+    )
+
+    def by_hash():
+        r = client.request("GET", params={"extensions": extensions}, headers=headers)
+        assert r.status_code == 200 and r.content.startswith(b'{"data"'), r.text[:300]
+        return r
+
+    warm = statistics.median(server_ms(by_hash()) for _ in range(ROUNDS))
+    cold = []
+    for _ in range(ROUNDS):
+        dataversion.bump()
+        cold.append(server_ms(by_hash()))
+    cold_median = statistics.median(cold)
+    print(
+        f"\n26-week heatmap by hash (GET): server time warm cache {warm:.2f} ms, cold "
+        f"{cold_median:.1f} ms: {cold_median / warm:.0f}x faster warm"
+    )
+
+    async def throughput(seconds: float = 3.0, clients: int = 50) -> float:
+        transport = httpx.ASGITransport(app=application)
+        done = 0
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            deadline = time.perf_counter() + seconds
+
+            async def worker():
+                nonlocal done
+                while time.perf_counter() < deadline:
+                    r = await c.get("/graphql", params={"extensions": extensions}, headers=headers)
+                    assert r.status_code == 200 and r.content.startswith(b'{"data"'), r.text[:99]
+                    done += 1
+
+            started = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(clients)))
+            return done / (time.perf_counter() - started)
+
+    cached = asyncio.run(throughput())
+    ttl = settings.RESPONSE_CACHE_TTL
+    settings.RESPONSE_CACHE_TTL = 0  # every request computes
+    try:
+        uncached = asyncio.run(throughput())
+    finally:
+        settings.RESPONSE_CACHE_TTL = ttl
+    print(
+        f"50 concurrent clients, one process, 3 s: {cached:.0f} req/s cached, "
+        f"{uncached:.1f} req/s uncached"
+    )
+
+
 def main() -> None:
     os.environ.setdefault("RATE_LIMIT_POINTS", str(10**9))  # measuring, not limiting
     backend = setup_database()
@@ -211,6 +281,8 @@ def main() -> None:
     for weeks in (12, 26):
         ratio = medians[f"gridSnapshot {weeks} weeks"] / measure(heatmap_floor(weeks))[0]
         print(f"  gridSnapshot {weeks} weeks / heatmap floor = {ratio:.2f}x")
+
+    warm_cache_and_throughput(client, heatmap26[1], request)
 
     # Tracing overhead: the same heatmap with Sentry on, every transaction sampled, and a
     # transport that drops envelopes (no Sentry server here).
