@@ -9,6 +9,7 @@ Misses for one key compute once per process at a time (single flight).
 import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
 from django.conf import settings
@@ -49,35 +50,49 @@ def response_key(
     return f"{PREFIX}{schema_version}:{data_version}:{digest}"
 
 
-def get(key: str) -> bytes | None:
+class Entry(NamedTuple):
+    etag: str  # of the body: computed once, when the answer is stored
+    body: bytes
+
+
+def entry(body: bytes) -> Entry:
+    return Entry('"' + hashlib.sha256(body).hexdigest()[:32] + '"', body)
+
+
+def get(key: str) -> Entry | None:
     try:
-        return cache.get(key)
-    except Exception as exc:
+        value = cache.get(key)
+    except Exception as exc:  # a cache outage serves uncached
         cache_outage(exc)
         return None
+    if value is None:
+        return None
+    etag, _, body = value.partition(b"\n")
+    return Entry(etag.decode(), body)
 
 
-def put(key: str, body: bytes) -> None:
+def put(key: str, answer: Entry) -> None:
     try:
-        cache.set(key, body, timeout=settings.RESPONSE_CACHE_TTL)
+        cache.set(
+            key, answer.etag.encode() + b"\n" + answer.body, timeout=settings.RESPONSE_CACHE_TTL
+        )
     except Exception as exc:
         cache_outage(exc)
 
 
-_in_flight: dict[str, asyncio.Future[tuple[bytes, bool]]] = {}
+T = TypeVar("T")
+_in_flight: dict[str, asyncio.Future[Any]] = {}
 
 
-async def single_flight(
-    key: str, compute: Callable[[], Awaitable[tuple[bytes, bool]]]
-) -> tuple[tuple[bytes, bool], bool]:
+async def single_flight(key: str, compute: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
     """Run `compute` once for concurrent callers of one key in this process.
 
-    Returns ((body, cacheable), shared): `shared` is True for callers that waited.
+    Returns (result, shared): `shared` is True for callers that waited on another's work.
     """
     pending = _in_flight.get(key)
     if pending is not None:
         return await asyncio.shield(pending), True
-    future: asyncio.Future[tuple[bytes, bool]] = asyncio.get_running_loop().create_future()
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
     _in_flight[key] = future
     try:
         result = await compute()

@@ -5,7 +5,6 @@ response cache when a known query's key is there, else execute (parse and valida
 skipped for known documents), cache the answer, and log one line.
 """
 
-import hashlib
 import json
 import logging
 import time
@@ -106,7 +105,7 @@ class Prelude:
     document: persisted.Document
     data_version: int | None
     cache_key: str | None = None
-    cached: bytes | None = None
+    cached: response_cache.Entry | None = None
     refused: list | None = None  # cost or rate-limit errors for a cached answer
 
 
@@ -160,8 +159,10 @@ def _response_key(
     )
 
 
-def _after(params: dict[str, Any], context: Context, prelude: Prelude, body: bytes | None) -> None:
-    """Store an APQ registration that validated, and a cacheable answer (`body`)."""
+def _after(
+    params: dict[str, Any], context: Context, prelude: Prelude, answer: response_cache.Entry | None
+) -> None:
+    """Store an APQ registration that validated, and a cacheable answer."""
     key = context.document_key
     if prelude.document.register_apq and documents.validated.get(key) is not None:
         persisted.apq_store(prelude.document.hash, prelude.document.query)
@@ -169,12 +170,8 @@ def _after(params: dict[str, Any], context: Context, prelude: Prelude, body: byt
         operation = documents.known_operation(key, params.get("operationName"))
         if operation is not None and operation.cacheable:
             prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
-    if prelude.cache_key is not None and body is not None:
-        response_cache.put(prelude.cache_key, body)
-
-
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if prelude.cache_key is not None and answer is not None:
+        response_cache.put(prelude.cache_key, answer)
 
 
 async def graphql_view(request: HttpRequest) -> HttpResponse:
@@ -259,7 +256,8 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         log["cache"] = "HIT"
         return finish(_cacheable(request, prelude.cached, content_type, context))
 
-    async def compute() -> tuple[bytes, bool, int, dict[str, str]]:
+    async def compute() -> tuple[bytes, response_cache.Entry | None, int, dict[str, str]]:
+        """The encoded body, the answer when it may be cached, status and headers."""
         try:
             result = await schema.execute(
                 prelude.document.query,
@@ -273,13 +271,13 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         except InvalidOperationTypeError:
             return (
                 orjson.dumps(error_body("Mutations are only allowed over POST", "BAD_REQUEST")),
-                False,
+                None,
                 405,
                 {"Allow": "POST"},
             )
         except CannotGetOperationTypeError as e:
             body = error_body(e.as_http_error_reason(), "BAD_REQUEST")
-            return orjson.dumps(body), False, 400, {}
+            return orjson.dumps(body), None, 400, {}
         body: dict[str, Any] = {}
         if result.errors:
             document = documents.validated.get(context.document_key)
@@ -291,12 +289,12 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         status = 400 if request_error and content_type == GRAPHQL_RESPONSE else 200
         if context.budget is not None and not context.budget.allowed:
             status = 429
-        cacheable = not result.errors
-        await sync_to_async(_after)(params, context, prelude, encoded if cacheable else None)
-        return encoded, cacheable, status, {}
+        answer = None if result.errors else response_cache.entry(encoded)
+        await sync_to_async(_after)(params, context, prelude, answer)
+        return encoded, answer, status, {}
 
     if prelude.cache_key is not None:
-        (encoded, cacheable, status, headers), shared = await response_cache.single_flight(
+        (encoded, answer, status, headers), shared = await response_cache.single_flight(
             prelude.cache_key, compute
         )
         log["cache"] = "HIT" if shared else "MISS"
@@ -311,11 +309,11 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
             if refused:
                 return finish(_refused(refused, context, content_type))
     else:
-        encoded, cacheable, status, headers = await compute()
+        encoded, answer, status, headers = await compute()
         if prelude.cache_key is not None:  # a query seen for the first time, now cached
             log["cache"] = "MISS"
-    if cacheable and prelude.cache_key is not None:
-        return finish(_cacheable(request, encoded, content_type, context))
+    if answer is not None and prelude.cache_key is not None:
+        return finish(_cacheable(request, answer, content_type, context))
     encoded = _with_cost(encoded, context)
     return finish(_response(encoded, status, content_type, Cache_Control="no-store", **headers))
 
@@ -345,10 +343,13 @@ def _refused(errors: list, context: Context, content_type: str) -> HttpResponse:
 
 
 def _cacheable(
-    request: HttpRequest, body: bytes, content_type: str, context: Context
+    request: HttpRequest, answer: response_cache.Entry, content_type: str, context: Context
 ) -> HttpResponse:
-    etag = _etag(body)  # of the answer itself: the cost extension changes every time
-    headers = {"ETag": etag, "Cache_Control": f"private, max-age={settings.RESPONSE_CACHE_TTL}"}
-    if etag in (t.strip() for t in request.headers.get("If-None-Match", "").split(",")):
+    # The ETag is the answer's own: the cost extension added below changes every time.
+    headers = {
+        "ETag": answer.etag,
+        "Cache_Control": f"private, max-age={settings.RESPONSE_CACHE_TTL}",
+    }
+    if answer.etag in (t.strip() for t in request.headers.get("If-None-Match", "").split(",")):
         return _response(b"", 304, content_type, **headers)
-    return _response(_with_cost(body, context), 200, content_type, **headers)
+    return _response(_with_cost(answer.body, context), 200, content_type, **headers)
