@@ -1,6 +1,7 @@
 """Sentry through the SDK's transport hook (no Sentry server here), masking, and the log."""
 
 import hashlib
+import json
 import logging
 
 import pytest
@@ -51,6 +52,10 @@ def test_unexpected_errors_are_masked_and_reported_with_an_event_id(gql, sentry,
     assert "hunter2" not in str(r.body) and "SELECT" not in str(r.body)
     (event,) = items(sentry, "event")
     assert event["event_id"] == error["extensions"]["eventId"]
+    assert event["transaction"] == "graphql Boom"  # the operation it happened in
+    raw = json.dumps(event)
+    assert gql.token not in raw and gql.token[:10] not in raw  # no token, not even its prefix
+    assert "Authorization" not in raw and "Ada Thompson" not in raw  # no header, no person
     assert event["exception"]["values"][-1]["value"].startswith("SELECT secret")
     crumbs = [b for b in event["breadcrumbs"]["values"] if b.get("category") == "graphql"]
     assert [(b["message"], b["data"]) for b in crumbs] == [

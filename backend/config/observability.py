@@ -16,6 +16,8 @@ def init_sentry(dsn: str, traces_sample_rate: float, **options: Any) -> None:
     sentry_sdk.init(
         dsn=dsn,
         traces_sample_rate=traces_sample_rate,
+        # Frame locals hold people's names and request headers: never send them.
+        include_local_variables=False,
         integrations=[DjangoIntegration(middleware_spans=False, signals_spans=False)],
         disabled_integrations=[StrawberryIntegration()],
         **options,
