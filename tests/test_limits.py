@@ -203,3 +203,44 @@ def test_introspection_only_in_debug_or_for_staff(client_for, tokens, settings):
     assert staff.post(document).data == {"__schema": {"queryType": {"name": "Query"}}}
     # and the staff member's validated document does not open the door for others
     assert client_for(tokens.write).post(document).codes == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+def nodes_document(aliases: int) -> str:
+    # 1 connection + 200 x (edge + person + `aliases` departments + 10 assignments x
+    # (1 + 23 weeks)): with 8 aliases, 1 + 200 x 250 = 50,001 nodes.
+    departments = " ".join(f"d{i}: department {{ name }}" for i in range(aliases))
+    return (
+        "{ people(first: 200) { edges { node { "
+        + departments
+        + " assignments { hoursByWeek(weeks: 23) { hours } } } } } }"
+    )
+
+
+def test_50001_nodes_are_refused_and_49801_run(gql):
+    r = gql.post(nodes_document(8))
+    assert r.errors == [
+        {
+            "message": "Query cost 50001 nodes exceeds the limit of 50000 nodes",
+            "extensions": {"code": "QUERY_TOO_COMPLEX"},
+        }
+    ]
+    ok = gql.post(nodes_document(7))
+    assert "errors" not in ok.body
+    assert ok.extensions["cost"]["requested"] == 498  # 49,801 nodes / 100, rounded
+
+
+def test_batched_requests_are_refused(gql):
+    r = gql.request(
+        "POST",
+        json=[{"query": "{ viewer { username } }"}] * 2,
+        headers={"Authorization": f"Bearer {gql.token}"},
+    )
+    assert r.status_code == 400
+    assert r.json() == {
+        "errors": [
+            {
+                "message": "Batched operations are not supported: send one operation per request",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
+    }
