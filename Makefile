@@ -8,7 +8,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format schema bench clean
+.PHONY: install run test lint format schema bench stack clean
 
 install: $(STAMP)
 
@@ -53,6 +53,12 @@ schema: install
 
 bench: install
 	$(PY) tests/bench/run.py
+
+# docker-compose.yml's api (same command, same worker count) and Celery worker, natively on
+# the local PostgreSQL and Redis (DATABASE_URL, REDIS_URL; the database is created if
+# missing); migrates, waits for /readyz, prints the URLs. Ctrl-C stops both.
+stack: install
+	$(PY) deploy/stack.py
 
 clean:
 	rm -rf $(VENV) capgraph.sqlite3*

@@ -126,6 +126,9 @@ CSRF_FAILURE_VIEW = "api.middleware.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))
 # PostgreSQL stops any statement running longer than this (ms); the client gets TIMEOUT.
 DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "10000"))
+# /readyz answers 503 once the connection pool has had no free connection (or requests
+# waiting for one) for longer than this many seconds, at every probe in between.
+READY_POOL_EXHAUSTED_SECONDS = float(os.environ.get("READY_POOL_EXHAUSTED_SECONDS", "10"))
 SESSION_COOKIE_HTTPONLY = True
 
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
