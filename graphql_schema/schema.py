@@ -9,6 +9,8 @@ from graphql_schema.accounts.types import RateLimitQuery, ViewerQuery
 from graphql_schema.assignments.bulk import BulkHoursMutation
 from graphql_schema.assignments.mutations import AssignmentsMutation
 from graphql_schema.assignments.queries import AssignmentsQuery
+from graphql_schema.exports.mutations import ExportsMutation
+from graphql_schema.exports.queries import ExportsQuery
 from graphql_schema.people.mutations import PeopleMutation
 from graphql_schema.people.queries import PeopleQuery
 from graphql_schema.projects.mutations import ProjectsMutation
@@ -18,13 +20,21 @@ from graphql_schema.reports.queries import ReportsQuery
 
 @strawberry.type
 class Query(
-    ViewerQuery, RateLimitQuery, PeopleQuery, ProjectsQuery, AssignmentsQuery, ReportsQuery
+    ViewerQuery,
+    RateLimitQuery,
+    PeopleQuery,
+    ProjectsQuery,
+    AssignmentsQuery,
+    ReportsQuery,
+    ExportsQuery,
 ):
     pass
 
 
 @strawberry.type
-class Mutation(PeopleMutation, ProjectsMutation, AssignmentsMutation, BulkHoursMutation):
+class Mutation(
+    PeopleMutation, ProjectsMutation, AssignmentsMutation, BulkHoursMutation, ExportsMutation
+):
     pass
 
 

@@ -21,7 +21,8 @@ from .rules import replace_rules
 
 MAX_DOCUMENTS = 1000
 PER_VIEWER_FIELDS = frozenset({"viewer"})  # answers that differ per user
-UNCACHEABLE_FIELDS = frozenset({"rateLimit"})  # answers that differ per request
+# answers that differ per request, or change without a write (an export job's progress)
+UNCACHEABLE_FIELDS = frozenset({"rateLimit", "job"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "assignments",
     "accounts",
     "api",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,24 @@ RATE_LIMIT_POINTS = int(os.environ.get("RATE_LIMIT_POINTS", "5000"))
 RATE_LIMIT_MUTATION_COST = int(os.environ.get("RATE_LIMIT_MUTATION_COST", "5"))
 # Operations slower than this are logged at WARNING with their SQL count.
 SLOW_OPERATION_MS = int(os.environ.get("SLOW_OPERATION_MS", "500"))
+
+# Background grid exports (exports/). Without a broker they run in the web process, in a
+# bounded thread pool; with one, in Celery workers (config/celery.py).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_IGNORE_RESULT = True  # a job's state lives in its ExportJob row
+CELERY_TASK_ACKS_LATE = True  # a worker lost mid-export hands the job to another one
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "cleanup-exports": {"task": "exports.cleanup_exports", "schedule": 600.0},
+}
+# Relative to the repository root (the worker runs in backend/, the web process anywhere).
+EXPORT_DIR = REPO_ROOT / (os.environ.get("EXPORT_DIR") or "var/exports")
+EXPORT_TTL_SECONDS = int(os.environ.get("EXPORT_TTL_SECONDS", "3600"))
+EXPORT_TASK_TIME_LIMIT = int(os.environ.get("EXPORT_TASK_TIME_LIMIT", "300"))
+EXPORT_LOCAL_WORKERS = int(os.environ.get("EXPORT_LOCAL_WORKERS", "2"))
 
 if SENTRY_DSN:
     from .observability import init_sentry

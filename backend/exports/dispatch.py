@@ -1,0 +1,38 @@
+"""Starting a job once its row is committed: on a Celery worker when CELERY_BROKER_URL is
+set, else in this process, in a bounded thread pool (what `make run` uses)."""
+
+import threading
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+_executor: Executor | None = None
+_lock = threading.Lock()
+
+
+def local_executor() -> Executor:
+    global _executor
+    with _lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(
+                max_workers=settings.EXPORT_LOCAL_WORKERS, thread_name_prefix="export"
+            )
+        return _executor
+
+
+def _start(job_id: str) -> None:
+    if settings.CELERY_BROKER_URL:
+        from .tasks import build_export
+
+        build_export.delay(job_id)
+    else:
+        from .services import run_local
+
+        local_executor().submit(run_local, job_id)
+
+
+def enqueue(job_id: Any) -> None:
+    """After commit: a worker must find the row (and must not run a job rolled back)."""
+    transaction.on_commit(lambda: _start(str(job_id)))
