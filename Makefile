@@ -8,7 +8,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format schema bench stack clean
+.PHONY: install run test lint format schema bench stack clean frontend webapp
 
 install: $(STAMP)
 
@@ -19,7 +19,28 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements.txt
 	touch $(STAMP)
 
-run: install
+# The web app (frontend/): locked npm install, then checks and a production build that
+# `make run` serves at /. `make frontend` is what CI runs: generated hooks and manifest must
+# equal what is committed (codegen --check), then types, lint, unit tests (Vitest), build.
+WEB := frontend
+WEB_STAMP := $(WEB)/node_modules/.package-lock.json
+
+$(WEB_STAMP): $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+frontend: $(WEB_STAMP)
+	cd $(WEB) && npm run codegen:check && npm run typecheck && npm run lint && npm test && npm run build
+
+$(WEB)/dist/index.html: $(WEB_STAMP) $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/vite.config.ts -type f 2>/dev/null)
+	cd $(WEB) && npm run build
+
+# Builds the app when Node is here; without it the API still runs (and says so at /).
+webapp:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(WEB)/dist/index.html; \
+	else echo "npm not found: serving the API without the web app (needs Node 20)"; fi
+
+run: install webapp
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) seed_demo --url http://$(HOST):$(PORT)
 	$(VENV)/bin/uvicorn --app-dir backend config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
@@ -37,7 +58,7 @@ format: install
 # REDIS_URL are set, as in CI), then again on the embedded SQLite and in-process cache.
 # Without DATABASE_URL the PostgreSQL-only tests (EXPLAIN, row locks, live server) are left
 # out and the run says so; CI always sets it.
-test: lint
+test: lint frontend
 	@if [ -n "$$DATABASE_URL" ]; then \
 		$(VENV)/bin/pytest && \
 		echo "--- again on the embedded defaults (SQLite, in-process cache)" && \

@@ -9,15 +9,9 @@ PostgreSQL (the SQLite test database lives in this process's memory).
 
 import hashlib
 import json
-import os
 import shutil
-import socket
 import subprocess
-import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -25,6 +19,7 @@ from django.db import connection
 from graphql import parse, print_ast
 
 from tests.conftest import REPO
+from tests.live import LiveServer, database_url, serve
 
 pytestmark = pytest.mark.postgres
 
@@ -49,7 +44,6 @@ CALLS = [{"dep": "1"}, {"dep": "1"}, {"dep": "3"}]
 NOT_FOUND = [
     {"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}
 ]
-STARTUP_SECONDS = 30
 APOLLO_VERSION = json.loads((NODE_DIR / "package.json").read_text())["dependencies"][
     "@apollo/client"
 ]
@@ -70,20 +64,6 @@ def without_typename(value):
     if isinstance(value, list):
         return [without_typename(v) for v in value]
     return value
-
-
-def live_database_url() -> str:
-    s = connection.settings_dict
-    user = quote(s["USER"] or "", safe="")
-    if s.get("PASSWORD"):
-        user += ":" + quote(s["PASSWORD"], safe="")
-    return f"postgres://{user}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -113,69 +93,20 @@ def node_project():
     return NODE_DIR
 
 
-@dataclass(frozen=True)
-class LiveServer:
-    url: str  # the GraphQL endpoint
-    log: Callable[[], str]  # what the server printed so far (for failure messages)
-
-
 @pytest.fixture(scope="module")
 def uvicorn_server(django_db_setup, tmp_path_factory):
     """uvicorn on a free port, on the test database; stopped when the module is done. Tests
     get it through `live()`."""
-    port = free_port()
     env = {
-        **os.environ,  # REDIS_URL, when set, is passed through: the tests' Redis
-        "DATABASE_URL": live_database_url(),
+        # REDIS_URL, when set, is passed through: the tests' Redis
+        "DATABASE_URL": database_url(connection.settings_dict),
         "PERSISTED_QUERIES": "apq",
         "PERSISTED_DOCUMENTS": "",
         "RESPONSE_CACHE_TTL": "30",
         "SENTRY_DSN": "",
     }
-    log_path = tmp_path_factory.mktemp("live-server") / "uvicorn.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            str(REPO / ".venv" / "bin" / "uvicorn"),
-            "--app-dir",
-            "backend",
-            "config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    server_log = log_path.read_text  # read on failure
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"uvicorn exited with {process.returncode}:\n{server_log()}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"uvicorn did not answer in {STARTUP_SECONDS} s:\n{server_log()}")
-            time.sleep(0.1)
-        yield LiveServer(f"{base}/graphql", server_log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with serve(env, tmp_path_factory.mktemp("live-server")) as server:
+        yield server
 
 
 def live(request: pytest.FixtureRequest) -> LiveServer:
@@ -193,7 +124,7 @@ def live(request: pytest.FixtureRequest) -> LiveServer:
 def run_client(node_project, server: LiveServer, script: str, token: str, query: str) -> dict:
     spec = json.dumps({"query": query, "calls": CALLS})
     result = subprocess.run(
-        ["node", str(node_project / script), server.url, token, spec],
+        ["node", str(node_project / script), server.graphql, token, spec],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -209,7 +140,7 @@ def run_client(node_project, server: LiveServer, script: str, token: str, query:
 def free_text(server: LiveServer, token: str, query: str, variables: dict) -> dict:
     """The same query sent as free text over POST: the reference answer."""
     r = httpx.post(
-        server.url,
+        server.graphql,
         json={"query": query, "variables": variables},
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,

@@ -137,7 +137,12 @@ SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0
 PERSISTED_QUERIES = os.environ.get("PERSISTED_QUERIES", "apq") or "apq"
 if PERSISTED_QUERIES not in {"apq", "trusted", "off"}:
     raise RuntimeError("PERSISTED_QUERIES must be apq, trusted or off")
-PERSISTED_DOCUMENTS = os.environ.get("PERSISTED_DOCUMENTS", "")
+# The trusted-documents manifest. Default: the web app's, written by GraphQL Code Generator
+# (frontend/src/gql/persisted-documents.json); PERSISTED_DOCUMENTS names another, empty: none.
+WEB_APP_MANIFEST = REPO_ROOT / "frontend" / "src" / "gql" / "persisted-documents.json"
+PERSISTED_DOCUMENTS = os.environ.get(
+    "PERSISTED_DOCUMENTS", str(WEB_APP_MANIFEST) if WEB_APP_MANIFEST.exists() else ""
+)
 RESPONSE_CACHE_TTL = int(os.environ.get("RESPONSE_CACHE_TTL", "30"))
 
 LOGGING = {

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  applySaved,
+  bulkItems,
+  editCount,
+  hoursAt,
+  parseHours,
+  personTotals,
+  pruneDrafts,
+  setCell,
+  type GridRow,
+} from "./gridEdits";
+
+const a: GridRow = { id: "7", version: 3, weeklyHours: { "2026-11-23": 16, "2026-11-30": 8 } };
+const b: GridRow = { id: "9", version: 1, weeklyHours: {} };
+
+describe("parseHours", () => {
+  it("reads numbers, commas and blanks", () => {
+    expect(parseHours("7.5")).toEqual({ hours: 7.5 });
+    expect(parseHours(" 7,25 ")).toEqual({ hours: 7.25 });
+    expect(parseHours("")).toEqual({ hours: 0 });
+    expect(parseHours("168")).toEqual({ hours: 168 });
+  });
+  it("refuses what the API would refuse", () => {
+    expect(parseHours("168.5")).toEqual({ error: "At most 168 hours in a week" });
+    expect(parseHours("-1")).toEqual({ error: "Hours are a number, like 8 or 7.5" });
+    expect(parseHours("8h")).toEqual({ error: "Hours are a number, like 8 or 7.5" });
+  });
+});
+
+describe("edits", () => {
+  it("keeps only cells that differ from the saved hours", () => {
+    let drafts = setCell({}, a, "2026-11-23", 20);
+    drafts = setCell(drafts, b, "2026-12-07", 4);
+    expect(drafts).toEqual({ "7": { "2026-11-23": 20 }, "9": { "2026-12-07": 4 } });
+    expect(editCount(drafts)).toBe(2);
+    expect(hoursAt(a, drafts, "2026-11-23")).toBe(20);
+    expect(hoursAt(a, drafts, "2026-11-30")).toBe(8);
+    // typing the saved value back removes the edit, and the assignment when it was its last
+    expect(setCell(drafts, a, "2026-11-23", 16)).toEqual({ "9": { "2026-12-07": 4 } });
+  });
+
+  it("sends one MERGE item per assignment against the version shown", () => {
+    const drafts = setCell(setCell({}, a, "2026-11-23", 0), a, "2026-12-07", 12);
+    expect(bulkItems(drafts, [a, b])).toEqual([
+      {
+        assignmentId: "7",
+        expectedVersion: 3,
+        weeklyHours: { "2026-11-23": 0, "2026-12-07": 12 },
+        mode: "MERGE",
+      },
+    ]);
+  });
+
+  it("takes the saved answer and forgets only the saved edits", () => {
+    const drafts = setCell(setCell({}, a, "2026-11-23", 20), b, "2026-11-23", 5);
+    const saved = { id: "7", version: 4, weeklyHours: { "2026-11-23": 20, "2026-11-30": 8 } };
+    const next = applySaved([a, b], drafts, [saved]);
+    expect(next.drafts).toEqual({ "9": { "2026-11-23": 5 } });
+    expect(next.rows[0]).toEqual(saved);
+    expect(next.rows[1]).toBe(b);
+  });
+
+  it("keeps edits over a reload unless they now equal the saved hours", () => {
+    const drafts = setCell(setCell({}, a, "2026-11-23", 20), a, "2026-11-30", 10);
+    const reloaded = { ...a, version: 5, weeklyHours: { "2026-11-23": 20, "2026-11-30": 6 } };
+    expect(pruneDrafts(drafts, [reloaded])).toEqual({ "7": { "2026-11-30": 10 } });
+  });
+
+  it("totals a person's hours with edits", () => {
+    const rows = [
+      { ...a, personId: "1" },
+      { ...b, personId: "1" },
+    ];
+    const drafts = setCell({}, b, "2026-11-23", 4.5);
+    expect(personTotals(rows, drafts, ["2026-11-23", "2026-11-30"])).toEqual({
+      "1": { "2026-11-23": 20.5, "2026-11-30": 8 },
+    });
+  });
+});

@@ -1,0 +1,107 @@
+// The assignment grid's unsaved edits: pure functions, so the rules are unit-tested.
+//
+// Edits are kept apart from the server's snapshot, keyed by assignment and week. Saving sends
+// one bulkUpdateAssignmentHours with a MERGE item per edited assignment and the version the
+// edit was made against; a CONFLICT names the assignments changed elsewhere, and reloading the
+// snapshot keeps every edit (the user decides, row by row).
+
+export type Hours = Record<string, number>; // week (Monday) -> hours
+export type Drafts = Record<string, Hours>; // assignment id -> edited weeks
+
+export type GridRow = { id: string; version: number; weeklyHours: Hours };
+
+export type BulkItem = {
+  assignmentId: string;
+  expectedVersion: number;
+  weeklyHours: Hours;
+  mode: "MERGE";
+};
+
+export const MAX_HOURS = 168;
+
+/** Parses what was typed in a cell: "" is 0, hours are 0..168 in quarter hours at most. */
+export function parseHours(text: string): { hours: number } | { error: string } {
+  const trimmed = text.trim().replace(",", ".");
+  if (trimmed === "") return { hours: 0 };
+  if (!/^\d+(\.\d+)?$/.test(trimmed)) return { error: "Hours are a number, like 8 or 7.5" };
+  const hours = Number(trimmed);
+  if (hours > MAX_HOURS) return { error: `At most ${MAX_HOURS} hours in a week` };
+  return { hours: Math.round(hours * 100) / 100 };
+}
+
+export function hoursAt(row: GridRow, drafts: Drafts, week: string): number {
+  return drafts[row.id]?.[week] ?? row.weeklyHours[week] ?? 0;
+}
+
+/** Sets one cell; an edit back to the saved value is no edit at all. */
+export function setCell(drafts: Drafts, row: GridRow, week: string, hours: number): Drafts {
+  const saved = row.weeklyHours[week] ?? 0;
+  const weeks = { ...(drafts[row.id] ?? {}) };
+  if (hours === saved) delete weeks[week];
+  else weeks[week] = hours;
+  const next = { ...drafts };
+  if (Object.keys(weeks).length === 0) delete next[row.id];
+  else next[row.id] = weeks;
+  return next;
+}
+
+export function editCount(drafts: Drafts): number {
+  return Object.values(drafts).reduce((n, weeks) => n + Object.keys(weeks).length, 0);
+}
+
+/** One MERGE item per edited assignment, against the version the grid shows. */
+export function bulkItems(drafts: Drafts, rows: readonly GridRow[]): BulkItem[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return Object.entries(drafts)
+    .filter(([id]) => byId.has(id))
+    .map(([id, weeks]) => ({
+      assignmentId: id,
+      expectedVersion: byId.get(id)!.version,
+      weeklyHours: { ...weeks },
+      mode: "MERGE" as const,
+    }));
+}
+
+/** After a successful save: the saved assignments take the server's answer, and their
+ * edits are gone. */
+export function applySaved(
+  rows: readonly GridRow[],
+  drafts: Drafts,
+  saved: readonly GridRow[],
+): { rows: GridRow[]; drafts: Drafts } {
+  const byId = new Map(saved.map((s) => [s.id, s]));
+  const next = { ...drafts };
+  for (const s of saved) delete next[s.id];
+  return {
+    rows: rows.map((r) => {
+      const s = byId.get(r.id);
+      return s ? { ...r, version: s.version, weeklyHours: { ...s.weeklyHours } } : r;
+    }),
+    drafts: next,
+  };
+}
+
+/** Total planned hours per person and week, edits included. */
+export function personTotals(
+  rows: readonly (GridRow & { personId: string })[],
+  drafts: Drafts,
+  weeks: readonly string[],
+): Record<string, Hours> {
+  const totals: Record<string, Hours> = {};
+  for (const row of rows) {
+    const t = (totals[row.personId] ??= {});
+    for (const week of weeks) t[week] = (t[week] ?? 0) + hoursAt(row, drafts, week);
+  }
+  return totals;
+}
+
+/** After a reload: edits that now equal the saved hours are dropped, the rest kept. */
+export function pruneDrafts(drafts: Drafts, rows: readonly GridRow[]): Drafts {
+  let next = drafts;
+  for (const row of rows) {
+    for (const [week, hours] of Object.entries(drafts[row.id] ?? {})) {
+      if ((row.weeklyHours[week] ?? 0) === hours) next = setCell(next, row, week, hours);
+    }
+  }
+  return next;
+}

@@ -1,0 +1,31 @@
+// Weeks are named by their Monday, as ISO dates ("2026-11-23"), like the API does.
+
+/** The Monday of the week that holds `date` (local calendar date, no time zone games). */
+export function mondayOf(date: Date): string {
+  const d = new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()));
+  const shift = (d.getUTCDay() + 6) % 7; // Monday 0 ... Sunday 6
+  d.setUTCDate(d.getUTCDate() - shift);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Normalises any ISO date to its week's Monday; null when it is not a date. */
+export function normaliseWeek(value: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+    return null;
+  }
+  const shift = (date.getUTCDay() + 6) % 7;
+  date.setUTCDate(date.getUTCDate() - shift);
+  return date.toISOString().slice(0, 10);
+}
+
+/** "2026-11-23" -> "23 Nov" for column headers. */
+export function shortWeek(week: string): string {
+  const date = new Date(`${week}T00:00:00Z`);
+  return date.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+}
+
+export const WEEK_CHOICES = [4, 8, 12, 26] as const;
