@@ -192,6 +192,15 @@ CASES = [
         "Department 999999 not found",
         "department",
     ),
+    # Found by the fuzz test: a weight of 1e25 overflowed the score's Decimal precision.
+    bad(
+        "findAvailable-weight-too-large",
+        "{ findAvailable(availabilityWeight: 1e25) { score } }",
+        None,
+        "availabilityWeight must be a number between 0 and 1000000, got 1e+25",
+        "availabilityWeight",
+        None,
+    ),
     # --- malformed dates, as literals and as variables ------------------------------------
     bad(
         "date-literal-impossible-day",

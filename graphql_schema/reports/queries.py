@@ -43,11 +43,17 @@ def check_limit(limit: int | None, default: int) -> int:
     return check_range(default if limit is None else limit, "limit", 1, MAX_LIMIT)
 
 
+# Bounded so that a score (weight x 100, rounded to 0.1) stays within Decimal's 28 digits.
+MAX_NUMBER = 1_000_000
+
+
 def check_number(value: float | None, field: str, default: float | None) -> Decimal | None:
     if value is None:
         return None if default is None else Decimal(str(default))
-    if not math.isfinite(value) or value < 0:
-        raise BadUserInput(f"{field} must be a finite number >= 0, got {value}", field=field)
+    if not math.isfinite(value) or not 0 <= value <= MAX_NUMBER:
+        raise BadUserInput(
+            f"{field} must be a number between 0 and {MAX_NUMBER}, got {value}", field=field
+        )
     return Decimal(str(value))
 
 
