@@ -468,3 +468,15 @@ def test_export_job_runs_a_fixed_number_of_queries(tokens, export):
     with exact_queries(9):
         services.run_local(restricted)
     assert set(ExportJob.objects.values_list("status", flat=True)) == {"succeeded"}
+
+
+def test_a_broker_that_cannot_be_reached_fails_the_job(tokens, export, settings):
+    from exports.tasks import build_export
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    client = GraphQLClient(token=tokens.write)
+    with mock.patch.object(build_export, "delay", side_effect=ConnectionError("refused")):
+        job_id = export(client, weeks=4).data["requestGridExport"]["id"]
+    state = job_state(client, job_id)
+    assert state["status"] == "FAILED"
+    assert state["error"] == "Could not queue the export; try again later"

@@ -1,6 +1,7 @@
 """Starting a job once its row is committed: on a Celery worker when CELERY_BROKER_URL is
 set, else in this process, in a bounded thread pool (what `make run` uses)."""
 
+import logging
 import threading
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
@@ -10,6 +11,7 @@ from django.db import transaction
 
 _executor: Executor | None = None
 _lock = threading.Lock()
+logger = logging.getLogger("capgraph.exports")
 
 
 def local_executor() -> Executor:
@@ -24,9 +26,14 @@ def local_executor() -> Executor:
 
 def _start(job_id: str) -> None:
     if settings.CELERY_BROKER_URL:
+        from .services import fail
         from .tasks import build_export
 
-        build_export.delay(job_id)
+        try:
+            build_export.delay(job_id)
+        except Exception:  # broker down: say so on the job rather than leave it QUEUED
+            logger.exception("export %s: could not be queued", job_id)
+            fail(job_id, "Could not queue the export; try again later")
     else:
         from .services import run_local
 
