@@ -1,0 +1,610 @@
+"""Every operation the web app ships, with its exact text pasted from frontend/src, sent the
+way the app sends it (the manifest hash alone, queries over GET, the session's CSRF on the
+mutation), with the whole answer asserted against values computed from small.json and an
+exact SQL query count.
+
+When an operation changes in the app, `npm run codegen` changes the manifest, and the first
+test here fails until the text below is updated with it.
+"""
+
+import json
+
+import pytest
+from django.db import connection
+from graphql import parse, print_ast
+
+from tests.client import GraphQLClient, Response, exact_queries
+from tests.conftest import REPO
+from tests.test_reports_reference import (
+    DATA,
+    PEOPLE,
+    PROJECTS,
+    D,
+    active,
+    capacity,
+    find_available,
+    hours,
+    monday,
+    pct,
+    rnd,
+    subtree,
+    weeks,
+)
+
+MANIFEST = json.loads((REPO / "frontend/src/gql/persisted-documents.json").read_text())
+
+HEATMAP = """
+  query Heatmap_Screen($from: Date, $weeks: Int!, $department: ID, $includeChildren: Boolean!) {
+    departments {
+      id
+      name
+      parent {
+        id
+      }
+    }
+    capacityHeatmap(
+      from: $from
+      weeks: $weeks
+      department: $department
+      includeChildren: $includeChildren
+    ) {
+      weekKeys
+      rows {
+        person {
+          id
+          name
+        }
+        weeklyCapacity
+        hoursByWeek
+        percentByWeek
+        peakPercent
+        averagePercent
+      }
+    }
+  }
+"""
+
+GRID = """
+  query Grid_Screen($from: Date, $weeks: Int!, $department: ID, $includeChildren: Boolean!) {
+    departments {
+      id
+      name
+      parent {
+        id
+      }
+    }
+    gridSnapshot(
+      from: $from
+      weeks: $weeks
+      department: $department
+      includeChildren: $includeChildren
+    ) {
+      weekKeys
+      people {
+        id
+        name
+        weeklyCapacity
+        firstEligibleWeek
+      }
+      assignments {
+        id
+        personId
+        projectName
+        projectClient
+        roleOnProject
+        version
+        weeklyHours
+      }
+    }
+  }
+"""
+
+SAVE_HOURS = """
+  mutation Grid_SaveHours($items: [AssignmentHoursInput!]!) {
+    bulkUpdateAssignmentHours(items: $items) {
+      assignments {
+        id
+        version
+        weeklyHours
+      }
+    }
+  }
+"""
+
+FIND_AVAILABLE = """
+  query FindAvailable_Screen(
+    $week: Date
+    $skills: [String!]
+    $department: ID
+    $includeChildren: Boolean!
+  ) {
+    departments {
+      id
+      name
+      parent {
+        id
+      }
+    }
+    skills {
+      id
+      name
+      category
+    }
+    findAvailable(
+      week: $week
+      skills: $skills
+      department: $department
+      includeChildren: $includeChildren
+      limit: 50
+    ) {
+      person {
+        id
+        name
+        role {
+          name
+        }
+        department {
+          name
+        }
+      }
+      score
+      availableHours
+      capacity
+      utilizationPercent
+      matchedSkills
+      missingSkills
+    }
+  }
+"""
+
+PROJECT = """
+  query Project_Screen(
+    $projectId: ID!
+    $withProject: Boolean!
+    $week: Date
+    $scope: AvailabilityScope!
+  ) {
+    projects(first: 200) {
+      edges {
+        node {
+          id
+          name
+          client
+          status
+        }
+      }
+    }
+    project(id: $projectId) @include(if: $withProject) {
+      id
+      name
+      client
+      status
+      startDate
+      endDate
+      availability(week: $week, scope: $scope) {
+        person {
+          id
+          name
+          role {
+            name
+          }
+        }
+        projectHours
+        totalHours
+        capacity
+        availableHours
+        utilizationPercent
+      }
+    }
+  }
+"""
+
+ROLE_CAPACITY = """
+  query RoleCapacity_Screen(
+    $from: Date
+    $weeks: Int!
+    $department: ID
+    $includeChildren: Boolean!
+  ) {
+    departments {
+      id
+      name
+      parent {
+        id
+      }
+    }
+    roleCapacity(
+      from: $from
+      weeks: $weeks
+      department: $department
+      includeChildren: $includeChildren
+    ) {
+      weekKeys
+      series {
+        role {
+          id
+          name
+        }
+        assigned
+        capacity
+      }
+    }
+  }
+"""
+
+SHIPPED = [HEATMAP, GRID, SAVE_HOURS, FIND_AVAILABLE, PROJECT, ROLE_CAPACITY]
+ROLES = {r["id"]: r["name"] for r in DATA["roles"]}
+DEPARTMENT_NAMES = {d["id"]: d["name"] for d in DATA["departments"]}
+
+
+def canonical(text: str) -> str:
+    """The document with fields and variables sorted by name, as codegen writes it into the
+    manifest (arguments keep their order)."""
+
+    def selections(node) -> str:
+        if node.selection_set is None:
+            return ""
+        fields = sorted(node.selection_set.selections, key=lambda f: (f.alias or f.name).value)
+        return "{" + " ".join(field(f) for f in fields) + "}"
+
+    def field(node) -> str:
+        out = (f"{node.alias.value}: " if node.alias else "") + node.name.value
+        if node.arguments:
+            out += "(" + ", ".join(print_ast(a) for a in node.arguments) + ")"
+        out += "".join(" " + print_ast(d) for d in node.directives or ())
+        return out + selections(node)
+
+    (operation,) = parse(text).definitions
+    variables = sorted(print_ast(v) for v in operation.variable_definitions)
+    return f"{operation.operation.value} {operation.name.value}({variables}){selections(operation)}"
+
+
+def key_of(text: str) -> str:
+    """The manifest hash of the document `text` is."""
+    printed = canonical(text)
+    (key,) = [k for k, doc in MANIFEST.items() if canonical(doc) == printed]
+    return key.removeprefix("sha256:")
+
+
+def departments() -> list[dict]:
+    rows = sorted(DATA["departments"], key=lambda d: (d["name"], d["id"]))
+    return [
+        {
+            "id": str(d["id"]),
+            "name": d["name"],
+            "parent": {"id": str(d["parentId"])} if d["parentId"] else None,
+        }
+        for d in rows
+    ]
+
+
+@pytest.fixture
+def app(db, django_user_model) -> GraphQLClient:
+    """A signed-in session, as the web app has (cookies, CSRF token)."""
+    django_user_model.objects.create_user("planner", password="plan-the-week-1")
+    client = GraphQLClient()
+    assert client.request("GET", "/auth/session").status_code == 200
+    login = client.request(
+        "POST",
+        "/auth/login",
+        json={"username": "planner", "password": "plan-the-week-1"},
+        headers={"X-CSRFToken": client.cookies["csrftoken"]},
+    )
+    assert login.status_code == 200, login.text
+    return client
+
+
+def query(client: GraphQLClient, text: str, variables: dict):
+    """A query as urql's persistedExchange sends it: GET, the hash and the variables."""
+    name = parse(text).definitions[0].name.value
+    return client.get(
+        {
+            "operationName": name,
+            "variables": json.dumps(variables),
+            "extensions": json.dumps(
+                {"persistedQuery": {"version": 1, "sha256Hash": key_of(text)}}
+            ),
+        }
+    )
+
+
+def test_every_shipped_operation_is_pasted_here():
+    assert sorted(key_of(text) for text in SHIPPED) == sorted(
+        k.removeprefix("sha256:") for k in MANIFEST
+    )
+
+
+def heatmap_rows(people: list[dict], keys) -> list[dict]:
+    rows = []
+    for p in people:
+        per = [(w, hours(p["id"], w), capacity(p["id"], w)) for w in keys]
+        counted = [(h, c) for _, h, c in per if c]
+        total_c = sum((c for _, c in counted), D(0))
+        rows.append(
+            {
+                "person": {"id": str(p["id"]), "name": p["name"]},
+                "weeklyCapacity": float(p["weeklyCapacity"]),
+                "hoursByWeek": {w.isoformat(): float(h) for w, h, _ in per if h},
+                "percentByWeek": {w.isoformat(): pct(h, c) for w, h, c in per},
+                "peakPercent": max((pct(h, c) for h, c in counted), default=None),
+                "averagePercent": float(rnd(100 * sum(h for h, _ in counted) / total_c))
+                if total_c
+                else None,
+            }
+        )
+    return rows
+
+
+def test_heatmap_screen(app):
+    keys = weeks("2026-12-21", 4)
+    with exact_queries(5):  # session, user, departments, people, hours
+        r = query(
+            app,
+            HEATMAP,
+            {"from": "2026-12-21", "weeks": 4, "department": "1", "includeChildren": True},
+        )
+    assert r.status == 200
+    assert r.headers["X-Capgraph-Cache"] == "MISS"
+    assert r.data == {
+        "departments": departments(),
+        "capacityHeatmap": {
+            "weekKeys": [w.isoformat() for w in keys],
+            "rows": heatmap_rows(active(subtree(1)), keys),
+        },
+    }
+
+
+def grid_expected(department: int, keys) -> dict:
+    people = active(subtree(department))
+    ids = {p["id"] for p in people}
+
+    def order(a):
+        project = PROJECTS[a["projectId"]]
+        p = PEOPLE[a["personId"]]
+        return (
+            p["name"],
+            p["id"],
+            project["client"] is None,
+            (project["client"] or "").lower(),
+            project["name"].lower(),
+            a["id"],
+        )
+
+    assignments = sorted(
+        (a for a in DATA["assignments"] if a["personId"] in ids and a["isActive"]), key=order
+    )
+    return {
+        "departments": departments(),
+        "gridSnapshot": {
+            "weekKeys": [w.isoformat() for w in keys],
+            "people": [
+                {
+                    "id": str(p["id"]),
+                    "name": p["name"],
+                    "weeklyCapacity": float(p["weeklyCapacity"]),
+                    "firstEligibleWeek": monday(p["hireDate"]).isoformat()
+                    if p["hireDate"]
+                    else None,
+                }
+                for p in people
+            ],
+            "assignments": [
+                {
+                    "id": str(a["id"]),
+                    "personId": str(a["personId"]),
+                    "projectName": PROJECTS[a["projectId"]]["name"],
+                    "projectClient": PROJECTS[a["projectId"]]["client"],
+                    "roleOnProject": a["roleOnProject"],
+                    "version": 1,
+                    "weeklyHours": {
+                        k: float(v)
+                        for k, v in sorted(a["weeklyHours"].items())
+                        if monday(k) in keys
+                    },
+                }
+                for a in assignments
+            ],
+        },
+    }
+
+
+def test_grid_screen_and_save(app):
+    keys = weeks("2026-12-21", 4)
+    variables = {"from": "2026-12-21", "weeks": 4, "department": "4", "includeChildren": True}
+    with exact_queries(6):  # session, user, departments, people, assignments, hours
+        r = query(app, GRID, variables)
+    assert r.data == grid_expected(4, keys)
+
+    items = [
+        {
+            "assignmentId": "6",
+            "expectedVersion": 1,
+            "weeklyHours": {"2026-12-28": 30, "2027-01-04": 16},
+            "mode": "MERGE",
+        }
+    ]
+    # session, user, savepoint, the assignments locked (with their people's hire dates),
+    # one upsert of every week, one version bump, release, the answer's weeks
+    with exact_queries(8):
+        saved = Response.of(
+            app.request(
+                "POST",
+                json={
+                    "operationName": "Grid_SaveHours",
+                    "variables": {"items": items},
+                    "extensions": {
+                        "persistedQuery": {"version": 1, "sha256Hash": key_of(SAVE_HOURS)}
+                    },
+                },
+                headers={"X-CSRFToken": app.cookies["csrftoken"]},
+            )
+        )
+    assert saved.status == 200
+    assert saved.headers["Cache-Control"] == "no-store"
+    expected_hours = dict(next(a for a in DATA["assignments"] if a["id"] == 6)["weeklyHours"])
+    expected_hours.update({"2026-12-28": 30, "2027-01-04": 16})
+    assert saved.data == {
+        "bulkUpdateAssignmentHours": {
+            "assignments": [
+                {
+                    "id": "6",
+                    "version": 2,
+                    "weeklyHours": {k: float(v) for k, v in sorted(expected_hours.items())},
+                }
+            ]
+        }
+    }
+    # The grid reads the write back (a new data version: no cached answer).
+    again = query(app, GRID, variables)
+    assert again.headers["X-Capgraph-Cache"] == "MISS"
+    (row,) = [a for a in again.data["gridSnapshot"]["assignments"] if a["id"] == "6"]
+    assert (row["version"], row["weeklyHours"]["2026-12-28"]) == (2, 30.0)
+
+
+def test_find_available_screen(app):
+    week = monday("2026-12-28")
+    # session, user, people, hours, person skills, skills, departments, roles
+    with exact_queries(8):
+        r = query(
+            app,
+            FIND_AVAILABLE,
+            {
+                "week": "2026-12-28",
+                "skills": ["Python", "React"],
+                "department": None,
+                "includeChildren": True,
+            },
+        )
+    expected = find_available(week, ["Python", "React"])[:50]
+    for row in expected:
+        p = PEOPLE[int(row["person"]["id"])]
+        row["person"] = {
+            "id": str(p["id"]),
+            "name": p["name"],
+            "role": {"name": ROLES[p["roleId"]]} if p["roleId"] else None,
+            "department": {"name": DEPARTMENT_NAMES[p["departmentId"]]}
+            if p["departmentId"]
+            else None,
+        }
+        del row["skillScore"]
+    skills = sorted(DATA["skills"], key=lambda s: (s["name"], s["id"]))
+    assert r.data == {
+        "departments": departments(),
+        "skills": [
+            {"id": str(s["id"]), "name": s["name"], "category": s["category"]} for s in skills
+        ],
+        "findAvailable": expected,
+    }
+
+
+def test_project_screen(app):
+    week = monday("2026-12-28")
+    project_id = 14
+    # session, user, projects page, the project, its members, people, hours, hours on the
+    # project, roles
+    with exact_queries(9):
+        r = query(
+            app,
+            PROJECT,
+            {"projectId": "14", "withProject": True, "week": "2026-12-28", "scope": "ASSIGNED"},
+        )
+    members = {
+        a["personId"]
+        for a in DATA["assignments"]
+        if a["projectId"] == project_id and a["isActive"] and PEOPLE[a["personId"]]["isActive"]
+    }
+
+    def row(pid):
+        h, c = hours(pid, week), capacity(pid, week)
+        on_project = sum(
+            (
+                D(str(a["weeklyHours"].get(week.isoformat(), 0)))
+                for a in DATA["assignments"]
+                if a["personId"] == pid and a["projectId"] == project_id and a["isActive"]
+            ),
+            D(0),
+        )
+        p = PEOPLE[pid]
+        return {
+            "person": {
+                "id": str(pid),
+                "name": p["name"],
+                "role": {"name": ROLES[p["roleId"]]} if p["roleId"] else None,
+            },
+            "projectHours": float(on_project),
+            "totalHours": float(h),
+            "capacity": float(c),
+            "availableHours": float(max(D(0), c - h)),
+            "utilizationPercent": pct(h, c),
+        }
+
+    project = PROJECTS[project_id]
+    projects = sorted(DATA["projects"], key=lambda p: (p["name"].lower(), p["id"]))
+    assert r.data == {
+        "projects": {
+            "edges": [
+                {
+                    "node": {
+                        "id": str(p["id"]),
+                        "name": p["name"],
+                        "client": p["client"],
+                        "status": p["status"].upper(),
+                    }
+                }
+                for p in projects
+            ]
+        },
+        "project": {
+            "id": "14",
+            "name": project["name"],
+            "client": project["client"],
+            "status": project["status"].upper(),
+            "startDate": project["startDate"],
+            "endDate": project["endDate"],
+            "availability": [row(p["id"]) for p in active() if p["id"] in members],
+        },
+    }
+    # Before a project is chosen the screen asks for the list alone.
+    with exact_queries(3):  # session, user, projects
+        first = query(
+            app,
+            PROJECT,
+            {"projectId": "0", "withProject": False, "week": None, "scope": "ASSIGNED"},
+        )
+    assert first.data == {"projects": r.data["projects"]}
+
+
+def test_role_capacity_screen(app):
+    keys = weeks("2026-12-21", 4)
+    # session, user, departments, then on PostgreSQL one generate_series statement for the
+    # roles and the dense totals; the portable path reads roles, people and hours apart
+    with exact_queries(5 if connection.vendor == "postgresql" else 6):
+        r = query(
+            app,
+            ROLE_CAPACITY,
+            {"from": "2026-12-21", "weeks": 4, "department": "1", "includeChildren": True},
+        )
+    people = active(subtree(1))
+    roles = sorted({p["roleId"] for p in people if p["roleId"]}, key=lambda rid: (ROLES[rid], rid))
+    assert r.data == {
+        "departments": departments(),
+        "roleCapacity": {
+            "weekKeys": [w.isoformat() for w in keys],
+            "series": [
+                {
+                    "role": {"id": str(rid), "name": ROLES[rid]},
+                    "assigned": [
+                        float(sum((hours(p["id"], w) for p in people if p["roleId"] == rid), D(0)))
+                        for w in keys
+                    ],
+                    "capacity": [
+                        float(
+                            sum((capacity(p["id"], w) for p in people if p["roleId"] == rid), D(0))
+                        )
+                        for w in keys
+                    ],
+                }
+                for rid in roles
+            ],
+        },
+    }
