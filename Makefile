@@ -72,8 +72,15 @@ test: lint frontend
 schema: install
 	$(MANAGE) export_schema
 
+# The per-operation benchmarks, then (on PostgreSQL) the load test: 50 and 100 concurrent
+# clients for 30 s each against 1, 2 and 4 API worker processes (tests/bench/load.py).
 bench: install
 	$(PY) tests/bench/run.py
+	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
+		echo && $(PY) tests/bench/load.py --clients 50,100 --seconds 30 --workers 1,2,4; \
+	else \
+		echo "--- load test left out: it needs DATABASE_URL=postgres://..."; \
+	fi
 
 # docker-compose.yml's api (same command, same worker count) and Celery worker, natively on
 # the local PostgreSQL and Redis (DATABASE_URL, REDIS_URL; the database is created if

@@ -55,6 +55,11 @@ def api_command(
         "--lifespan",
         "off",
         "--no-access-log",  # capgraph logs one JSON line per operation itself
+        # Longer than nginx's upstream keepalive_timeout (60 s) and than clients' idle
+        # pools: a connection is closed by the side that reuses it, never under a request
+        # (uvicorn's 5 s default lost a POST under load: ReadError).
+        "--timeout-keep-alive",
+        "75",
         "--forwarded-allow-ips",
         "*",  # behind nginx: trust its X-Forwarded-For / X-Forwarded-Proto
     ]
@@ -129,13 +134,17 @@ class Stack:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def manage(self, *args: str) -> None:
-        subprocess.run(
+    def manage(self, *args: str) -> str:
+        """Runs a manage.py command in the stack's environment; returns its stdout."""
+        result = subprocess.run(
             [str(VENV_BIN / "python"), "backend/manage.py", *args],
             cwd=REPO,
             env=self.env,
             check=True,
+            stdout=subprocess.PIPE,
+            text=True,
         )
+        return result.stdout
 
     def _spawn(self, name: str, argv: list[str]) -> None:
         out = None

@@ -336,6 +336,20 @@ def compose_problems(
                 if container not in listen:
                     problems.append(f"{where}.ports {mapping}: nginx listens on {listen}")
 
+    # uvicorn keeps idle connections longer than nginx does: the side reusing one closes it
+    nginx_idle = re.search(r"keepalive_timeout\s+(\d+)s?;", nginx)
+    if "command" in api and nginx_idle:
+        from uvicorn.main import main as uvicorn_cli
+
+        try:
+            idle = uvicorn_cli.make_context("uvicorn", argv(api["command"])[1:]).params
+            if idle["timeout_keep_alive"] <= int(nginx_idle.group(1)):
+                problems.append(
+                    f"services.api: --timeout-keep-alive {idle['timeout_keep_alive']} is not "
+                    f"above nginx's keepalive_timeout {nginx_idle.group(1)}s"
+                )
+        except Exception:
+            pass  # reported above
     # nginx: upstream is the api service on its port; each proxied prefix is an API route
     upstreams = re.findall(r"server\s+([A-Za-z0-9_-]+):(\d+)\s*;", nginx)
     if not upstreams:
@@ -461,6 +475,7 @@ BROKEN = {
     ),
     "uvicorn option": (_api_arg("--no-access-log", "--no-such-flag"), "uvicorn does not accept"),
     "server not pinned": (_api_arg("uvicorn", "gunicorn"), "program gunicorn"),
+    "keepalive race": (_api_arg("75", "5"), "not above nginx's keepalive_timeout 60s"),
     "celery app": (_set("services.worker.command.4", "nosuchapp"), "celery app 'nosuchapp'"),
     "celery subcommand": (_set("services.worker.command.5", "wurker"), "no subcommand"),
     "manage.py command": (_set("services.migrate.command.2", "migrat"), "no command migrat"),

@@ -1,0 +1,63 @@
+"""The read-replica router's decisions (config/routers.py), without a second server."""
+
+from config import routers
+from config.routers import REPLICA, ReplicaRouter, read_alias, report_reads
+from people.models import Person
+
+
+def test_report_reads_go_to_the_replica_when_there_is_one(monkeypatch):
+    monkeypatch.setattr(routers, "has_replica", lambda: True)
+    router = ReplicaRouter()
+    assert router.db_for_read(Person) is None  # Django's default: `default`
+    with report_reads():
+        assert router.db_for_read(Person) == REPLICA
+        assert read_alias() == REPLICA
+        # writes, and migrations, never leave the primary
+        assert router.db_for_write(Person) == "default"
+    assert router.db_for_read(Person) is None
+    assert read_alias() == "default"
+    assert router.allow_migrate("default", "people") is True
+    assert router.allow_migrate(REPLICA, "people") is False
+    assert router.allow_relation(Person(), Person()) is True
+
+
+def test_without_a_replica_report_reads_stay_on_default(settings):
+    assert REPLICA not in settings.DATABASES
+    with report_reads():
+        assert ReplicaRouter().db_for_read(Person) is None
+        assert read_alias() == "default"
+
+
+def test_the_flag_follows_the_request_into_sync_to_async_threads(monkeypatch):
+    from asgiref.sync import async_to_sync, sync_to_async
+
+    monkeypatch.setattr(routers, "has_replica", lambda: True)
+
+    async def request() -> tuple[str, str]:
+        with report_reads():
+            inside = await sync_to_async(read_alias)()
+        after = await sync_to_async(read_alias)()
+        return inside, after
+
+    assert async_to_sync(request)() == (REPLICA, "default")
+
+
+def test_settings_add_the_replica_and_router_only_when_configured(monkeypatch):
+    import importlib
+
+    import config.settings as module
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db:5432/capgraph")
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://u@replica:5432/capgraph")
+    try:
+        configured = importlib.reload(module)
+        assert configured.DATABASES["replica"]["HOST"] == "replica"
+        assert configured.DATABASES["replica"]["OPTIONS"]["pool"]["max_size"] >= 1
+        assert configured.DATABASE_ROUTERS == ["config.routers.ReplicaRouter"]
+        monkeypatch.delenv("DATABASE_REPLICA_URL")
+        plain = importlib.reload(module)
+        assert "replica" not in plain.DATABASES
+        assert plain.DATABASE_ROUTERS == []
+    finally:
+        monkeypatch.undo()
+        importlib.reload(module)
