@@ -56,8 +56,9 @@ class Command(BaseCommand):
         _, token = ApiToken.issue(user, scope="write", name="make run")
         self.stdout.write(
             f"\ncapgraph is starting on {url}\n"
+            f"  Web app:    {url}/  (sign in as demo / demo)\n"
             f"  GraphiQL:   {url}/graphql\n"
-            f"  Login:      demo / demo  ({url}/admin/)\n"
+            f"  Admin:      {url}/admin/  (demo / demo)\n"
             f"  API token:  {token}\n"
             f"  Try:        curl -s {url}/graphql -H 'Authorization: Bearer {token}' "
             "-H 'Content-Type: application/json' -d '{\"query\": \"{ viewer { username } }\"}'\n"
