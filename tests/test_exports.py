@@ -480,3 +480,53 @@ def test_a_broker_that_cannot_be_reached_fails_the_job(tokens, export, settings)
     state = job_state(client, job_id)
     assert state["status"] == "FAILED"
     assert state["error"] == "Could not queue the export; try again later"
+
+
+def test_a_session_export_belongs_to_that_session_user_only(db, tokens, export):
+    from django.contrib.auth.models import User
+
+    from accounts.models import ApiToken
+    from tests.test_session import login
+
+    planner = User.objects.create_user("planner", password="secret")
+    browser = GraphQLClient()
+    status, me = login(browser)
+    assert status == 200
+    browser.headers["X-CSRFToken"] = me["csrfToken"]
+    state, job_id = finished(browser, export, **{"from": "2026-11-02", "weeks": 12})
+    assert ExportJob.objects.filter(pk=job_id, user=planner, token=None).exists()
+    response = browser.request("GET", path_of(state["result"]["url"]))  # the session cookie
+    assert response.status_code == 200
+    assert list(csv.reader(io.StringIO(response.text))) == expected_csv("2026-11-02", 12)
+
+    # The same user's API token is not the session that asked: NOT_FOUND, 404
+    _, raw = ApiToken.issue(planner, scope="write")
+    with_token = GraphQLClient(token=raw)
+    assert with_token.post(JOB, {"id": job_id}).codes == ["NOT_FOUND"]
+    assert download(with_token, state["result"]["url"]).status_code == 404
+
+
+def test_progress_and_time_limit(tokens, export, settings):
+    from exports import layout
+
+    real, seen = layout.rows, []
+
+    def watching(*args):
+        job = ExportJob.objects.get()
+        seen.append((job.status, job.progress, job.attempts))
+        return real(*args)
+
+    client = GraphQLClient(token=tokens.write)
+    with mock.patch.object(layout, "rows", watching):
+        finished(client, export, weeks=4)
+    assert seen == [(ExportJob.Status.RUNNING, 60, 1)]  # read, writing the file
+
+    # A job past its time limit stops with a clear error (0 s: past it at the first check)
+    settings.EXPORT_TASK_TIME_LIMIT = 0
+    job_id = export(client, weeks=4).data["requestGridExport"]["id"]
+    state = job_state(client, job_id)
+    assert (state["status"], state["error"], state["result"]) == (
+        "FAILED",
+        "Export took longer than 0 s",
+        None,
+    )
