@@ -1,10 +1,11 @@
-"""The short form of the load test (tests/bench/load.py; `make bench` runs the full one):
-20 concurrent clients for 10 s against a live API with the compose file's worker count, on a
-throwaway database holding medium.json. 90% reads, 10% contended bulk edits with
-expectedVersion and retries on CONFLICT. No request may fail, and no edit may be lost: the
-hours in the database end exactly at the initial hours plus every applied edit."""
+"""The short form of the load test (tests/bench/load.py; `make bench` runs the full one)
+against a live API (deploy/stack.py: the compose command) on a throwaway database holding
+medium.json: 90% reads, 10% contended bulk edits with expectedVersion and retries on
+CONFLICT. No request may fail, and no edit may be lost: the hours in the database end
+exactly at the initial hours plus every applied edit."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -13,20 +14,21 @@ from tests.bench.load import READS, LoadStack, report
 
 pytestmark = pytest.mark.postgres
 
-CLIENTS = 20
-SECONDS = 10
 
-
-def test_twenty_clients_for_ten_seconds_no_errors_no_lost_writes(tmp_path):
+@pytest.fixture(scope="module")
+def load_stack(tmp_path_factory):
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
         pytest.fail("the load test needs PostgreSQL: set DATABASE_URL=postgres://...")
-    load = LoadStack(base, os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0", tmp_path)
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    load = LoadStack(base, redis_url, Path(tmp_path_factory.mktemp("load")))
     load.prepare()
-    try:
-        result = load.run(API_WORKERS, CLIENTS, SECONDS)
-    finally:
-        load.drop()
+    yield load
+    load.drop()
+
+
+def test_twenty_clients_for_ten_seconds_no_errors_no_lost_writes(load_stack):
+    result = load_stack.run(API_WORKERS, clients=20, seconds=10)
     print(report(result))
     assert result.error_count == 0, report(result)
     assert result.lost == {}, report(result)
@@ -39,3 +41,16 @@ def test_twenty_clients_for_ten_seconds_no_errors_no_lost_writes(tmp_path):
     assert result.sql["BulkHours"]
     # reports stay a small, fixed number of SQL queries under load (cache hits: fewer)
     assert max(max(v) for v in result.sql_computed.values()) <= 10, report(result)
+
+
+def test_waiting_on_a_shared_computation_does_not_hold_a_connection(load_stack):
+    """Many more clients than pooled connections in one process: requests that wait on
+    another's computation of the same answer (single flight) must not keep a connection
+    meanwhile, or the one computing can never get one. Before the fix this stalled every
+    request until PoolTimeout (HTTP 500)."""
+    env = {"DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "2", "DB_POOL_TIMEOUT": "5"}
+    result = load_stack.run(1, clients=30, seconds=6, env=env)
+    print(report(result))
+    assert result.error_count == 0, report(result)
+    assert result.lost == {}, report(result)
+    assert result.requests > 30, report(result)
