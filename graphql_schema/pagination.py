@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from asgiref.sync import sync_to_async
 
 from graphql_schema.validation import check_first, decode_cursor, encode_cursor
 
@@ -40,7 +39,7 @@ class Connection(Generic[T]):
 async def paginate(queryset: Any, first: int | None, after: str | None) -> Connection[Any]:
     first = check_first(first)
     offset = decode_cursor(after)
-    rows = await sync_to_async(list)(queryset[offset : offset + first + 1])
+    rows = [row async for row in queryset[offset : offset + first + 1]]
     has_next = len(rows) > first
     rows = rows[:first]
     edges = [Edge(cursor=encode_cursor(offset + i), node=row) for i, row in enumerate(rows)]

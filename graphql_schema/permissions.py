@@ -11,4 +11,4 @@ class IsAuthenticated(BasePermission):
         return info.context.viewer is not None
 
 
-AUTH = [IsAuthenticated]
+AUTH: list[type[BasePermission]] = [IsAuthenticated]

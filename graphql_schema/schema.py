@@ -39,7 +39,7 @@ class Mutation(
 
 
 class CapgraphSchema(strawberry.Schema):
-    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[override]
+    def process_errors(self, errors, execution_context=None) -> None:
         # Logging and masking of unexpected errors happen at the HTTP edge (api.views),
         # which knows which errors are intended; Strawberry would log every one of them.
         return None

@@ -91,7 +91,7 @@ def viewer_from_user(user: AbstractBaseUser | AnonymousUser) -> Viewer | None:
     return Viewer(
         user_id=user.pk,
         username=user.get_username(),
-        is_staff=user.is_staff,
+        is_staff=getattr(user, "is_staff", False),  # Django's User; AbstractBaseUser has none
         can_write=True,
         auth="session",
     )

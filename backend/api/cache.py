@@ -7,6 +7,7 @@ left for the pool to reap). The client is thread-safe, so all instances share on
 
 import threading
 from functools import cached_property
+from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -15,6 +16,11 @@ _lock = threading.Lock()
 
 
 class SharedPoolRedisCache(RedisCache):
+    # Set by RedisCache.__init__; django-stubs leaves these private attributes out.
+    _servers: list[str]
+    _options: dict[str, Any]
+    _class: type[RedisCacheClient]
+
     @cached_property
     def _cache(self) -> RedisCacheClient:
         key = (tuple(self._servers), repr(sorted(self._options.items())))

@@ -75,22 +75,22 @@ def write_transaction(fn: Callable[P, R]) -> Callable[P, R]:
 class DataVersionAdmin:
     """ModelAdmin mixin: edits made in the Django admin invalidate cached answers too."""
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         with transaction.atomic():
-            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            super().save_model(request, obj, form, change)
             bump_for_write()
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         with transaction.atomic():
-            super().delete_model(request, obj)  # type: ignore[misc]
+            super().delete_model(request, obj)
             bump_for_write()
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset):
         with transaction.atomic():
-            super().delete_queryset(request, queryset)  # type: ignore[misc]
+            super().delete_queryset(request, queryset)
             bump_for_write()
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         with transaction.atomic():
-            super().save_related(request, form, formsets, change)  # type: ignore[misc]
+            super().save_related(request, form, formsets, change)
             bump_for_write()

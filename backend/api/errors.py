@@ -73,10 +73,11 @@ def _is_timeout(exc: BaseException) -> bool:
         from psycopg.errors import QueryCanceled
     except ImportError:  # pragma: no cover - psycopg is a dependency
         return False
-    while exc is not None:
-        if isinstance(exc, QueryCanceled):
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, QueryCanceled):
             return True
-        exc = exc.__cause__ or exc.__context__
+        current = current.__cause__ or current.__context__
     return False
 
 

@@ -20,7 +20,7 @@ def _probe(check) -> dict:
     try:
         check()
     except Exception as exc:
-        state = {"status": "down", "error": type(exc).__name__}
+        state: dict[str, object] = {"status": "down", "error": type(exc).__name__}
     else:
         state = {"status": "up"}
     state["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
@@ -59,7 +59,7 @@ def _pool_state() -> dict | None:
     if pool is None:
         return None
     stats = pool.get_stats()
-    state = {
+    state: dict[str, float] = {
         "size": stats.get("pool_size", 0),
         "max_size": stats.get("pool_max", 0),
         "available": stats.get("pool_available", 0),
@@ -73,8 +73,9 @@ def _pool_state() -> dict | None:
         _exhausted_since = None
     elif _exhausted_since is None:
         _exhausted_since = now
+    since = _exhausted_since  # None exactly when not exhausted
     state["exhausted"] = exhausted
-    state["exhausted_seconds"] = round(now - _exhausted_since, 3) if exhausted else 0.0
+    state["exhausted_seconds"] = round(now - since, 3) if since is not None else 0.0
     return state
 
 

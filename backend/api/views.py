@@ -103,6 +103,7 @@ class Prelude:
     """What one thread hop before execution finds out."""
 
     document: persisted.Document
+    document_key: str  # as in context.document_key
     data_version: int | None
     cache_key: str | None = None
     cached: response_cache.Entry | None = None
@@ -114,11 +115,10 @@ def _prelude(params: dict[str, Any], context: Context) -> Prelude:
     is_staff = viewer is not None and viewer.is_staff
     document = persisted.resolve(params, is_staff=is_staff)
     context.introspection_allowed = settings.DEBUG or is_staff
-    context.document_key = documents.cache_key(
-        SCHEMA_VERSION, document.hash, context.introspection_allowed
-    )
-    prelude = Prelude(document, dataversion.current() if settings.RESPONSE_CACHE_TTL else None)
-    operation = documents.known_operation(context.document_key, params.get("operationName"))
+    key = documents.cache_key(SCHEMA_VERSION, document.hash, context.introspection_allowed)
+    context.document_key = key
+    prelude = Prelude(document, key, dataversion.current() if settings.RESPONSE_CACHE_TTL else None)
+    operation = documents.known_operation(key, params.get("operationName"))
     if (
         prelude.data_version is not None
         and viewer is not None
@@ -127,12 +127,15 @@ def _prelude(params: dict[str, Any], context: Context) -> Prelude:
     ):
         prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
         cached = response_cache.get(prelude.cache_key)
-        if cached is not None:
+        # A document known to have validated may since have left the LRU: without it there
+        # is no cost to charge, so the answer is computed again (and the document re-parsed).
+        validated = documents.validated.get(key)
+        if cached is not None and validated is not None:
             # Served from cache, still charged: cost is the document's, not the work done.
             prelude.refused = charge(
                 context,
                 schema._schema,
-                documents.validated.get(context.document_key),
+                validated,
                 params.get("operationName"),
                 params.get("variables"),
             )
@@ -163,7 +166,7 @@ def _after(
     params: dict[str, Any], context: Context, prelude: Prelude, answer: response_cache.Entry | None
 ) -> None:
     """Store an APQ registration that validated, and a cacheable answer."""
-    key = context.document_key
+    key = prelude.document_key
     if prelude.document.register_apq and documents.validated.get(key) is not None:
         persisted.apq_store(prelude.document.hash, prelude.document.query)
     if prelude.cache_key is None and prelude.data_version is not None and context.viewer:
@@ -276,20 +279,21 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
                 {"Allow": "POST"},
             )
         except CannotGetOperationTypeError as e:
-            body = error_body(e.as_http_error_reason(), "BAD_REQUEST")
-            return orjson.dumps(body), None, 400, {}
+            refusal = error_body(e.as_http_error_reason(), "BAD_REQUEST")
+            return orjson.dumps(refusal), None, 400, {}
+        errors = result.errors or []
         body: dict[str, Any] = {}
-        if result.errors:
-            document = documents.validated.get(context.document_key)
-            body["errors"] = [format_error(err, document) for err in result.errors]
-        request_error = bool(result.errors) and all(not err.path for err in result.errors)
+        if errors:
+            document = documents.validated.get(prelude.document_key)
+            body["errors"] = [format_error(err, document) for err in errors]
+        request_error = bool(errors) and all(not err.path for err in errors)
         if not request_error:
             body["data"] = result.data
         encoded = orjson.dumps(body)
         status = 400 if request_error and content_type == GRAPHQL_RESPONSE else 200
         if context.budget is not None and not context.budget.allowed:
             status = 429
-        answer = None if result.errors else response_cache.entry(encoded)
+        answer = None if errors else response_cache.entry(encoded)
         await sync_to_async(_after)(params, context, prelude, answer)
         return encoded, answer, status, {}
 
@@ -298,11 +302,14 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
             prelude.cache_key, compute
         )
         log["cache"] = "HIT" if shared else "MISS"
-        if shared:  # another request did the work; this one still pays for its document
+        # Another request did the work; this one still pays for its document (unless it has
+        # just left the LRU of validated documents: then there is nothing to price).
+        validated = documents.validated.get(prelude.document_key) if shared else None
+        if validated is not None:
             refused = await sync_to_async(charge)(
                 context,
                 schema._schema,
-                documents.validated.get(context.document_key),
+                validated,
                 params.get("operationName"),
                 params.get("variables"),
             )

@@ -4,13 +4,14 @@ shows the product. Production puts a web server or CDN in front (docker-compose 
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.static import serve
 
 DIST = Path(settings.REPO_ROOT) / "frontend" / "dist"
 
 
-def index(request: HttpRequest, path: str = "") -> HttpResponse:
+def index(request: HttpRequest, path: str = "") -> HttpResponseBase:
     page = DIST / "index.html"
     if not page.exists():
         return HttpResponse(
@@ -18,10 +19,12 @@ def index(request: HttpRequest, path: str = "") -> HttpResponse:
             "GraphQL is at /graphql.",
             content_type="text/plain",
         )
-    return FileResponse(page.open("rb"), content_type="text/html")
+    # A small file, read whole: a FileResponse would stream it through a sync iterator,
+    # which Django's ASGI handler warns about.
+    return HttpResponse(page.read_bytes(), content_type="text/html")
 
 
-def asset(request: HttpRequest, path: str) -> HttpResponse:
+def asset(request: HttpRequest, path: str) -> HttpResponseBase:
     if not DIST.exists():
         raise Http404("the web app is not built")
-    return serve(request, path, document_root=DIST / "assets")
+    return serve(request, path, document_root=str(DIST / "assets"))

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet, Sum
@@ -185,7 +185,8 @@ def _role_week_totals_pg(
     roles: Collection[int] | None,
     weeks: list[dt.date],
 ) -> RoleTotals:
-    filters, params = [], {"first": weeks[0], "last": weeks[-1]}
+    filters: list[str] = []
+    params: dict[str, Any] = {"first": weeks[0], "last": weeks[-1]}
     for name, ids in (("visible", visible), ("departments", departments), ("roles", roles)):
         if ids is not None:
             column = "role_id" if name == "roles" else "department_id"

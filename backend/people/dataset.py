@@ -6,7 +6,7 @@ inserts. Ids in the file become primary keys.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.core.management.color import no_style
 from django.db import connection
@@ -105,6 +105,14 @@ def _ids(where: str, row: dict[str, Any], seen: set[int]) -> int:
     return pk
 
 
+@overload
+def _ref(
+    row: dict[str, Any], key: str, where: str, known: set[int], what: str, nullable: Literal[False]
+) -> int: ...
+@overload
+def _ref(
+    row: dict[str, Any], key: str, where: str, known: set[int], what: str, nullable: bool
+) -> int | None: ...
 def _ref(
     row: dict[str, Any], key: str, where: str, known: set[int], what: str, nullable: bool
 ) -> int | None:
@@ -277,11 +285,11 @@ def load(data: Any, replace: bool = False) -> dict[str, int]:
         restrictions = list(through.objects.values_list("apitoken_id", "department_id"))
         Department.objects.update(parent=None)  # parents are PROTECTed
         for model in reversed(MODELS):
-            model.objects.all().delete()
+            model._default_manager.all().delete()
     elif not is_empty():
         raise DatasetError("the database already holds data: use --replace to overwrite it")
     for model in MODELS:
-        model.objects.bulk_create(objects[model], batch_size=BATCH)
+        model._default_manager.bulk_create(objects[model], batch_size=BATCH)
     kept = {d.id for d in objects[Department]}
     ApiToken.departments.through.objects.bulk_create(
         ApiToken.departments.through(apitoken_id=t, department_id=d)
@@ -293,4 +301,4 @@ def load(data: Any, replace: bool = False) -> dict[str, int]:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-    return {m._meta.verbose_name_plural: len(objects[m]) for m in MODELS}
+    return {str(m._meta.verbose_name_plural): len(objects[m]) for m in MODELS}

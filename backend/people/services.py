@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -15,7 +15,7 @@ from planning.hours import parse_amount
 from .models import Department, Person, PersonSkill, Role, SkillTag
 
 Visible = frozenset[int] | None  # departments a viewer may touch; None: all
-EMAIL_MAX_LENGTH = Person._meta.get_field("email").max_length
+EMAIL_MAX_LENGTH = cast(int, Person._meta.get_field("email").max_length)  # 254, set on the model
 
 
 def clean_name(value: Any, field: str, max_length: int = 200) -> str:

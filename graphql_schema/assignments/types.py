@@ -46,7 +46,7 @@ class Assignment:
     @strawberry.field(description='Every planned week: { "YYYY-MM-DD": hours }.')
     async def weekly_hours(self, root: strawberry.Parent[models.Assignment], info: Info) -> JSON:
         hours = await info.context.loaders.hours_by_assignment.load(root.id)
-        return {week.isoformat(): float(h) for week, h in hours.items()}
+        return JSON({week.isoformat(): float(h) for week, h in hours.items()})
 
     @strawberry.field(description="Hours per week over a window, zeros included.")
     async def hours_by_week(
@@ -59,6 +59,6 @@ class Assignment:
         weeks = check_weeks(weeks)
         hours = await info.context.loaders.hours_by_assignment.load(root.id)
         return [
-            WeekHours(week=w, hours=hours.get(w, ZERO))  # type: ignore[arg-type]
+            WeekHours(week=w, hours=hours.get(w, ZERO))
             for w in week_keys(week_or_current(from_, "from", weeks), weeks)
         ]

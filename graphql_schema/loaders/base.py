@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import sentry_sdk
@@ -31,7 +31,7 @@ class SyncBatchLoader(DataLoader, Generic[K, V]):
             found = await sync_to_async(self.load_batch)(keys)
         return [found[k] if k in found else self.default() for k in keys]
 
-    def load_batch(self, keys: Sequence[K]) -> dict[K, V]:
+    def load_batch(self, keys: Sequence[K]) -> Mapping[K, V]:
         raise NotImplementedError
 
     def default(self) -> Any:

@@ -40,7 +40,7 @@ class UpdatePersonInput:
 class PersonSkillInput:
     skill: str = strawberry.field(description="Skill name; a new name creates the skill.")
     proficiency: Proficiency
-    kind: SkillKind = SkillKind.STRENGTH  # type: ignore[attr-defined]
+    kind: SkillKind = SkillKind.STRENGTH
 
 
 @strawberry.type

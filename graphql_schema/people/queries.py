@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
-from asgiref.sync import sync_to_async
 from django.db.models import Q
 
 from graphql_schema.context import Info
@@ -57,11 +58,11 @@ class PeopleQuery:
 
     @strawberry.field(permission_classes=AUTH)
     async def roles(self, info: Info) -> list[Role]:
-        return await sync_to_async(list)(models.Role.objects.order_by("name", "id"))
+        return cast(list[Role], [r async for r in models.Role.objects.order_by("name", "id")])
 
     @strawberry.field(permission_classes=AUTH)
     async def skills(self, info: Info, search: str | None = None) -> list[Skill]:
         qs = models.SkillTag.objects.order_by("name", "id")
         if search and search.strip():
             qs = qs.filter(name__icontains=search.strip())
-        return await sync_to_async(list)(qs)
+        return cast(list[Skill], [s async for s in qs])

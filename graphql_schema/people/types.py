@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 import strawberry_django
@@ -19,8 +19,11 @@ from planning.weeks import week_keys
 if TYPE_CHECKING:
     from graphql_schema.assignments.types import Assignment
 
-Proficiency = strawberry.enum(models.PersonSkill.Proficiency, name="Proficiency")
-SkillKind = strawberry.enum(models.PersonSkill.Kind, name="SkillKind")
+# The model's choices, registered as GraphQL enums (strawberry.enum marks the class itself).
+Proficiency = models.PersonSkill.Proficiency
+SkillKind = models.PersonSkill.Kind
+strawberry.enum(Proficiency, name="Proficiency")
+strawberry.enum(SkillKind, name="SkillKind")
 
 
 @strawberry_django.type(models.Role)
@@ -47,14 +50,15 @@ class Department:
     ) -> Department | None:
         if root.parent_id is None:
             return None
-        return (await info.context.department_tree()).by_id.get(root.parent_id)
+        tree = await info.context.department_tree()
+        return cast("Department | None", tree.by_id.get(root.parent_id))
 
     @strawberry.field
     async def children(
         self, root: strawberry.Parent[models.Department], info: Info
     ) -> list[Department]:
         tree = await info.context.department_tree()
-        return [tree.by_id[c] for c in tree.children.get(root.id, ())]
+        return [cast(Department, tree.by_id[c]) for c in tree.children.get(root.id, ())]
 
 
 @strawberry.type
@@ -97,7 +101,7 @@ async def person_loads(
         PersonWindow(root.id, first, weeks)
     )
     return [
-        week_load(w, hours.get(w, ZERO), root.weekly_capacity, root.hire_date)
+        cast(WeekLoad, week_load(w, hours.get(w, ZERO), root.weekly_capacity, root.hire_date))
         for w in week_keys(first, weeks)
     ]
 
@@ -117,7 +121,8 @@ class Person:
     ) -> Department | None:
         if root.department_id is None:
             return None
-        return (await info.context.department_tree()).by_id.get(root.department_id)
+        tree = await info.context.department_tree()
+        return cast("Department | None", tree.by_id.get(root.department_id))
 
     @strawberry.field
     async def role(self, root: strawberry.Parent[models.Person], info: Info) -> Role | None:

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from graphql_schema.assignments.types import Assignment
     from graphql_schema.reports.types import PersonAvailability
 
-ProjectStatus = strawberry.enum(models.Project.Status, name="ProjectStatus")
+ProjectStatus = models.Project.Status
+strawberry.enum(ProjectStatus, name="ProjectStatus")  # marks the model's choices as the enum
 
 
 @strawberry.type
@@ -56,4 +57,4 @@ class Project:
         key = AvailabilityKey(
             root.id, week_or_current(week, "week"), scope == AvailabilityScope.DEPARTMENTS
         )
-        return await info.context.loaders.availability_by_project.load(key)  # type: ignore[return-value]
+        return await info.context.loaders.availability_by_project.load(key)

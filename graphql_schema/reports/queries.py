@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, overload
 
 import strawberry
 from asgiref.sync import sync_to_async
@@ -14,6 +14,7 @@ from graphql_schema.errors import BadUserInput, NotFound
 from graphql_schema.filters import department_ids
 from graphql_schema.people.types import requested_skills
 from graphql_schema.permissions import AUTH
+from graphql_schema.scalars import JSON
 from graphql_schema.validation import MAX_LIMIT, check_range, check_weeks, parse_id, week_or_current
 from people.models import Role as RoleModel
 from planning import reports
@@ -47,6 +48,10 @@ def check_limit(limit: int | None, default: int) -> int:
 MAX_NUMBER = 1_000_000
 
 
+@overload
+def check_number(value: float | None, field: str, default: float) -> Decimal: ...
+@overload
+def check_number(value: float | None, field: str, default: None) -> Decimal | None: ...
 def check_number(value: float | None, field: str, default: float | None) -> Decimal | None:
     if value is None:
         return None if default is None else Decimal(str(default))
@@ -55,6 +60,10 @@ def check_number(value: float | None, field: str, default: float | None) -> Deci
             f"{field} must be a number between 0 and {MAX_NUMBER}, got {value}", field=field
         )
     return Decimal(str(value))
+
+
+def to_float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def iso_map(hours: dict[dt.date, Decimal]) -> dict[str, float]:
@@ -186,10 +195,10 @@ class ReportsQuery:
         return [
             AvailableCandidate(
                 person=c.person,  # type: ignore[arg-type]
-                score=c.score,
-                available_hours=c.available_hours,
-                capacity=c.capacity,
-                utilization_percent=c.utilization_percent,
+                score=float(c.score),
+                available_hours=float(c.available_hours),
+                capacity=float(c.capacity),
+                utilization_percent=to_float(c.utilization_percent),
                 skill_score=c.skill_score,
                 matched_skills=c.matched_skills,
                 missing_skills=c.missing_skills,
@@ -228,21 +237,23 @@ class ReportsQuery:
                     )
                     for p in people
                 ],
-                hours_by_person={
-                    str(p.id): iso_map(rows.hours_by_person[p.id])
-                    for p in people
-                    if p.id in rows.hours_by_person
-                },
+                hours_by_person=JSON(
+                    {
+                        str(p.id): iso_map(rows.hours_by_person[p.id])
+                        for p in people
+                        if p.id in rows.hours_by_person
+                    }
+                ),
                 assignments=[
                     GridAssignment(
-                        id=a_id,  # type: ignore[arg-type]
-                        person_id=person_id,  # type: ignore[arg-type]
-                        project_id=project_id,  # type: ignore[arg-type]
+                        id=a_id,
+                        person_id=person_id,
+                        project_id=project_id,
                         project_name=name,
                         project_client=client,
                         role_on_project=role,
                         version=version,
-                        weekly_hours=iso_map(rows.hours_by_assignment.get(a_id, {})),
+                        weekly_hours=JSON(iso_map(rows.hours_by_assignment.get(a_id, {}))),
                     )
                     for a_id, person_id, project_id, name, client, role, version in rows.assignments
                 ],

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from graphql_schema.people.types import Role
 from graphql_schema.scalars import JSON
 
-PersonRef = Annotated["Person", strawberry.lazy("graphql_schema.people.types")]  # noqa: F821
+if TYPE_CHECKING:
+    from graphql_schema.people.types import Person
+
+PersonRef = Annotated["Person", strawberry.lazy("graphql_schema.people.types")]
 
 
 @strawberry.type
