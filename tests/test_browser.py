@@ -131,7 +131,13 @@ class Recorder:
             }
         )
 
-    def since(self, mark: int) -> list[dict]:
+    def since(self, mark: int, page=None, expect: int | None = None) -> list[dict]:
+        """The requests after `mark`; with `expect`, waits (up to 10 s) for that many to
+        have finished: the page can show an answer before the browser reports it done."""
+        for _ in range(100):
+            if expect is None or len(self.requests) - mark >= expect:
+                break
+            page.wait_for_timeout(100)
         return self.requests[mark:]
 
 
@@ -144,7 +150,7 @@ def screen(page, recorder: Recorder, url: str | None, ready: str, shot: str) -> 
     page.locator(ready).first.wait_for()
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
-    return recorder.since(mark)
+    return recorder.since(mark, page, expect=1)
 
 
 def operation_names(requests: list[dict]) -> list[str]:
@@ -214,7 +220,7 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         expect(page.get_by_role("status").filter(has_text="Saved")).to_have_text(
             "Saved 1 assignment."
         )
-        (save,) = rec_one.since(mark)
+        (save,) = rec_one.since(mark, page, expect=1)
         assert operation_names([save]) == ["Grid_SaveHours"]
         assert save["method"] == "POST"
         assert save["payload"]["variables"] == {
@@ -252,7 +258,7 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
             "One assignment was changed elsewhere since you loaded them: Joan Clarke on "
         )
         other.screenshot(path=str(SHOTS / "grid-conflict.png"), full_page=True)
-        (refused,) = rec_two.since(mark)
+        (refused,) = rec_two.since(mark, other, expect=1)
         assert refused["body"]["errors"][0]["extensions"]["code"] == "CONFLICT"
         assert refused["body"]["errors"][0]["extensions"]["conflicts"] == [
             {"assignmentId": "6", "currentVersion": 2}
@@ -273,7 +279,10 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         expect(other.get_by_role("status").filter(has_text="Saved")).to_have_text(
             "Saved 2 assignments."
         )
-        assert operation_names(rec_two.since(mark)) == ["Grid_Screen", "Grid_SaveHours"]
+        assert operation_names(rec_two.since(mark, other, expect=2)) == [
+            "Grid_Screen",
+            "Grid_SaveHours",
+        ]
 
         # Find available: skills, week and department in one request; rows as answered.
         made = screen(
@@ -320,9 +329,12 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
 
         # An ended session sends the planner back to sign in, saying why.
         one.clear_cookies()
+        mark = len(rec_one.requests)
         page.get_by_role("link", name="Heatmap").click()
         expect(page.get_by_role("status")).to_have_text("Your session has ended. Sign in again.")
         page.screenshot(path=str(SHOTS / "session-ended.png"))
+        (refused,) = rec_one.since(mark, page, expect=1)
+        assert refused["body"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
         browser.close()
 
