@@ -49,10 +49,6 @@ SERVER_ENV = {
     "PERSISTED_QUERIES": "apq",
     "LOG_LEVEL": "INFO",  # the operation log lines carry sql_queries
     "SLOW_OPERATION_MS": "100000",
-    # Past saturation (100 clients on 2 cores) requests queue for a pooled connection for
-    # longer than the default 10 s and fail with PoolTimeout (docs/scaling.md, measured);
-    # the load test measures throughput and latency at saturation, so it lets them queue.
-    "DB_POOL_TIMEOUT": "30",
 }
 
 READS = [
