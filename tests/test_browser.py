@@ -165,7 +165,9 @@ def sign_in(page, server: LiveServer, user: str) -> None:
     page.get_by_label("Username").fill(user)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Heatmap").wait_for()
+    # the app opens on the heatmap: let its request finish before the test moves on
+    page.locator("table.heatmap").wait_for()
+    page.wait_for_load_state("networkidle")
 
 
 def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_reported(
