@@ -395,6 +395,10 @@ def compose_problems(
     match = re.search(r"^CMD\s+(\[.*\])\s*$", dockerfile, re.M)
     if not match or json.loads(match.group(1)) != argv(api.get("command", [])):
         problems.append("Dockerfile CMD differs from services.api.command")
+    # The web app sends only hashes: the api image holds the manifest that names them.
+    manifest = "frontend/src/gql/persisted-documents.json"
+    if not re.search(rf"^COPY {re.escape(manifest)} ", dockerfile, re.M):
+        problems.append(f"Dockerfile does not copy the web app's manifest ({manifest})")
     if not re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.M):
         problems.append("Dockerfile is not FROM python:3.11-slim")
     web_build = services.get("web", {}).get("build", {})
@@ -435,6 +439,7 @@ def test_compose_runs_the_commands_make_stack_runs():
     compose = yaml.safe_load(COMPOSE.read_text())["services"]
     assert argv(compose["api"]["command"]) == stack.api_command("0.0.0.0", 8000)
     assert argv(compose["worker"]["command"]) == stack.worker_command()
+    assert argv(compose["beat"]["command"]) == stack.beat_command()
 
 
 def _set(path: str, value) -> Callable[[dict], None]:
@@ -531,8 +536,26 @@ def test_a_broken_nginx_conf_fails(old, new, expected):
     assert any(expected in p for p in problems), problems
 
 
+def test_images_are_built_without_secrets_or_local_state():
+    ignored = {
+        line.strip() for line in (REPO / ".dockerignore").read_text().splitlines() if line.strip()
+    }
+    assert {".env", ".git", ".venv", "**/node_modules", "frontend/dist"} <= ignored
+
+
 def test_env_example_must_mention_every_passed_variable():
     compose, nginx, dockerfile, env_example, names = load()
     trimmed = re.sub(r"^#?\s*CELERY_BROKER_URL=.*$", "", env_example, flags=re.M)
     problems = compose_problems(compose, nginx, dockerfile, trimmed, names)
     assert ".env.example does not mention CELERY_BROKER_URL" in problems
+
+
+def test_an_api_image_without_the_web_apps_manifest_is_refused():
+    compose, nginx, dockerfile, env_example, settings_env = load()
+    without = "\n".join(
+        line for line in dockerfile.splitlines() if "persisted-documents.json" not in line
+    )
+    assert compose_problems(compose, nginx, without, env_example, settings_env) == [
+        "Dockerfile does not copy the web app's manifest "
+        "(frontend/src/gql/persisted-documents.json)"
+    ]
