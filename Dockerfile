@@ -17,6 +17,9 @@ RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml
 
 COPY backend/ backend/
 COPY graphql_schema/ graphql_schema/
+# The web app's trusted-documents manifest (PERSISTED_DOCUMENTS' default): the app sends
+# only hashes, so the api must know them.
+COPY frontend/src/gql/persisted-documents.json frontend/src/gql/
 
 # The admin's static files, served by nginx from the `static` volume (STATIC_ROOT).
 RUN DEBUG=true python backend/manage.py collectstatic --no-input -v 0

@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -68,6 +69,15 @@ def api_command(
 def worker_command(program: str = "celery") -> list[str]:
     """The Celery worker command; docker-compose.yml's `worker` runs exactly this (tested)."""
     return [program, "--workdir", "backend", "-A", "config", "worker", "--loglevel=INFO"]
+
+
+def beat_command(program: str = "celery", schedule: str = "/tmp/celerybeat-schedule") -> list[str]:
+    """Celery beat: the periodic tasks (CELERY_BEAT_SCHEDULE: cleanup of expired exports).
+    One per deployment; docker-compose.yml's `beat` runs exactly this (tested)."""
+    return [
+        program, "--workdir", "backend", "-A", "config", "beat", "--loglevel=INFO",
+        "--schedule", schedule,
+    ]  # fmt: skip
 
 
 def free_port() -> int:
@@ -174,6 +184,8 @@ class Stack:
         )
         if self.with_worker:
             self._spawn("worker", worker_command(str(VENV_BIN / "celery")))
+            schedule = Path(tempfile.gettempdir()) / f"capgraph-beat-{self.port}"
+            self._spawn("beat", beat_command(str(VENV_BIN / "celery"), str(schedule)))
         self.wait_ready()
         return self
 
