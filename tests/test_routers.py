@@ -1,5 +1,7 @@
 """The read-replica router's decisions (config/routers.py), without a second server."""
 
+import pytest
+
 from config import routers
 from config.routers import REPLICA, ReplicaRouter, read_alias, report_reads
 from people.models import Person
@@ -61,3 +63,45 @@ def test_settings_add_the_replica_and_router_only_when_configured(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(module)
+
+
+@pytest.mark.postgres
+def test_reports_read_from_the_replica_when_one_is_configured(gql, settings, monkeypatch):
+    """A real second connection as the replica (the same database: the session's dataset is
+    committed, so it sees the same rows): a report's aggregate reads go there and its answer
+    is unchanged."""
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
+
+    query = """{ capacityHeatmap(from: "2026-12-21", weeks: 4, department: "4",
+      includeChildren: true) { rows { person { name } hoursByWeek } }
+      roleCapacity(from: "2026-12-21", weeks: 4, department: "4") { series { assigned } } }"""
+    expected = gql.post(query).data
+
+    # A connection made here, not declared in the test's databases: Django allows those
+    replica_settings = {**connections.settings["default"]}
+    connections["replica"] = type(connections["default"])(replica_settings, alias="replica")
+    monkeypatch.setattr(routers, "has_replica", lambda: True)
+    settings.DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    try:
+        from api import dataversion
+
+        dataversion.bump()  # not the answer cached a moment ago
+        with (
+            CaptureQueriesContext(connections["replica"]) as replica,
+            CaptureQueriesContext(connection) as default,
+        ):
+            assert gql.post(query).data == expected
+        # heatmap: active people, hours; role capacity: one generate_series statement and
+        # the roles it names
+        assert len(replica.captured_queries) == 4
+        # and none of the report's reads ran on the primary: only the department tree
+        # (the request's scope, read before the report) did
+        on_default = [q["sql"] for q in default.captured_queries if "people_" in q["sql"]]
+        assert len(on_default) == 1
+        assert on_default[0].startswith('SELECT "people_department"."id"')
+    finally:
+        connections["replica"].close()
+        if hasattr(connections["replica"], "close_pool"):
+            connections["replica"].close_pool()
+        del connections["replica"]

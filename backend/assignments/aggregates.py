@@ -10,10 +10,11 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Lower
 
+from config.routers import read_alias
 from people.models import Person, PersonSkill
 from planning.capacity import ZERO
 from planning.reports import PersonFacts, role_series
@@ -140,7 +141,7 @@ def role_week_totals(
     """Per role held by active people in scope (or among `roles`): (assigned, capacity)
     aligned to `weeks`. PostgreSQL computes the dense matrix in one statement; the portable
     path (SQLite, or `portable=True`) sums rows in Python. Both give the same numbers."""
-    if connection.vendor == "postgresql" and not portable:
+    if connections[read_alias()].vendor == "postgresql" and not portable:
         return _role_week_totals_pg(visible, departments, roles, weeks)
     people = [
         p
@@ -194,7 +195,7 @@ def _role_week_totals_pg(
             params[name] = list(ids)
     result: RoleTotals = {}
     index = {week: i for i, week in enumerate(weeks)}
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(_ROLE_WEEKS_SQL.format(filters=" ".join(filters)), params)
         for role_id, week, assigned, capacity in cursor.fetchall():
             if role_id not in result:

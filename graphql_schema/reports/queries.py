@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import Annotated, overload
+from typing import Annotated, TypeVar, overload
 
 import strawberry
 from asgiref.sync import sync_to_async
 
 from assignments import aggregates
+from config.routers import report_reads
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput, NotFound
 from graphql_schema.filters import department_ids
@@ -31,6 +33,20 @@ from .types import (
     RoleSeries,
     SkillMatch,
 )
+
+T = TypeVar("T")
+
+
+def on_replica(compute: Callable[[], T]) -> Callable[[], Awaitable[T]]:
+    """A report's reads, in a worker thread, on the read replica when one is configured
+    (DATABASE_REPLICA_URL; config/routers.py)."""
+
+    def run() -> T:
+        with report_reads():
+            return compute()
+
+    return sync_to_async(run)
+
 
 FromArg = Annotated[dt.date | None, strawberry.argument(name="from")]
 
@@ -93,7 +109,7 @@ class ReportsQuery:
             hours = aggregates.hours_by_person_week(visible, deps, keys[0], keys[-1])
             return reports.heatmap_rows(people, hours, keys)
 
-        rows = await sync_to_async(compute)()
+        rows = await on_replica(compute)()
         return CapacityHeatmap(week_keys=keys, rows=rows)  # type: ignore[arg-type]
 
     @strawberry.field(
@@ -144,7 +160,7 @@ class ReportsQuery:
                 matched_skills=c.matched_skills,
                 missing_skills=c.missing_skills,
             )
-            for c in await sync_to_async(compute)()
+            for c in await on_replica(compute)()
         ]
 
     @strawberry.field(
@@ -203,7 +219,7 @@ class ReportsQuery:
                 matched_skills=c.matched_skills,
                 missing_skills=c.missing_skills,
             )
-            for c in await sync_to_async(compute)()
+            for c in await on_replica(compute)()
         ]
 
     @strawberry.field(
@@ -259,7 +275,7 @@ class ReportsQuery:
                 ],
             )
 
-        return await sync_to_async(compute)()
+        return await on_replica(compute)()
 
     @strawberry.field(
         permission_classes=AUTH,
@@ -303,4 +319,4 @@ class ReportsQuery:
                 ],
             )
 
-        return await sync_to_async(compute)()
+        return await on_replica(compute)()
