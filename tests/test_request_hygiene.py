@@ -50,3 +50,29 @@ def test_cross_site_post_with_a_session_cookie_is_refused(db, tokens, client):
     from projects.models import Project
 
     assert Project.objects.filter(pk=1).exists()
+
+
+def test_no_database_connection_in_time_is_a_retryable_503(gql, monkeypatch):
+    """The pool stayed exhausted past DB_POOL_TIMEOUT while the request was authenticated
+    (psycopg_pool raises PoolTimeout there): a JSON 503 with Retry-After, not an HTML 500."""
+    from psycopg_pool import PoolTimeout
+
+    from api import views
+
+    async def exhausted(request):
+        raise PoolTimeout("couldn't get a connection after 10.00 sec")
+
+    monkeypatch.setattr(views, "authenticate", exhausted)
+    r = gql.post("{ viewer { username } }")
+    assert r.status == 503
+    assert r.headers["Retry-After"] == "5"
+    assert r.headers["Cache-Control"] == "no-store"
+    assert r.headers["Content-Type"] == "application/json"
+    assert r.body == {
+        "errors": [
+            {
+                "message": "The service is busy or unavailable: retry shortly",
+                "extensions": {"code": "SERVICE_UNAVAILABLE"},
+            }
+        ]
+    }

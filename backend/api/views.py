@@ -16,7 +16,9 @@ import sentry_sdk
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, HttpResponse
+from psycopg_pool import PoolTimeout
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
@@ -177,7 +179,30 @@ def _after(
         response_cache.put(prelude.cache_key, answer)
 
 
+# The database could not be reached in time (the pool stayed exhausted past DB_POOL_TIMEOUT,
+# or the server is down) before the operation ran: a retryable 503, not an HTML 500.
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (PoolTimeout, DatabaseOperationalError)
+RETRY_AFTER_SECONDS = 5
+
+
 async def graphql_view(request: HttpRequest) -> HttpResponse:
+    try:
+        return await _graphql_view(request)
+    except UNAVAILABLE_ERRORS as exc:
+        logger.error("database unavailable: %s", type(exc).__name__)
+        sentry_sdk.capture_exception(exc)
+        message = "The service is busy or unavailable: retry shortly"
+        body = error_body(message, "SERVICE_UNAVAILABLE")
+        return _response(
+            body,
+            503,
+            "application/json",
+            Cache_Control="no-store",
+            Retry_After=str(RETRY_AFTER_SECONDS),
+        )
+
+
+async def _graphql_view(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return _response(
             error_body("GraphQL only supports GET and POST", "BAD_REQUEST"), 405, Allow="GET, POST"
