@@ -1,30 +1,25 @@
-"""A 104-week export of medium.json (500 people) through the real pieces: uvicorn and a Celery
-worker in subprocesses, Redis as the broker, PostgreSQL. They cannot see the test's
-transaction, so they share a database of their own (`<test database>_exports`), migrated and
-loaded here, and dropped afterwards. Totals are checked against the dataset file."""
+"""A 104-week export of medium.json (500 people) through the real pieces `make stack` runs
+(deploy/stack.py): the API, a Celery worker and beat in subprocesses, Redis as the broker,
+PostgreSQL. They cannot see the test's transaction, so they share a database of their own
+(`<test database>_exports`), migrated and loaded here, and dropped afterwards. Totals are
+checked against the dataset file."""
 
 import csv
 import io
 import json
 import os
-import socket
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 import pytest
 from django.db import connection
 
-from tests.conftest import MEDIUM, REPO
+from tests.conftest import MEDIUM
 
 pytestmark = pytest.mark.postgres
 
-STARTUP_SECONDS = 30
 EXPORT_SECONDS = 120
 # The broker's Redis database: REDIS_URL's server, a database no test's cache uses.
 BROKER_DB = int(os.environ.get("EXPORT_TEST_BROKER_DB", "15"))
@@ -41,50 +36,6 @@ def database_url(name: str) -> str:
 def broker_url() -> str:
     parts = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
     return urlunsplit(parts._replace(path=f"/{BROKER_DB}"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "python"), "backend/manage.py", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"manage.py {args}:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-@contextmanager
-def process(command: list[str], env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            yield proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def wait_for(check, what: str, seconds: float, log: Path, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if proc.poll() is not None:
-            pytest.fail(f"{what}: exited with {proc.returncode}:\n{log.read_text()}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not ready in {seconds} s:\n{log.read_text()}")
-        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -120,41 +71,30 @@ def reference_totals(first_weeks: set[str]) -> tuple[dict[int, dict[str, Decimal
     return sums, sum(1 for p in data["people"] if p["isActive"])
 
 
-def test_celery_worker_exports_104_weeks_of_medium(export_database, tmp_path):
+def test_make_stack_exports_104_weeks_of_medium(export_database, tmp_path):
+    """The processes `make stack` starts (deploy/stack.py: the API as docker-compose runs it,
+    the Celery worker and beat), on a database of their own."""
     import datetime as dt
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": export_database,
-        "CELERY_BROKER_URL": broker_url(),
-        "EXPORT_DIR": str(tmp_path / "exports"),
-        "PERSISTED_QUERIES": "apq",
-        "SENTRY_DSN": "",
-    }
-    run(env, "migrate", "--no-input", "-v", "0")
-    run(env, "load_dataset", str(MEDIUM), "--replace")
-    token = run(env, "create_api_token", "exporter", "--scope", "read").strip()
+    from deploy.stack import Stack
 
-    worker_log, server_log = tmp_path / "worker.log", tmp_path / "uvicorn.log"
-    port = free_port()
-    worker_cmd = [str(REPO / ".venv" / "bin" / "celery"), "--workdir", "backend", "-A", "config"]
-    worker_cmd += ["worker", "--loglevel=INFO", "--concurrency=1"]
-    server_cmd = [str(REPO / ".venv" / "bin" / "uvicorn"), "--app-dir", "backend"]
-    server_cmd += ["config.asgi:application", "--port", str(port), "--lifespan", "off"]
-    base = f"http://127.0.0.1:{port}"
-
-    def server_up() -> bool:
-        try:
-            return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    with (
-        process(worker_cmd, env, worker_log) as worker,
-        process(server_cmd, env, server_log) as server,
-    ):
-        wait_for(lambda: " ready." in worker_log.read_text(), "worker", 60, worker_log, worker)
-        wait_for(server_up, "uvicorn", STARTUP_SECONDS, server_log, server)
+    stack = Stack(
+        export_database,
+        os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        with_worker=True,
+        env={
+            "CELERY_BROKER_URL": broker_url(),
+            "EXPORT_DIR": str(tmp_path / "exports"),
+            "PERSISTED_QUERIES": "apq",
+            "SENTRY_DSN": "",
+        },
+        log_dir=tmp_path,
+    )
+    with stack:
+        assert sorted(stack.processes) == ["api", "beat", "worker"]
+        stack.manage("load_dataset", str(MEDIUM), "--replace")
+        token = stack.manage("create_api_token", "exporter", "--scope", "read").strip()
+        base = stack.url
         headers = {"Authorization": f"Bearer {token}"}
 
         def gql(query: str, variables: dict) -> dict:
@@ -187,9 +127,9 @@ def test_celery_worker_exports_104_weeks_of_medium(export_database, tmp_path):
                 break
             time.sleep(0.1)
         elapsed = time.monotonic() - started
-        assert state["status"] == "SUCCEEDED", (state, worker_log.read_text())
+        assert state["status"] == "SUCCEEDED", (state, stack.log("worker"))
         assert state["progress"] == 100
-        assert "Task exports.build_export[" in worker_log.read_text()
+        assert "Task exports.build_export[" in stack.log("worker")
 
         response = httpx.get(state["result"]["url"], headers=headers, timeout=30)
         assert response.status_code == 200
