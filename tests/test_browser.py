@@ -299,6 +299,19 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         rows = page.locator("[data-testid^=candidate-]")
         expect(rows).to_have_count(len(ranked))
         expect(rows.first).to_contain_text(ranked[0]["person"]["name"])
+        # Another department: one new request, the chosen skills and week kept.
+        mark = len(rec_one.requests)
+        page.get_by_label("Department", exact=True).select_option("3")
+        (narrowed,) = rec_one.since(mark, page, expect=1)
+        assert narrowed["payload"]["variables"] == {
+            "week": week,
+            "skills": ["Python", "React"],
+            "department": "3",
+            "includeChildren": True,
+        }
+        expect(page).to_have_url(
+            f"{server.base}/find?week={week}&skill=Python&skill=React&weeks=12&department=3"
+        )
 
         # Project availability for a week: the people with an active assignment on it.
         made = screen(
@@ -341,10 +354,10 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         browser.close()
 
     # Every request carried a hash from the manifest and never a document's text.
-    # 9 in the planner's session (the heatmap after sign-in, then the 8 steps above) and 5 in
+    # 10 in the planner's session (the heatmap after sign-in, then the 9 steps above) and 5 in
     # the second (the heatmap after sign-in, grid, refused save, reload, save).
     everything = rec_one.requests + rec_two.requests
-    assert (len(rec_one.requests), len(rec_two.requests)) == (9, 5)
+    assert (len(rec_one.requests), len(rec_two.requests)) == (10, 5)
     for r in everything:
         assert "query" not in r["payload"], r
         assert r["payload"]["extensions"]["persistedQuery"]["sha256Hash"] in HASHES

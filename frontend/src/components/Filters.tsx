@@ -23,7 +23,8 @@ export function useWindow(defaultWeeks = 12): [Window, (patch: Partial<Window>) 
   };
   const update = (patch: Partial<Window>) => {
     const next = { ...value, ...patch };
-    const p = new URLSearchParams();
+    const p = new URLSearchParams(params); // a screen's own parameters (skills, week) stay
+    for (const key of ["from", "weeks", "department", "children"]) p.delete(key);
     if (next.from) p.set("from", next.from);
     p.set("weeks", String(next.weeks));
     if (next.department) p.set("department", next.department);
