@@ -218,6 +218,10 @@ def main() -> None:
     import django
 
     django.setup()
+    import logging
+
+    # one log line per request would bury the table (and cost time in the measured loop)
+    logging.getLogger("capgraph.operation").setLevel(logging.ERROR)
     from django.core.management import call_command
     from django.core.signals import request_started
     from django.db import connection, reset_queries
