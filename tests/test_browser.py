@@ -9,6 +9,8 @@ are computed from the dataset file, not from the code under test. Screenshots of
 screen go to frontend/test-results/ (CI artifacts, not committed).
 """
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -79,6 +81,8 @@ def browser_server(tmp_path_factory) -> Iterator[LiveServer]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "PERSISTED_QUERIES": "trusted",
         "SENTRY_DSN": "",
+        "CELERY_BROKER_URL": "",  # exports run in the server's own thread pool
+        "EXPORT_DIR": str(tmp_path_factory.mktemp("exports")),
     }
     env.pop("PERSISTED_DOCUMENTS", None)  # the default: the web app's manifest
     os.environ.pop("PERSISTED_DOCUMENTS", None)
@@ -240,6 +244,22 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         new_total = hours(JOAN, week) - assignment_hours(6, week) + 30
         expect(page.get_by_test_id(f"total-{JOAN}-{week}")).to_have_text(fmt(new_total))
 
+        # Export the grid's department, 52 weeks from its first, as CSV: built in the
+        # background, polled, then downloaded with the session.
+        mark = len(rec_one.requests)
+        page.get_by_role("button", name="Export 52 weeks").click()
+        link = page.get_by_role("link", name="Download CSV")
+        link.wait_for()
+        with page.expect_download() as download:
+            link.click()
+        exported = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+        assert exported[0][6] == "2026-12-21" and len(exported[0]) == 6 + 52 + 1
+        (joan_total,) = [r for r in exported if r[0] == str(JOAN) and r[3] == ""]
+        assert joan_total[6 + 1] == fmt(new_total)  # the week of 2026-12-28, as saved
+        export_ops = operation_names(rec_one.since(mark, page, expect=2))
+        assert export_ops[0] == "Grid_RequestExport"
+        assert set(export_ops[1:]) == {"Grid_ExportJob"}  # polled until ready
+
         # The heatmap shows the saved hours at once (no answer kept from before the write).
         made = screen(
             page, rec_one, heatmap_url, f"[data-testid=heat-{JOAN}-{week}]", "heatmap-after"
@@ -354,15 +374,24 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         browser.close()
 
     # Every request carried a hash from the manifest and never a document's text.
-    # 10 in the planner's session (the heatmap after sign-in, then the 9 steps above) and 5 in
-    # the second (the heatmap after sign-in, grid, refused save, reload, save).
+    # Besides the export's polls: 11 in the planner's session (the heatmap after sign-in,
+    # then the 10 steps above) and 5 in the second (the heatmap after sign-in, grid, refused
+    # save, reload, save).
     everything = rec_one.requests + rec_two.requests
-    assert (len(rec_one.requests), len(rec_two.requests)) == (10, 5)
+    screens = [
+        len([n for n in operation_names(r.requests) if n != "Grid_ExportJob"])
+        for r in (rec_one, rec_two)
+    ]
+    assert screens == [11, 5]
     for r in everything:
         assert "query" not in r["payload"], r
         assert r["payload"]["extensions"]["persistedQuery"]["sha256Hash"] in HASHES
         assert r["payload"]["extensions"]["persistedQuery"]["version"] == 1
-    assert {r["method"] for r in everything if "Save" not in operation_names([r])[0]} == {"GET"}
+    mutations = {"Grid_SaveHours", "Grid_RequestExport"}
+    assert {(operation_names([r])[0] in mutations, r["method"]) for r in everything} == {
+        (True, "POST"),
+        (False, "GET"),
+    }
     assert sorted(p.name for p in SHOTS.glob("*.png")) == [
         "find-available.png",
         "grid-conflict.png",

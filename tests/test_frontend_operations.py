@@ -232,7 +232,51 @@ ROLE_CAPACITY = """
   }
 """
 
-SHIPPED = [HEATMAP, GRID, SAVE_HOURS, FIND_AVAILABLE, PROJECT, ROLE_CAPACITY]
+REQUEST_EXPORT = """
+  mutation Grid_RequestExport(
+    $from: Date
+    $weeks: Int!
+    $department: ID
+    $includeChildren: Boolean!
+    $format: ExportFormat!
+  ) {
+    requestGridExport(
+      from: $from
+      weeks: $weeks
+      department: $department
+      includeChildren: $includeChildren
+      format: $format
+    ) {
+      id
+      status
+    }
+  }
+"""
+
+EXPORT_JOB = """
+  query Grid_ExportJob($id: ID!) {
+    job(id: $id) {
+      id
+      status
+      progress
+      result {
+        url
+      }
+      error
+    }
+  }
+"""
+
+SHIPPED = [
+    HEATMAP,
+    GRID,
+    SAVE_HOURS,
+    REQUEST_EXPORT,
+    EXPORT_JOB,
+    FIND_AVAILABLE,
+    PROJECT,
+    ROLE_CAPACITY,
+]
 ROLES = {r["id"]: r["name"] for r in DATA["roles"]}
 DEPARTMENT_NAMES = {d["id"]: d["name"] for d in DATA["departments"]}
 
@@ -608,3 +652,61 @@ def test_role_capacity_screen(app):
             ],
         },
     }
+
+
+def test_grid_export_and_its_job(app, settings, tmp_path):
+    """The grid's export: requested (a mutation over POST), then polled by hash over GET.
+    Without a broker the job runs in this process's thread pool once its row is committed;
+    the test's transaction never commits, so the test runs it."""
+    settings.EXPORT_DIR = str(tmp_path)
+    settings.CELERY_BROKER_URL = ""
+    with exact_queries(4):  # session, user, departments (the department is checked), the job
+        r = Response.of(
+            app.request(
+                "POST",
+                json={
+                    "operationName": "Grid_RequestExport",
+                    "variables": {
+                        "from": "2026-12-21",
+                        "weeks": 52,
+                        "department": "4",
+                        "includeChildren": True,
+                        "format": "CSV",
+                    },
+                    "extensions": {
+                        "persistedQuery": {"version": 1, "sha256Hash": key_of(REQUEST_EXPORT)}
+                    },
+                },
+                headers={"X-CSRFToken": app.cookies["csrftoken"]},
+            )
+        )
+    job = r.data["requestGridExport"]
+    assert job["status"] == "QUEUED"
+
+    from exports.services import run_local
+
+    run_local(job["id"])  # what the thread pool runs after commit (none in a test)
+    with exact_queries(3):  # session, user, the job
+        polled = query(app, EXPORT_JOB, {"id": job["id"]})
+    assert polled.headers["Cache-Control"] == "no-store"
+    assert polled.data == {
+        "job": {
+            "id": job["id"],
+            "status": "SUCCEEDED",
+            "progress": 100,
+            "result": {"url": f"http://testserver/exports/{job['id']}/download"},
+            "error": None,
+        }
+    }
+    download = app.request("GET", f"/exports/{job['id']}/download")
+    assert download.status_code == 200
+    header = download.text.splitlines()[0].split(",")
+    assert header[:6] == [
+        "person_id", "person_name", "department", "project_id", "project_name", "client"
+    ]  # fmt: skip
+    assert (header[6], header[-2], header[-1], len(header)) == (
+        "2026-12-21",
+        "2027-12-13",
+        "total",
+        6 + 52 + 1,
+    )

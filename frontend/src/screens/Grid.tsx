@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { useMutation, useQuery } from "urql";
 
+import { ExportButton } from "../components/ExportButton";
 import { DepartmentFilter, useWindow, WindowFilter } from "../components/Filters";
 import { ErrorBanner, Loading } from "../components/Status";
 import { useSession } from "../components/SessionContext";
@@ -133,6 +134,7 @@ export function Grid() {
       <div className="toolbar">
         <DepartmentFilter departments={data?.departments ?? []} value={window} onChange={setWindow} />
         <WindowFilter value={window} onChange={setWindow} />
+        <ExportButton window={window} />
         <span className="spacer" />
         <span className="pending" data-testid="pending">
           {pending ? `${pending} unsaved change${pending === 1 ? "" : "s"}` : "No unsaved changes"}
