@@ -362,27 +362,35 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         series = made[0]["body"]["data"]["roleCapacity"]["series"]
         expect(page.locator("figure[data-testid^=role-]")).to_have_count(len(series))
 
-        # An ended session sends the planner back to sign in, saying why.
+        # The session ends with an edit unsaved: saving sends the planner back to sign in,
+        # saying why, and the edit is still there afterwards.
+        screen(page, rec_one, grid_url, f"[data-testid=cell-7-{week}]", "grid-before-expiry")
+        page.get_by_test_id(f"cell-7-{week}").fill("9")
+        page.get_by_test_id(f"cell-7-{week}").press("Enter")
         one.clear_cookies()
         mark = len(rec_one.requests)
-        page.get_by_role("link", name="Heatmap").click()
+        page.get_by_role("button", name="Save").click()
         expect(page.get_by_role("status")).to_have_text("Your session has ended. Sign in again.")
         page.screenshot(path=str(SHOTS / "session-ended.png"))
         (refused,) = rec_one.since(mark, page, expect=1)
         assert refused["body"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        sign_in(page, server, "planner")
+        screen(page, rec_one, grid_url, f"[data-testid=cell-7-{week}]", "grid-after-sign-in")
+        expect(page.get_by_test_id(f"cell-7-{week}")).to_have_value("9")
+        expect(page.get_by_test_id("pending")).to_have_text("1 unsaved change")
 
         browser.close()
 
     # Every request carried a hash from the manifest and never a document's text.
-    # Besides the export's polls: 11 in the planner's session (the heatmap after sign-in,
-    # then the 10 steps above) and 5 in the second (the heatmap after sign-in, grid, refused
-    # save, reload, save).
+    # Besides the export's polls: 14 in the planner's session (the heatmap after each of two
+    # sign-ins, then the 12 steps above) and 5 in the second (the heatmap after sign-in,
+    # grid, refused save, reload, save).
     everything = rec_one.requests + rec_two.requests
     screens = [
         len([n for n in operation_names(r.requests) if n != "Grid_ExportJob"])
         for r in (rec_one, rec_two)
     ]
-    assert screens == [11, 5]
+    assert screens == [14, 5]
     for r in everything:
         assert "query" not in r["payload"], r
         assert r["payload"]["extensions"]["persistedQuery"]["sha256Hash"] in HASHES
@@ -394,6 +402,8 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
     }
     assert sorted(p.name for p in SHOTS.glob("*.png")) == [
         "find-available.png",
+        "grid-after-sign-in.png",
+        "grid-before-expiry.png",
         "grid-conflict.png",
         "grid-second.png",
         "grid.png",

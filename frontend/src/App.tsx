@@ -4,6 +4,7 @@ import { Provider } from "urql";
 
 import { makeClient } from "./client";
 import { SessionContext } from "./components/SessionContext";
+import { DRAFTS_KEY } from "./lib/gridEdits";
 import { currentSession, logOut, type Session } from "./lib/session";
 import { FindAvailable } from "./screens/FindAvailable";
 import { Grid } from "./screens/Grid";
@@ -76,7 +77,10 @@ export function App() {
             {state.session.username}{" "}
             <button
               className="link"
-              onClick={() => logOut().finally(() => setState({ phase: "signedOut" }))}
+              onClick={() => {
+                sessionStorage.removeItem(DRAFTS_KEY); // unsaved edits are this user's
+                logOut().finally(() => setState({ phase: "signedOut" }));
+              }}
             >
               Sign out
             </button>

@@ -3,12 +3,15 @@ import { describe, expect, it } from "vitest";
 import {
   applySaved,
   bulkItems,
+  DRAFTS_KEY,
   editCount,
   hoursAt,
+  loadDrafts,
   parseHours,
   personTotals,
   pruneDrafts,
   setCell,
+  storeDrafts,
   type GridRow,
 } from "./gridEdits";
 
@@ -77,5 +80,35 @@ describe("edits", () => {
     expect(personTotals(rows, drafts, ["2026-11-23", "2026-11-30"])).toEqual({
       "1": { "2026-11-23": 20.5, "2026-11-30": 8 },
     });
+  });
+});
+
+describe("stored edits", () => {
+  const memory = () => {
+    const items = new Map<string, string>();
+    return {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+      items,
+    };
+  };
+
+  it("round-trips and forgets an empty set", () => {
+    const storage = memory();
+    const drafts = setCell({}, a, "2026-11-23", 20);
+    storeDrafts(storage, drafts);
+    expect(loadDrafts(storage)).toEqual(drafts);
+    storeDrafts(storage, {});
+    expect(storage.items.size).toBe(0);
+    expect(loadDrafts(storage)).toEqual({});
+  });
+
+  it("ignores what it did not write", () => {
+    const storage = memory();
+    storage.setItem(DRAFTS_KEY, "not json");
+    expect(loadDrafts(storage)).toEqual({});
+    storage.setItem(DRAFTS_KEY, JSON.stringify({ "7": { "2026-11-23": -1, x: 3, "2026-11-30": 4 } }));
+    expect(loadDrafts(storage)).toEqual({ "7": { "2026-11-30": 4 } });
   });
 });

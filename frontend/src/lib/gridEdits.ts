@@ -105,3 +105,30 @@ export function pruneDrafts(drafts: Drafts, rows: readonly GridRow[]): Drafts {
   }
   return next;
 }
+
+/** Unsaved edits survive a reload of the page or a sign-in after the session ended: they are
+ * kept in the tab's sessionStorage (cleared on sign-out). */
+export const DRAFTS_KEY = "capgraph.grid.drafts";
+
+export function loadDrafts(storage: Pick<Storage, "getItem">): Drafts {
+  try {
+    const value: unknown = JSON.parse(storage.getItem(DRAFTS_KEY) ?? "{}");
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+    const drafts: Drafts = {};
+    for (const [id, weeks] of Object.entries(value)) {
+      if (typeof weeks !== "object" || weeks === null) continue;
+      const kept = Object.entries(weeks).filter(
+        ([week, h]) => /^\d{4}-\d{2}-\d{2}$/.test(week) && typeof h === "number" && h >= 0,
+      );
+      if (kept.length) drafts[id] = Object.fromEntries(kept) as Hours;
+    }
+    return drafts;
+  } catch {
+    return {};
+  }
+}
+
+export function storeDrafts(storage: Pick<Storage, "setItem" | "removeItem">, drafts: Drafts) {
+  if (editCount(drafts) === 0) storage.removeItem(DRAFTS_KEY);
+  else storage.setItem(DRAFTS_KEY, JSON.stringify(drafts));
+}

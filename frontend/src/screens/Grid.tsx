@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useMutation, useQuery } from "urql";
 
 import { ExportButton } from "../components/ExportButton";
@@ -12,10 +12,12 @@ import {
   bulkItems,
   editCount,
   hoursAt,
+  loadDrafts,
   parseHours,
   personTotals,
   pruneDrafts,
   setCell,
+  storeDrafts,
   type Drafts,
   type GridRow,
 } from "../lib/gridEdits";
@@ -72,11 +74,12 @@ const SaveHours = graphql(`
 type Row = GridRow & { personId: string; projectName: string; projectClient?: string | null };
 
 export function Grid() {
-  const { session } = useSession();
+  const { session, expired } = useSession();
   const [window, setWindow] = useWindow(8);
   const [{ data, fetching, error }, reload] = useQuery({ query: GridScreen, variables: window });
   const [saving, save] = useMutation(SaveHours);
-  const [drafts, setDrafts] = useState<Drafts>({});
+  const [drafts, setDrafts] = useState<Drafts>(() => loadDrafts(sessionStorage));
+  useEffect(() => storeDrafts(sessionStorage, drafts), [drafts]);
   const [saved, setSaved] = useState<Record<string, GridRow>>({});
   const [problem, setProblem] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -112,7 +115,9 @@ export function Grid() {
     const items = bulkItems(drafts, rows);
     const result = await save({ items });
     if (result.error) {
-      setProblem(describe(result.error));
+      const found = describe(result.error);
+      if (found.kind === "unauthenticated") expired(); // back to sign-in; edits are kept
+      setProblem(found);
       return;
     }
     const answer = result.data?.bulkUpdateAssignmentHours.assignments ?? [];
