@@ -1,21 +1,18 @@
 """A live capgraph server for tests that drive it from outside the process (Node clients, a
-browser): uvicorn in a subprocess on a free loopback port, stopped when the block ends."""
+browser): the API as production runs it (deploy/stack.py), on a free loopback port, stopped
+when the block ends."""
 
 import os
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-STARTUP_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -30,12 +27,6 @@ class LiveServer:
     def log(self) -> str:
         """What the server printed so far (for failure messages)."""
         return self.log_path.read_text()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def database_url(settings_dict: dict) -> str:
@@ -64,48 +55,24 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 @contextmanager
 def serve(env: dict[str, str], log_dir: Path) -> Iterator[LiveServer]:
-    """uvicorn on a free port with `env` over this process's environment; ready once
-    /readyz answers 200."""
-    port = free_port()
-    log_path = log_dir / "uvicorn.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                str(REPO / ".venv" / "bin" / "uvicorn"),
-                "--app-dir",
-                "backend",
-                "config.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--lifespan",
-                "off",
-            ],
-            cwd=REPO,
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        server = LiveServer(f"http://127.0.0.1:{port}", log_path)
+    """The API as production runs it (deploy/stack.py's command, one worker process), with
+    `env` over this process's environment; ready once /readyz answers 200."""
+    from deploy.stack import Stack
+
+    stack = Stack(
+        env["DATABASE_URL"],
+        env.get("REDIS_URL", os.environ.get("REDIS_URL", "")),
+        workers=1,
+        with_worker=False,
+        env=env,
+        log_dir=log_dir,
+    )
+    server = LiveServer(stack.url, log_dir / "api.log")
+    try:
         try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"uvicorn exited with {process.returncode}:\n{server.log()}")
-                try:
-                    if httpx.get(f"{server.base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"uvicorn did not answer in {STARTUP_SECONDS} s:\n{server.log()}")
-                time.sleep(0.1)
-            yield server
-        finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stack.start(migrate=False)
+        except RuntimeError as exc:
+            pytest.fail(f"the API did not start: {exc}\n{server.log()}")
+        yield server
+    finally:
+        stack.stop()

@@ -10,13 +10,14 @@ import json
 import os
 import time
 from decimal import Decimal
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 from django.db import connection
 
 from tests.conftest import MEDIUM
+from tests.live import database_url as live_database_url
 
 pytestmark = pytest.mark.postgres
 
@@ -26,11 +27,7 @@ BROKER_DB = int(os.environ.get("EXPORT_TEST_BROKER_DB", "15"))
 
 
 def database_url(name: str) -> str:
-    s = connection.settings_dict
-    user = quote(s["USER"] or "", safe="")
-    if s.get("PASSWORD"):
-        user += ":" + quote(s["PASSWORD"], safe="")
-    return f"postgres://{user}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+    return live_database_url({**connection.settings_dict, "NAME": name})
 
 
 def broker_url() -> str:
