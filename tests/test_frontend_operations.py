@@ -21,8 +21,10 @@ from tests.test_reports_reference import (
     PROJECTS,
     D,
     active,
+    availability_row,
     capacity,
     find_available,
+    grid_assignments,
     hours,
     monday,
     pct,
@@ -402,21 +404,7 @@ def grid_expected(department: int, keys) -> dict:
     people = active(subtree(department))
     ids = {p["id"] for p in people}
 
-    def order(a):
-        project = PROJECTS[a["projectId"]]
-        p = PEOPLE[a["personId"]]
-        return (
-            p["name"],
-            p["id"],
-            project["client"] is None,
-            (project["client"] or "").lower(),
-            project["name"].lower(),
-            a["id"],
-        )
-
-    assignments = sorted(
-        (a for a in DATA["assignments"] if a["personId"] in ids and a["isActive"]), key=order
-    )
+    assignments = grid_assignments(ids)
     return {
         "departments": departments(),
         "gridSnapshot": {
@@ -559,27 +547,14 @@ def test_project_screen(app):
     }
 
     def row(pid):
-        h, c = hours(pid, week), capacity(pid, week)
-        on_project = sum(
-            (
-                D(str(a["weeklyHours"].get(week.isoformat(), 0)))
-                for a in DATA["assignments"]
-                if a["personId"] == pid and a["projectId"] == project_id and a["isActive"]
-            ),
-            D(0),
-        )
         p = PEOPLE[pid]
         return {
+            **availability_row(pid, project_id, week),
             "person": {
                 "id": str(pid),
                 "name": p["name"],
                 "role": {"name": ROLES[p["roleId"]]} if p["roleId"] else None,
             },
-            "projectHours": float(on_project),
-            "totalHours": float(h),
-            "capacity": float(c),
-            "availableHours": float(max(D(0), c - h)),
-            "utilizationPercent": pct(h, c),
         }
 
     project = PROJECTS[project_id]

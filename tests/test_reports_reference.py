@@ -252,6 +252,27 @@ def test_role_capacity_is_dense_and_gated_by_hire_dates(gql):
     }
 
 
+def availability_row(pid: int, project_id: int, week: dt.date) -> dict:
+    """One `Project.availability` row, with `person { id }`."""
+    h, c = hours(pid, week), capacity(pid, week)
+    on_project = sum(
+        (
+            D(str(a["weeklyHours"].get(week.isoformat(), 0)))
+            for a in DATA["assignments"]
+            if a["personId"] == pid and a["projectId"] == project_id and a["isActive"]
+        ),
+        D(0),
+    )
+    return {
+        "person": {"id": str(pid)},
+        "projectHours": float(on_project),
+        "totalHours": float(h),
+        "capacity": float(c),
+        "availableHours": float(max(D(0), c - h)),
+        "utilizationPercent": pct(h, c),
+    }
+
+
 def test_project_availability_assigned_and_departments(gql):
     week = monday("2026-11-16")
     for project_id in (3, 11):
@@ -262,25 +283,6 @@ def test_project_availability_assigned_and_departments(gql):
         }
         departments = {PEOPLE[m]["departmentId"] for m in members} - {None}
 
-        def row(pid, project_id=project_id):
-            h, c = hours(pid, week), capacity(pid, week)
-            on_project = sum(
-                (
-                    D(str(a["weeklyHours"].get(week.isoformat(), 0)))
-                    for a in DATA["assignments"]
-                    if a["personId"] == pid and a["projectId"] == project_id and a["isActive"]
-                ),
-                D(0),
-            )
-            return {
-                "person": {"id": str(pid)},
-                "projectHours": float(on_project),
-                "totalHours": float(h),
-                "capacity": float(c),
-                "availableHours": float(max(D(0), c - h)),
-                "utilizationPercent": pct(h, c),
-            }
-
         r = gql.post(
             f'{{ project(id: "{project_id}") {{ assigned: availability(week: '
             '"2026-11-16") { person { id } projectHours totalHours capacity '
@@ -289,20 +291,17 @@ def test_project_availability_assigned_and_departments(gql):
             "capacity availableHours utilizationPercent } } }"
         )
         project = r.data["project"]
-        assert project["assigned"] == [row(p["id"]) for p in active() if p["id"] in members]
-        assert project["everyone"] == [row(p["id"]) for p in active(departments)]
+        assert project["assigned"] == [
+            availability_row(p["id"], project_id, week) for p in active() if p["id"] in members
+        ]
+        assert project["everyone"] == [
+            availability_row(p["id"], project_id, week) for p in active(departments)
+        ]
 
 
-def test_grid_snapshot_renders_the_grid(gql):
-    keys = weeks("2026-11-02", 4)
-    people = active({3})
-    r = gql.post(
-        '{ gridSnapshot(from: "2026-11-02", weeks: 4, department: "3") { weekKeys '
-        "people { id name weeklyCapacity departmentId firstEligibleWeek } "
-        "hoursByPerson assignments { id personId projectId projectName projectClient "
-        "roleOnProject version weeklyHours } } }"
-    )
-    ids = [p["id"] for p in people]
+def grid_assignments(person_ids) -> list[dict]:
+    """The active assignments of these people in the grid's order: person (name, id), then
+    client (none last, case-insensitive), project name, id."""
 
     def order(a):
         project = PROJECTS[a["projectId"]]
@@ -316,9 +315,23 @@ def test_grid_snapshot_renders_the_grid(gql):
             a["id"],
         )
 
-    assignments = sorted(
-        (a for a in DATA["assignments"] if a["personId"] in ids and a["isActive"]), key=order
+    return sorted(
+        (a for a in DATA["assignments"] if a["personId"] in person_ids and a["isActive"]),
+        key=order,
     )
+
+
+def test_grid_snapshot_renders_the_grid(gql):
+    keys = weeks("2026-11-02", 4)
+    people = active({3})
+    r = gql.post(
+        '{ gridSnapshot(from: "2026-11-02", weeks: 4, department: "3") { weekKeys '
+        "people { id name weeklyCapacity departmentId firstEligibleWeek } "
+        "hoursByPerson assignments { id personId projectId projectName projectClient "
+        "roleOnProject version weeklyHours } } }"
+    )
+    ids = [p["id"] for p in people]
+    assignments = grid_assignments(ids)
     assert r.data["gridSnapshot"] == {
         "weekKeys": [w.isoformat() for w in keys],
         "people": [
