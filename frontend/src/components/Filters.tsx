@@ -81,15 +81,7 @@ export function WindowFilter({
 }) {
   return (
     <>
-      <label>
-        From week{" "}
-        <input
-          type="date"
-          aria-label="From week"
-          value={value.from ?? ""}
-          onChange={(e) => onChange({ from: normaliseWeek(e.target.value) })}
-        />
-      </label>
+      <WeekInput label="From week" value={value.from} onChange={(from) => onChange({ from })} />
       <span className="segmented" role="group" aria-label="Weeks">
         {WEEK_CHOICES.map((w) => (
           <button
@@ -103,5 +95,28 @@ export function WindowFilter({
         ))}
       </span>
     </>
+  );
+}
+
+/** A date input naming a week: whatever day is picked, the value is that week's Monday. */
+export function WeekInput({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string | null;
+  onChange: (week: string | null) => void;
+}) {
+  return (
+    <label>
+      {label}{" "}
+      <input
+        type="date"
+        aria-label={label}
+        value={value ?? ""}
+        onChange={(e) => onChange(normaliseWeek(e.target.value))}
+      />
+    </label>
   );
 }

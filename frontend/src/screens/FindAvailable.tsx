@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 
-import { DepartmentFilter, useWindow } from "../components/Filters";
+import { DepartmentFilter, useWindow, WeekInput } from "../components/Filters";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
 import { formatHours } from "../lib/heat";
@@ -95,15 +95,7 @@ export function FindAvailable() {
     <section>
       <h1>Find available people</h1>
       <div className="toolbar">
-        <label>
-          Week{" "}
-          <input
-            type="date"
-            aria-label="Week"
-            value={week ?? ""}
-            onChange={(e) => update({ week: normaliseWeek(e.target.value) })}
-          />
-        </label>
+        <WeekInput label="Week" value={week} onChange={(next) => update({ week: next })} />
         <DepartmentFilter departments={data?.departments ?? []} value={window} onChange={setWindow} />
       </div>
       <div className="skills-picker">

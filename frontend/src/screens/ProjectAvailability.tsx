@@ -1,6 +1,7 @@
 import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 
+import { WeekInput } from "../components/Filters";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
 import type { AvailabilityScope } from "../gql/graphql";
@@ -87,15 +88,7 @@ export function ProjectAvailability() {
             ))}
           </select>
         </label>
-        <label>
-          Week{" "}
-          <input
-            type="date"
-            aria-label="Week"
-            value={week ?? ""}
-            onChange={(e) => set("week", normaliseWeek(e.target.value))}
-          />
-        </label>
+        <WeekInput label="Week" value={week} onChange={(next) => set("week", next)} />
         <span className="segmented" role="group" aria-label="Who">
           {(["ASSIGNED", "DEPARTMENTS"] as const).map((s) => (
             <button key={s} className={s === scope ? "on" : ""} aria-pressed={s === scope} onClick={() => set("scope", s)}>
