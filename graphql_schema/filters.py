@@ -15,4 +15,4 @@ async def department_ids(
     tree = await info.context.department_tree()
     if dep_id not in tree.by_id:
         raise NotFound(f"Department {dep_id} not found", field=field)
-    return tree.descendants([dep_id]) if include_children else {dep_id}
+    return tree.scope(dep_id, bool(include_children))

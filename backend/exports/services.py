@@ -100,8 +100,7 @@ def build(job_id: Any, deadline: float | None = None) -> None:
     params = job.params
     departments = None
     if params.get("department") is not None:
-        root = int(params["department"])
-        departments = tree.descendants([root]) if params.get("includeChildren") else {root}
+        departments = tree.scope(int(params["department"]), bool(params.get("includeChildren")))
     weeks = week_keys(dt.date.fromisoformat(params["from"]), int(params["weeks"]))
 
     people = aggregates.active_people(visible, departments)

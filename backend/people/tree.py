@@ -31,3 +31,7 @@ class DepartmentTree:
             seen.add(current)
             stack.extend(self.children.get(current, ()))
         return seen
+
+    def scope(self, department: int, include_children: bool) -> set[int]:
+        """What a `department` / `includeChildren` filter names."""
+        return self.descendants([department]) if include_children else {department}
