@@ -24,7 +24,9 @@ from tests.test_reports_reference import (
     availability_row,
     capacity,
     find_available,
+    grid_assignment,
     grid_assignments,
+    grid_person,
     hours,
     monday,
     pct,
@@ -401,43 +403,21 @@ def test_heatmap_screen(app):
 
 
 def grid_expected(department: int, keys) -> dict:
+    """The Grid_Screen answer: the reference rows, with the fields the screen selects."""
     people = active(subtree(department))
-    ids = {p["id"] for p in people}
-
-    assignments = grid_assignments(ids)
+    assignments = grid_assignments({p["id"] for p in people})
     return {
         "departments": departments(),
         "gridSnapshot": {
             "weekKeys": [w.isoformat() for w in keys],
-            "people": [
-                {
-                    "id": str(p["id"]),
-                    "name": p["name"],
-                    "weeklyCapacity": float(p["weeklyCapacity"]),
-                    "firstEligibleWeek": monday(p["hireDate"]).isoformat()
-                    if p["hireDate"]
-                    else None,
-                }
-                for p in people
-            ],
-            "assignments": [
-                {
-                    "id": str(a["id"]),
-                    "personId": str(a["personId"]),
-                    "projectName": PROJECTS[a["projectId"]]["name"],
-                    "projectClient": PROJECTS[a["projectId"]]["client"],
-                    "roleOnProject": a["roleOnProject"],
-                    "version": 1,
-                    "weeklyHours": {
-                        k: float(v)
-                        for k, v in sorted(a["weeklyHours"].items())
-                        if monday(k) in keys
-                    },
-                }
-                for a in assignments
-            ],
+            "people": [without(grid_person(p), "departmentId") for p in people],
+            "assignments": [without(grid_assignment(a, keys), "projectId") for a in assignments],
         },
     }
+
+
+def without(row: dict, field: str) -> dict:
+    return {k: v for k, v in row.items() if k != field}
 
 
 def test_grid_screen_and_save(app):

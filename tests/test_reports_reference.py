@@ -321,6 +321,33 @@ def grid_assignments(person_ids) -> list[dict]:
     )
 
 
+def grid_person(p: dict) -> dict:
+    """One `gridSnapshot.people` row."""
+    return {
+        "id": str(p["id"]),
+        "name": p["name"],
+        "weeklyCapacity": float(p["weeklyCapacity"]),
+        "departmentId": str(p["departmentId"]) if p["departmentId"] else None,
+        "firstEligibleWeek": monday(p["hireDate"]).isoformat() if p["hireDate"] else None,
+    }
+
+
+def grid_assignment(a: dict, keys: list[dt.date]) -> dict:
+    """One `gridSnapshot.assignments` row, its hours limited to the window `keys`."""
+    return {
+        "id": str(a["id"]),
+        "personId": str(a["personId"]),
+        "projectId": str(a["projectId"]),
+        "projectName": PROJECTS[a["projectId"]]["name"],
+        "projectClient": PROJECTS[a["projectId"]]["client"],
+        "roleOnProject": a["roleOnProject"],
+        "version": 1,
+        "weeklyHours": {
+            k: float(v) for k, v in sorted(a["weeklyHours"].items()) if monday(k) in keys
+        },
+    }
+
+
 def test_grid_snapshot_renders_the_grid(gql):
     keys = weeks("2026-11-02", 4)
     people = active({3})
@@ -334,36 +361,13 @@ def test_grid_snapshot_renders_the_grid(gql):
     assignments = grid_assignments(ids)
     assert r.data["gridSnapshot"] == {
         "weekKeys": [w.isoformat() for w in keys],
-        "people": [
-            {
-                "id": str(p["id"]),
-                "name": p["name"],
-                "weeklyCapacity": float(p["weeklyCapacity"]),
-                "departmentId": "3",
-                "firstEligibleWeek": monday(p["hireDate"]).isoformat() if p["hireDate"] else None,
-            }
-            for p in people
-        ],
+        "people": [grid_person(p) for p in people],
         "hoursByPerson": {
             str(pid): {w.isoformat(): float(hours(pid, w)) for w in keys if hours(pid, w)}
             for pid in ids
             if any(hours(pid, w) for w in keys)
         },
-        "assignments": [
-            {
-                "id": str(a["id"]),
-                "personId": str(a["personId"]),
-                "projectId": str(a["projectId"]),
-                "projectName": PROJECTS[a["projectId"]]["name"],
-                "projectClient": PROJECTS[a["projectId"]]["client"],
-                "roleOnProject": a["roleOnProject"],
-                "version": 1,
-                "weeklyHours": {
-                    k: float(v) for k, v in sorted(a["weeklyHours"].items()) if monday(k) in keys
-                },
-            }
-            for a in assignments
-        ],
+        "assignments": [grid_assignment(a, keys) for a in assignments],
     }
 
 
