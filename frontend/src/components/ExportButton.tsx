@@ -45,7 +45,7 @@ const ExportJob = graphql(`
 
 type State =
   | { phase: "idle" }
-  | { phase: "working"; id: string; progress: number }
+  | { phase: "working"; id: string; progress: number; format: ExportFormat }
   | { phase: "ready"; url: string; format: ExportFormat }
   | { phase: "failed"; message: string };
 
@@ -58,7 +58,9 @@ export function ExportButton({ window }: { window: Window }) {
   const [, request] = useMutation(RequestExport);
   const client = useClient();
 
+  // The job being polled, and the format it was asked in (the picker may change meanwhile).
   const jobId = state.phase === "working" ? state.id : null;
+  const jobFormat = state.phase === "working" ? state.format : "CSV";
   useEffect(() => {
     if (!jobId) return;
     let stopped = false;
@@ -69,11 +71,11 @@ export function ExportButton({ window }: { window: Window }) {
       if (error || !job) {
         setState({ phase: "failed", message: error ? describe(error).message : "Export lost" });
       } else if (job.status === "SUCCEEDED" && job.result) {
-        setState({ phase: "ready", url: job.result.url, format });
+        setState({ phase: "ready", url: job.result.url, format: jobFormat });
       } else if (job.status === "FAILED" || job.status === "EXPIRED") {
         setState({ phase: "failed", message: job.error ?? `Export ${job.status.toLowerCase()}` });
       } else {
-        setState({ phase: "working", id: jobId, progress: job.progress });
+        setState({ phase: "working", id: jobId, progress: job.progress, format: jobFormat });
         timer = setTimeout(poll, POLL_MS);
       }
     };
@@ -82,7 +84,7 @@ export function ExportButton({ window }: { window: Window }) {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [jobId, client, format]);
+  }, [jobId, jobFormat, client]);
 
   async function start() {
     const result = await request({
@@ -96,7 +98,7 @@ export function ExportButton({ window }: { window: Window }) {
     if (result.error || !job) {
       setState({ phase: "failed", message: result.error ? describe(result.error).message : "" });
     } else {
-      setState({ phase: "working", id: job.id, progress: 0 });
+      setState({ phase: "working", id: job.id, progress: 0, format });
     }
   }
 
