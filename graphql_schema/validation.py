@@ -2,9 +2,15 @@
 
 import base64
 import datetime as dt
+from typing import Annotated
+
+import strawberry
 
 from graphql_schema.errors import BadUserInput, RequestTooLarge
 from planning.weeks import MAX_WEEKS, current_week, monday
+
+# A `from: Date` argument (a Python keyword, so the parameter is `from_`); None: this week.
+FromArg = Annotated[dt.date | None, strawberry.argument(name="from")]
 
 MAX_FIRST = 200
 MAX_LIMIT = 200

@@ -8,7 +8,7 @@ import strawberry
 from assignments import models
 from graphql_schema.context import Info
 from graphql_schema.scalars import JSON
-from graphql_schema.validation import check_weeks, week_or_current
+from graphql_schema.validation import FromArg, check_weeks, week_or_current
 from planning.capacity import ZERO
 from planning.weeks import week_keys
 
@@ -53,7 +53,7 @@ class Assignment:
         self,
         root: strawberry.Parent[models.Assignment],
         info: Info,
-        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
+        from_: FromArg = None,
         weeks: int | None = 12,
     ) -> list[WeekHours]:
         weeks = check_weeks(weeks)

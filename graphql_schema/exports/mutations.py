@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated
-
 import strawberry
 from asgiref.sync import sync_to_async
 
@@ -10,11 +7,9 @@ from exports import services
 from graphql_schema.context import Info
 from graphql_schema.filters import department_ids
 from graphql_schema.permissions import AUTH
-from graphql_schema.validation import check_range, week_or_current
+from graphql_schema.validation import FromArg, check_range, week_or_current
 
 from .types import ExportFormat, ExportJob
-
-FromArg = Annotated[dt.date | None, strawberry.argument(name="from")]
 
 
 @strawberry.type

@@ -10,7 +10,7 @@ from strawberry import auto
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput
 from graphql_schema.loaders import OwnerKey, PersonWindow
-from graphql_schema.validation import check_weeks, week_or_current
+from graphql_schema.validation import FromArg, check_weeks, week_or_current
 from people import models
 from planning.capacity import ZERO, week_load
 from planning.skills import EmptySkillList, HeldSkill, normalize_requested, skill_score
@@ -150,7 +150,7 @@ class Person:
         self,
         root: strawberry.Parent[models.Person],
         info: Info,
-        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
+        from_: FromArg = None,
         weeks: int | None = 12,
     ) -> list[WeekLoad]:
         weeks = check_weeks(weeks)

@@ -4,7 +4,7 @@ import datetime as dt
 import math
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import Annotated, TypeVar, overload
+from typing import TypeVar, overload
 
 import strawberry
 from asgiref.sync import sync_to_async
@@ -17,7 +17,14 @@ from graphql_schema.filters import department_ids
 from graphql_schema.people.types import requested_skills
 from graphql_schema.permissions import AUTH
 from graphql_schema.scalars import JSON
-from graphql_schema.validation import MAX_LIMIT, check_range, check_weeks, parse_id, week_or_current
+from graphql_schema.validation import (
+    MAX_LIMIT,
+    FromArg,
+    check_range,
+    check_weeks,
+    parse_id,
+    week_or_current,
+)
 from people.models import Role as RoleModel
 from planning import reports
 from planning.capacity import ZERO
@@ -46,9 +53,6 @@ def on_replica(compute: Callable[[], T]) -> Callable[[], Awaitable[T]]:
             return compute()
 
     return sync_to_async(run)
-
-
-FromArg = Annotated[dt.date | None, strawberry.argument(name="from")]
 
 
 def window(from_: dt.date | None, weeks: int | None) -> tuple[dt.date, int]:
