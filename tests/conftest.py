@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection
 from tests.client import GraphQLClient
 
 REPO = Path(__file__).resolve().parent.parent
-DATASETS = REPO.parent / "shared" / "datasets"
+DATASETS = REPO / "datasets"  # written by datasets/generate.py
 SMALL = DATASETS / "small.json"
 MEDIUM = DATASETS / "medium.json"
 

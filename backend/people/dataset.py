@@ -1,4 +1,4 @@
-"""Reading a `capgraph-dataset/1` file (see ../shared/datasets/generate.py) into the database.
+"""Reading a `capgraph-dataset/1` file (see datasets/generate.py) into the database.
 
 Everything is validated before anything is written; the write is one transaction of bulk
 inserts. Ids in the file become primary keys.

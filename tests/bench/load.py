@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:
 
 from deploy.stack import Stack, drop_database, ensure_database  # noqa: E402
 
-MEDIUM = REPO.parent / "shared" / "datasets" / "medium.json"
+MEDIUM = REPO / "datasets" / "medium.json"
 FROM = "2026-11-02"  # medium.json's first week
 WEEK = "2026-11-16"  # the week the edits change
 HOT_ASSIGNMENTS = 20  # edits contend on these: conflicts are part of the test

@@ -17,7 +17,7 @@ from io import StringIO
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-MEDIUM = REPO.parent / "shared" / "datasets" / "medium.json"
+MEDIUM = REPO / "datasets" / "medium.json"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 FROM = "2026-11-02"  # medium.json's first week
 
