@@ -29,8 +29,6 @@ from tests.test_reports_reference import (
     grid_person,
     hours,
     monday,
-    pct,
-    rnd,
     subtree,
     weeks,
 )
@@ -57,12 +55,17 @@ HEATMAP = """
         person {
           id
           name
+          email
+          hireDate
+          role {
+            name
+          }
+          department {
+            name
+          }
         }
         weeklyCapacity
         hoursByWeek
-        percentByWeek
-        peakPercent
-        averagePercent
       }
     }
   }
@@ -77,6 +80,10 @@ GRID = """
         id
       }
     }
+    roles {
+      id
+      name
+    }
     gridSnapshot(
       from: $from
       weeks: $weeks
@@ -88,6 +95,9 @@ GRID = """
         id
         name
         weeklyCapacity
+        departmentId
+        roleId
+        email
         firstEligibleWeek
       }
       assignments {
@@ -121,6 +131,8 @@ FIND_AVAILABLE = """
     $skills: [String!]
     $department: ID
     $includeChildren: Boolean!
+    $availabilityWeight: Float!
+    $skillWeight: Float!
   ) {
     departments {
       id
@@ -140,10 +152,13 @@ FIND_AVAILABLE = """
       department: $department
       includeChildren: $includeChildren
       limit: 50
+      availabilityWeight: $availabilityWeight
+      skillWeight: $skillWeight
     ) {
       person {
         id
         name
+        email
         role {
           name
         }
@@ -175,6 +190,8 @@ PROJECT = """
           name
           client
           status
+          startDate
+          endDate
         }
       }
     }
@@ -189,7 +206,11 @@ PROJECT = """
         person {
           id
           name
+          email
           role {
+            name
+          }
+          department {
             name
           }
         }
@@ -314,6 +335,10 @@ def key_of(text: str) -> str:
     return key.removeprefix("sha256:")
 
 
+def roles() -> list[dict]:
+    return sorted(DATA["roles"], key=lambda r: (r["name"], r["id"]))
+
+
 def departments() -> list[dict]:
     rows = sorted(DATA["departments"], key=lambda d: (d["name"], d["id"]))
     return [
@@ -362,30 +387,38 @@ def test_every_shipped_operation_is_pasted_here():
     )
 
 
+def person_ref(p: dict, *fields: str) -> dict:
+    """A `person { ... }` selection of the screens, from the dataset row."""
+    values = {
+        "id": str(p["id"]),
+        "name": p["name"],
+        "email": p["email"],
+        "hireDate": p["hireDate"],
+        "role": {"name": ROLES[p["roleId"]]} if p["roleId"] else None,
+        "department": {"name": DEPARTMENT_NAMES[p["departmentId"]]} if p["departmentId"] else None,
+    }
+    return {f: values[f] for f in fields}
+
+
 def heatmap_rows(people: list[dict], keys) -> list[dict]:
-    rows = []
-    for p in people:
-        per = [(w, hours(p["id"], w), capacity(p["id"], w)) for w in keys]
-        counted = [(h, c) for _, h, c in per if c]
-        total_c = sum((c for _, c in counted), D(0))
-        rows.append(
-            {
-                "person": {"id": str(p["id"]), "name": p["name"]},
-                "weeklyCapacity": float(p["weeklyCapacity"]),
-                "hoursByWeek": {w.isoformat(): float(h) for w, h, _ in per if h},
-                "percentByWeek": {w.isoformat(): pct(h, c) for w, h, c in per},
-                "peakPercent": max((pct(h, c) for h, c in counted), default=None),
-                "averagePercent": float(rnd(100 * sum(h for h, _ in counted) / total_c))
-                if total_c
-                else None,
-            }
-        )
-    return rows
+    """The screen reads hours and capacity only: it draws bands, Peak and Avg itself, with the
+    one capacity rule (frontend/src/lib/heat.ts)."""
+    return [
+        {
+            "person": person_ref(p, "id", "name", "email", "hireDate", "role", "department"),
+            "weeklyCapacity": float(p["weeklyCapacity"]),
+            "hoursByWeek": {
+                w.isoformat(): float(hours(p["id"], w)) for w in keys if hours(p["id"], w)
+            },
+        }
+        for p in people
+    ]
 
 
 def test_heatmap_screen(app):
     keys = weeks("2026-12-21", 4)
-    with exact_queries(5):  # session, user, departments, people, hours
+    # session, user, departments (the tree: person.department too), people, hours, roles
+    with exact_queries(6):
         r = query(
             app,
             HEATMAP,
@@ -408,9 +441,10 @@ def grid_expected(department: int, keys) -> dict:
     assignments = grid_assignments({p["id"] for p in people})
     return {
         "departments": departments(),
+        "roles": [{"id": str(r["id"]), "name": r["name"]} for r in roles()],
         "gridSnapshot": {
             "weekKeys": [w.isoformat() for w in keys],
-            "people": [without(grid_person(p), "departmentId") for p in people],
+            "people": [grid_person(p) for p in people],
             "assignments": [without(grid_assignment(a, keys), "projectId") for a in assignments],
         },
     }
@@ -423,7 +457,7 @@ def without(row: dict, field: str) -> dict:
 def test_grid_screen_and_save(app):
     keys = weeks("2026-12-21", 4)
     variables = {"from": "2026-12-21", "weeks": 4, "department": "4", "includeChildren": True}
-    with exact_queries(6):  # session, user, departments, people, assignments, hours
+    with exact_queries(7):  # session, user, departments, roles, people, assignments, hours
         r = query(app, GRID, variables)
     assert r.data == grid_expected(4, keys)
 
@@ -473,48 +507,54 @@ def test_grid_screen_and_save(app):
     assert (row["version"], row["weeklyHours"]["2026-12-28"]) == (2, 30.0)
 
 
-def test_find_available_screen(app):
-    week = monday("2026-12-28")
-    # session, user, people, hours, person skills, skills, departments, roles
-    with exact_queries(8):
-        r = query(
-            app,
-            FIND_AVAILABLE,
-            {
-                "week": "2026-12-28",
-                "skills": ["Python", "React"],
-                "department": None,
-                "includeChildren": True,
-            },
-        )
-    expected = find_available(week, ["Python", "React"])[:50]
+HALF = D("0.5")
+
+
+def find_available_expected(week, skills, aw=HALF, sw=HALF) -> list[dict]:
+    expected = find_available(week, skills, aw, sw)[:50]
     for row in expected:
         p = PEOPLE[int(row["person"]["id"])]
-        row["person"] = {
-            "id": str(p["id"]),
-            "name": p["name"],
-            "role": {"name": ROLES[p["roleId"]]} if p["roleId"] else None,
-            "department": {"name": DEPARTMENT_NAMES[p["departmentId"]]}
-            if p["departmentId"]
-            else None,
-        }
+        row["person"] = person_ref(p, "id", "name", "email", "role", "department")
         del row["skillScore"]
+    return expected
+
+
+def test_find_available_screen(app):
+    week = monday("2026-12-28")
+    variables = {
+        "week": "2026-12-28",
+        "skills": ["Python", "React"],
+        "department": None,
+        "includeChildren": True,
+        "availabilityWeight": 0.5,
+        "skillWeight": 0.5,
+    }
+    # session, user, people, hours, person skills, skills, departments, roles
+    with exact_queries(8):
+        r = query(app, FIND_AVAILABLE, variables)
     skills = sorted(DATA["skills"], key=lambda s: (s["name"], s["id"]))
     assert r.data == {
         "departments": departments(),
         "skills": [
             {"id": str(s["id"]), "name": s["name"], "category": s["category"]} for s in skills
         ],
-        "findAvailable": expected,
+        "findAvailable": find_available_expected(week, ["Python", "React"]),
     }
+    # The weights set on the screen: skills count four times as much as free time.
+    weighted = query(
+        app, FIND_AVAILABLE, {**variables, "availabilityWeight": 0.2, "skillWeight": 0.8}
+    )
+    expected = find_available_expected(week, ["Python", "React"], D("0.2"), D("0.8"))
+    assert weighted.data["findAvailable"] == expected
+    assert expected != r.data["findAvailable"]
 
 
 def test_project_screen(app):
     week = monday("2026-12-28")
     project_id = 14
     # session, user, projects page, the project, its members, people, hours, hours on the
-    # project, roles
-    with exact_queries(9):
+    # project, departments (the tree, for person.department), roles
+    with exact_queries(10):
         r = query(
             app,
             PROJECT,
@@ -530,11 +570,7 @@ def test_project_screen(app):
         p = PEOPLE[pid]
         return {
             **availability_row(pid, project_id, week),
-            "person": {
-                "id": str(pid),
-                "name": p["name"],
-                "role": {"name": ROLES[p["roleId"]]} if p["roleId"] else None,
-            },
+            "person": person_ref(p, "id", "name", "email", "role", "department"),
         }
 
     project = PROJECTS[project_id]
@@ -548,6 +584,8 @@ def test_project_screen(app):
                         "name": p["name"],
                         "client": p["client"],
                         "status": p["status"].upper(),
+                        "startDate": p["startDate"],
+                        "endDate": p["endDate"],
                     }
                 }
                 for p in projects
@@ -571,6 +609,39 @@ def test_project_screen(app):
             {"projectId": "0", "withProject": False, "week": None, "scope": "ASSIGNED"},
         )
     assert first.data == {"projects": r.data["projects"]}
+
+
+def test_project_screen_for_a_project_that_does_not_exist(app):
+    """/projects/9999: one NOT_FOUND error on `project` and the list still answered, which
+    the screen shows as one message above the list to choose from."""
+    r = query(
+        app, PROJECT, {"projectId": "9999", "withProject": True, "week": None, "scope": "ASSIGNED"}
+    )
+    assert r.status == 200
+    assert [(e["path"], e["extensions"]["code"], e["message"]) for e in r.errors] == [
+        (["project"], "NOT_FOUND", "Project 9999 not found")
+    ]
+    assert r.body["data"]["project"] is None
+    assert len(r.body["data"]["projects"]["edges"]) == len(DATA["projects"])
+
+
+@pytest.mark.parametrize(
+    ("department", "code", "message"),
+    [
+        ("zzz", "BAD_USER_INPUT", "department must be a numeric id, got 'zzz'"),
+        ("9999", "NOT_FOUND", "Department 9999 not found"),
+    ],
+)
+def test_a_stale_department_in_a_link_is_an_error_on_department(app, department, code, message):
+    """A `?department=` that names no department: the screens recognise the error by its
+    `extensions.field` and drop the filter (frontend/src/components/Filters.tsx)."""
+    variables = {"from": "2026-12-21", "weeks": 4, "department": department}
+    for text in (HEATMAP, GRID, ROLE_CAPACITY):
+        r = query(app, text, {**variables, "includeChildren": True})
+        assert r.body["data"] is None
+        assert [
+            (e["extensions"]["code"], e["extensions"]["field"], e["message"]) for e in r.errors
+        ] == [(code, "department", message)]
 
 
 def test_role_capacity_screen(app):

@@ -328,6 +328,8 @@ def grid_person(p: dict) -> dict:
         "name": p["name"],
         "weeklyCapacity": float(p["weeklyCapacity"]),
         "departmentId": str(p["departmentId"]) if p["departmentId"] else None,
+        "roleId": str(p["roleId"]) if p["roleId"] else None,
+        "email": p["email"],
         "firstEligibleWeek": monday(p["hireDate"]).isoformat() if p["hireDate"] else None,
     }
 
@@ -353,7 +355,7 @@ def test_grid_snapshot_renders_the_grid(gql):
     people = active({3})
     r = gql.post(
         '{ gridSnapshot(from: "2026-11-02", weeks: 4, department: "3") { weekKeys '
-        "people { id name weeklyCapacity departmentId firstEligibleWeek } "
+        "people { id name weeklyCapacity departmentId roleId email firstEligibleWeek } "
         "hoursByPerson assignments { id personId projectId projectName projectClient "
         "roleOnProject version weeklyHours } } }"
     )

@@ -253,6 +253,8 @@ class ReportsQuery:
                         name=p.name,
                         weekly_capacity=p.weekly_capacity,  # type: ignore[arg-type]
                         department_id=p.department_id,  # type: ignore[arg-type]
+                        role_id=p.role_id,  # type: ignore[arg-type]
+                        email=p.email,
                         first_eligible_week=reports.first_eligible_week(p.hire_date),
                     )
                     for p in people

@@ -79,6 +79,8 @@ class GridPerson:
     name: str
     weekly_capacity: float
     department_id: strawberry.ID | None
+    role_id: strawberry.ID | None
+    email: str | None = strawberry.field(description="Tells apart two people of the same name.")
     first_eligible_week: dt.date | None = strawberry.field(
         description="Monday of the hire week; hours before it are refused. Null: no hire date."
     )

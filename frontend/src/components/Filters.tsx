@@ -1,9 +1,13 @@
 // The department filter (with its children toggle) and the weeks window, kept in the URL so
 // a screen can be linked and reloaded as it is.
+import { useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 
+import type { CombinedError } from "urql";
+
 import { departmentOptions, type Dept } from "../lib/departments";
-import { WEEK_CHOICES, normaliseWeek } from "../lib/weeks";
+import { describe } from "../lib/errors";
+import { WEEK_CHOICES, addWeeks, mondayOf, normaliseWeek, weekLabel } from "../lib/weeks";
 
 export type Window = {
   from: string | null;
@@ -32,6 +36,35 @@ export function useWindow(defaultWeeks = 12): [Window, (patch: Partial<Window>) 
     setParams(p, { replace: true });
   };
   return [value, update];
+}
+
+/** True when a request failed because of its `department` argument (a link naming a
+ * department that does not exist, or no longer does). */
+export function isDepartmentError(error: CombinedError | undefined): boolean {
+  if (!error) return false;
+  const problem = describe(error);
+  return "field" in problem && problem.field === "department";
+}
+
+/** A stale `?department=` in a link: the screen drops the filter, shows everyone, and says
+ * why, instead of failing as a whole. Returns the notice to show (null: nothing to say). */
+export function useStaleDepartment(
+  error: CombinedError | undefined,
+  value: Window,
+  onChange: (patch: Partial<Window>) => void,
+): string | null {
+  const [notice, setNotice] = useState<string | null>(null);
+  const stale = isDepartmentError(error) ? value.department : null;
+  const [seen, setSeen] = useState<string | null>(null);
+  if (stale !== null && stale !== seen) {
+    setSeen(stale);
+    setNotice(`The link named a department that does not exist (“${stale}”): showing all departments.`);
+  }
+  useEffect(() => {
+    if (stale !== null) onChange({ department: null });
+  }, [stale]); // eslint-disable-line react-hooks/exhaustive-deps -- once per stale value
+  // Choosing a department afterwards answers the notice.
+  return value.department === null ? notice : null;
 }
 
 export function DepartmentFilter({
@@ -98,7 +131,9 @@ export function WindowFilter({
   );
 }
 
-/** A date input naming a week: whatever day is picked, the value is that week's Monday. */
+/** A week picker that names the week it shows ("Week of 30 Nov 2026"; no value is the
+ * current week, as the API reads it): previous and next buttons, and the browser's own date
+ * picker behind the label, where whatever day is picked names that day's week. */
 export function WeekInput({
   label,
   value,
@@ -108,15 +143,42 @@ export function WeekInput({
   value: string | null;
   onChange: (week: string | null) => void;
 }) {
+  const picker = useRef<HTMLInputElement>(null);
+  const shown = value ?? mondayOf(new Date());
+  const go = (weeks: number) => onChange(addWeeks(shown, weeks));
   return (
-    <label>
-      {label}{" "}
+    <span className="week-picker" role="group" aria-label={label}>
+      <span className="week-picker-label">{label}</span>
+      <button type="button" aria-label={`${label}: previous week`} onClick={() => go(-1)}>
+        ‹
+      </button>
+      <button
+        type="button"
+        className="week-picker-value"
+        data-testid={`week-${label}`}
+        aria-label={`${label}: ${weekLabel(shown)}, choose another`}
+        onClick={() => picker.current?.showPicker?.()}
+      >
+        {weekLabel(shown)}
+        {value ? "" : " (this week)"}
+      </button>
       <input
+        ref={picker}
         type="date"
-        aria-label={label}
-        value={value ?? ""}
+        tabIndex={-1}
+        aria-hidden="true"
+        className="week-picker-date"
+        value={shown}
         onChange={(e) => onChange(normaliseWeek(e.target.value))}
       />
-    </label>
+      <button type="button" aria-label={`${label}: next week`} onClick={() => go(1)}>
+        ›
+      </button>
+      {value ? (
+        <button type="button" className="link" onClick={() => onChange(null)}>
+          This week
+        </button>
+      ) : null}
+    </span>
   );
 }

@@ -7,6 +7,7 @@ export type Problem =
   | { kind: "network"; message: string }
   | { kind: "conflict"; message: string; conflicts: Conflict[] }
   | { kind: "bad_input"; message: string; field?: string }
+  | { kind: "not_found"; message: string; field?: string }
   | { kind: "other"; message: string };
 
 export type Conflict = { assignmentId: string; currentVersion: number };
@@ -34,6 +35,14 @@ export function describe(error: ErrorLike): Problem {
     return {
       kind: "bad_input",
       message: first?.message ?? "Invalid input",
+      field: typeof field === "string" ? field : undefined,
+    };
+  }
+  if (code === "NOT_FOUND") {
+    const field = first?.extensions?.field;
+    return {
+      kind: "not_found",
+      message: first?.message ?? "Not found",
       field: typeof field === "string" ? field : undefined,
     };
   }

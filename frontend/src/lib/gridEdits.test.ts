@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 
 import {
   applySaved,
+  BEFORE_HIRE,
+  beforeHire,
   bulkItems,
+  cellEditable,
+  editStatus,
+  parseCell,
   DRAFTS_KEY,
   editCount,
   hoursAt,
@@ -110,5 +115,50 @@ describe("stored edits", () => {
     expect(loadDrafts(storage)).toEqual({});
     storage.setItem(DRAFTS_KEY, JSON.stringify({ "7": { "2026-11-23": -1, x: 3, "2026-11-30": 4 } }));
     expect(loadDrafts(storage)).toEqual({ "7": { "2026-11-30": 4 } });
+  });
+});
+
+describe("cells before the hire week", () => {
+  const hired = "2026-11-30";
+  const planned: GridRow = { id: "100", version: 1, weeklyHours: { "2026-11-16": 4 } };
+
+  it("are editable while they hold hours, so they can be cleared, and locked when empty", () => {
+    expect(beforeHire("2026-11-23", hired)).toBe(true);
+    expect(beforeHire("2026-11-30", hired)).toBe(false);
+    expect(beforeHire("2020-01-06", null)).toBe(false);
+    expect(cellEditable(planned, {}, "2026-11-16", hired)).toBe(true);
+    expect(cellEditable(planned, {}, "2026-11-23", hired)).toBe(false);
+    expect(cellEditable(planned, {}, "2026-11-30", hired)).toBe(true);
+    // cleared but not saved yet: still editable, so the edit can be taken back
+    const cleared = setCell({}, planned, "2026-11-16", 0);
+    expect(cleared).toEqual({ "100": { "2026-11-16": 0 } });
+    expect(cellEditable(planned, cleared, "2026-11-16", hired)).toBe(true);
+  });
+
+  it("accept only clearing (or the saved hours unchanged)", () => {
+    const cell = { beforeHire: true, saved: 4 };
+    expect(parseCell("", cell)).toEqual({ hours: 0 });
+    expect(parseCell("0", cell)).toEqual({ hours: 0 });
+    expect(parseCell("4", cell)).toEqual({ hours: 4 });
+    expect(parseCell("8", cell)).toEqual({ error: BEFORE_HIRE });
+    expect(parseCell("lots", cell)).toEqual({ error: "Hours are a number, like 8 or 7.5" });
+    expect(parseCell("8", { beforeHire: false, saved: 4 })).toEqual({ hours: 8 });
+  });
+});
+
+describe("editStatus", () => {
+  it("counts edits and invalid cells and says why Save is disabled", () => {
+    expect(editStatus(0, [])).toEqual({ text: "No unsaved changes", blocked: null });
+    expect(editStatus(2, [])).toEqual({ text: "2 unsaved changes", blocked: null });
+    expect(editStatus(0, ["Hours are a number, like 8 or 7.5"])).toEqual({
+      text: "No unsaved changes, 1 invalid cell",
+      blocked:
+        "Save is disabled until the invalid cell is corrected (Hours are a number, like 8 or 7.5). Esc in a cell, or Discard, undoes it.",
+    });
+    const two = editStatus(1, [BEFORE_HIRE, "At most 168 hours in a week", BEFORE_HIRE]);
+    expect(two.text).toBe("1 unsaved change, 3 invalid cells");
+    expect(two.blocked).toBe(
+      `Save is disabled until the invalid cells are corrected (${BEFORE_HIRE}; At most 168 hours in a week). Esc in a cell, or Discard, undoes it.`,
+    );
   });
 });

@@ -29,6 +29,53 @@ export function parseHours(text: string): { hours: number } | { error: string } 
   return { hours: Math.round(hours * 100) / 100 };
 }
 
+/** A week before the person's hire week (the Monday the API sends as `firstEligibleWeek`). */
+export function beforeHire(week: string, firstEligibleWeek: string | null | undefined): boolean {
+  return !!firstEligibleWeek && week < firstEligibleWeek;
+}
+
+/** A cell before the hire week can only be cleared (the API refuses new hours there): it is
+ * editable while it holds hours, saved or edited, and locked once empty. */
+export function cellEditable(
+  row: GridRow,
+  drafts: Drafts,
+  week: string,
+  firstEligibleWeek: string | null | undefined,
+): boolean {
+  if (!beforeHire(week, firstEligibleWeek)) return true;
+  return (row.weeklyHours[week] ?? 0) > 0 || drafts[row.id]?.[week] !== undefined;
+}
+
+export const BEFORE_HIRE = "Before the hire date: these hours can only be cleared";
+
+/** What was typed in a cell, for that cell: before the hire week only 0 (or the saved hours,
+ * unchanged) is accepted. */
+export function parseCell(
+  text: string,
+  cell: { beforeHire: boolean; saved: number },
+): { hours: number } | { error: string } {
+  const parsed = parseHours(text);
+  if ("hours" in parsed && cell.beforeHire && parsed.hours > 0 && parsed.hours !== cell.saved) {
+    return { error: BEFORE_HIRE };
+  }
+  return parsed;
+}
+
+/** The grid's status line: unsaved edits and invalid cells, and why Save is off. */
+export function editStatus(pending: number, invalid: readonly string[]): {
+  text: string;
+  blocked: string | null;
+} {
+  const edits = pending ? `${pending} unsaved change${pending === 1 ? "" : "s"}` : "No unsaved changes";
+  if (invalid.length === 0) return { text: edits, blocked: null };
+  const cells = `${invalid.length} invalid cell${invalid.length === 1 ? "" : "s"}`;
+  const reasons = [...new Set(invalid)].join("; ");
+  return {
+    text: `${edits}, ${cells}`,
+    blocked: `Save is disabled until ${invalid.length === 1 ? "the invalid cell is" : "the invalid cells are"} corrected (${reasons}). Esc in a cell, or Discard, undoes it.`,
+  };
+}
+
 export function hoursAt(row: GridRow, drafts: Drafts, week: string): number {
   return drafts[row.id]?.[week] ?? row.weeklyHours[week] ?? 0;
 }

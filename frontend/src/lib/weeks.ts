@@ -22,10 +22,37 @@ export function normaliseWeek(value: string): string | null {
   return date.toISOString().slice(0, 10);
 }
 
+// Month names spelled out here, not by the browser's locale data: "Sep" everywhere (some
+// engines say "Sept"), and screenshots and tests that do not depend on the ICU version.
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function parts(week: string): [number, string, number] {
+  const [y, m, d] = week.split("-").map(Number) as [number, number, number];
+  return [d, MONTHS[m - 1]!, y];
+}
+
 /** "2026-11-23" -> "23 Nov" for column headers. */
 export function shortWeek(week: string): string {
-  const date = new Date(`${week}T00:00:00Z`);
-  return date.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+  const [d, m] = parts(week);
+  return `${d} ${m}`;
 }
 
 export const WEEK_CHOICES = [4, 8, 12, 26] as const;
+
+/** "2026-11-02" -> "2 Nov 2026". */
+export function dayLabel(day: string): string {
+  const [d, m, y] = parts(day);
+  return `${d} ${m} ${y}`;
+}
+
+/** "2026-11-30" -> "Week of 30 Nov 2026", what a week picker shows. */
+export function weekLabel(week: string): string {
+  return `Week of ${dayLabel(week)}`;
+}
+
+/** The Monday `weeks` weeks after (or before, when negative) the Monday `week`. */
+export function addWeeks(week: string, weeks: number): string {
+  const date = new Date(`${week}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 7 * weeks);
+  return date.toISOString().slice(0, 10);
+}

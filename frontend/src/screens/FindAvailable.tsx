@@ -2,10 +2,18 @@ import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 
-import { DepartmentFilter, useWindow, WeekInput } from "../components/Filters";
+import {
+  DepartmentFilter,
+  isDepartmentError,
+  useStaleDepartment,
+  useWindow,
+  WeekInput,
+} from "../components/Filters";
+import { PersonName, personDetail } from "../components/PersonName";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
 import { formatHours } from "../lib/heat";
+import { formatScore, knownSkill, parseWeight, suggestSkills } from "../lib/skills";
 import { normaliseWeek } from "../lib/weeks";
 
 const FindAvailableScreen = graphql(`
@@ -14,6 +22,8 @@ const FindAvailableScreen = graphql(`
     $skills: [String!]
     $department: ID
     $includeChildren: Boolean!
+    $availabilityWeight: Float!
+    $skillWeight: Float!
   ) {
     departments {
       id
@@ -33,10 +43,13 @@ const FindAvailableScreen = graphql(`
       department: $department
       includeChildren: $includeChildren
       limit: 50
+      availabilityWeight: $availabilityWeight
+      skillWeight: $skillWeight
     ) {
       person {
         id
         name
+        email
         role {
           name
         }
@@ -60,6 +73,8 @@ export function FindAvailable() {
   const chosen = params.getAll("skill");
   const [filter, setFilter] = useState("");
   const week = normaliseWeek(params.get("week") ?? "");
+  const availabilityWeight = parseWeight(params.get("aw"));
+  const skillWeight = parseWeight(params.get("sw"));
 
   const [{ data, fetching, error }, refetch] = useQuery({
     query: FindAvailableScreen,
@@ -68,10 +83,13 @@ export function FindAvailable() {
       skills: chosen.length ? chosen : null,
       department: window.department,
       includeChildren: window.includeChildren,
+      availabilityWeight,
+      skillWeight,
     },
   });
+  const stale = useStaleDepartment(error, window, setWindow);
 
-  function update(next: { skills?: string[]; week?: string | null }) {
+  function update(next: { skills?: string[]; week?: string | null; aw?: string; sw?: string }) {
     const p = new URLSearchParams(params);
     if (next.skills) {
       p.delete("skill");
@@ -81,15 +99,31 @@ export function FindAvailable() {
       if (next.week) p.set("week", next.week);
       else p.delete("week");
     }
+    for (const key of ["aw", "sw"] as const) {
+      const text = next[key];
+      if (text === undefined) continue;
+      if (text === "" || parseWeight(text) === 0.5) p.delete(key);
+      else p.set(key, String(parseWeight(text)));
+    }
     setParams(p, { replace: true });
   }
   const toggle = (name: string) =>
     update({
       skills: chosen.includes(name) ? chosen.filter((s) => s !== name) : [...chosen, name],
     });
-  const offered = (data?.skills ?? []).filter(
-    (s) => !chosen.includes(s.name) && s.name.toLowerCase().includes(filter.toLowerCase()),
-  );
+  const known = (data?.skills ?? []).map((s) => s.name);
+  const categories = new Map(data?.skills.map((s) => [s.name, s.category]));
+  const offered = suggestSkills(filter, known, 12).filter((name) => !chosen.includes(name));
+  // Chosen names the API does not know (a link, a typo): what to pick instead.
+  const unknown = data ? chosen.filter((s) => !knownSkill(s, known)) : [];
+  function add(name: string) {
+    const exact = knownSkill(name, known) ?? name.trim();
+    if (exact && !chosen.includes(exact)) update({ skills: [...chosen, exact] });
+    setFilter("");
+  }
+  function replace(old: string, name: string) {
+    update({ skills: chosen.map((s) => (s === old ? name : s)).filter((s, i, all) => all.indexOf(s) === i) });
+  }
 
   return (
     <section>
@@ -97,6 +131,36 @@ export function FindAvailable() {
       <div className="toolbar">
         <WeekInput label="Week" value={week} onChange={(next) => update({ week: next })} />
         <DepartmentFilter departments={data?.departments ?? []} value={window} onChange={setWindow} />
+        <span className="weights" role="group" aria-label="Ranking weights">
+          <label title="How much free time counts in the score">
+            Availability weight{" "}
+            <input
+              type="number"
+              min={0}
+              max={10}
+              step={0.1}
+              aria-label="Availability weight"
+              defaultValue={availabilityWeight}
+              key={`aw${availabilityWeight}`}
+              onBlur={(e) => update({ aw: e.target.value })}
+              onKeyDown={(e) => e.key === "Enter" && update({ aw: e.currentTarget.value })}
+            />
+          </label>
+          <label title="How much matching skills count in the score (0 when no skills are chosen)">
+            Skill weight{" "}
+            <input
+              type="number"
+              min={0}
+              max={10}
+              step={0.1}
+              aria-label="Skill weight"
+              defaultValue={skillWeight}
+              key={`sw${skillWeight}`}
+              onBlur={(e) => update({ sw: e.target.value })}
+              onKeyDown={(e) => e.key === "Enter" && update({ sw: e.currentTarget.value })}
+            />
+          </label>
+        </span>
       </div>
       <div className="skills-picker">
         <span>Skills:</span>
@@ -108,68 +172,111 @@ export function FindAvailable() {
         <input
           aria-label="Filter skills"
           placeholder="Add a skill…"
+          list="known-skills"
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && filter.trim()) add(offered[0] ?? filter);
+          }}
         />
-        {filter
-          ? offered.slice(0, 12).map((s) => (
-              <button key={s.id} className="chip" onClick={() => (toggle(s.name), setFilter(""))}>
-                {s.name} <small>{s.category}</small>
-              </button>
-            ))
-          : null}
+        <datalist id="known-skills">
+          {known.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+        {offered.map((name) => (
+          <button key={name} className="chip" onClick={() => add(name)}>
+            {name} <small>{categories.get(name)}</small>
+          </button>
+        ))}
+        {filter.trim() && data && offered.length === 0 ? (
+          <small className="hint" data-testid="no-skill">
+            No known skill is like “{filter.trim()}”. Known skills are listed as you type.
+          </small>
+        ) : null}
       </div>
-      {error ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
+      {unknown.map((s) => {
+        const like = suggestSkills(s, known, 4);
+        return (
+          <div key={s} className="banner warn" role="status" data-testid="unknown-skill">
+            “{s}” is not a known skill, so nobody matches it.{" "}
+            {like.length ? (
+              <>
+                Did you mean{" "}
+                {like.map((name) => (
+                  <button key={name} className="chip" onClick={() => replace(s, name)}>
+                    {name}
+                  </button>
+                ))}
+                ?
+              </>
+            ) : (
+              "Pick one from the list as you type."
+            )}{" "}
+            <button className="link" onClick={() => toggle(s)}>
+              Remove it
+            </button>
+          </div>
+        );
+      })}
+      {stale ? (
+        <div className="banner warn" role="status" data-testid="stale-department">
+          {stale}
+        </div>
+      ) : null}
+      {error && !isDepartmentError(error) ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
       {fetching && !data ? <Loading what="candidates" /> : null}
       {data ? (
-        <table className="list" aria-busy={fetching}>
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Person</th>
-              <th>Score</th>
-              <th>Available</th>
-              <th>Load</th>
-              <th>Matched skills</th>
-              <th>Missing</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.findAvailable.map((c, i) => (
-              <tr key={c.person.id} data-testid={`candidate-${c.person.id}`}>
-                <td className="num">{i + 1}</td>
-                <td>
-                  {c.person.name}
-                  <small>
-                    {" "}
-                    {[c.person.role?.name, c.person.department?.name].filter(Boolean).join(" · ")}
-                  </small>
-                </td>
-                <td className="num">{c.score.toFixed(3)}</td>
-                <td className="num">
-                  {formatHours(c.availableHours)}h <small>of {formatHours(c.capacity)}h</small>
-                </td>
-                <td className="num">
-                  {c.utilizationPercent == null ? "–" : `${c.utilizationPercent}%`}
-                </td>
-                <td>
-                  {c.matchedSkills.map((s) => (
-                    <span key={s} className="chip matched">
-                      {s}
-                    </span>
-                  ))}
-                </td>
-                <td>
-                  {c.missingSkills.map((s) => (
-                    <span key={s} className="chip missing">
-                      {s}
-                    </span>
-                  ))}
-                </td>
+        <div className="scroll-x">
+          <table className="list" aria-busy={fetching}>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Person</th>
+                <th>Score</th>
+                <th>Available</th>
+                <th>Load</th>
+                <th>Matched skills</th>
+                <th>Missing</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.findAvailable.map((c, i) => (
+                <tr key={c.person.id} data-testid={`candidate-${c.person.id}`}>
+                  <td className="num">{i + 1}</td>
+                  <td>
+                    <PersonName
+                      name={c.person.name}
+                      detail={personDetail(c.person.role?.name, c.person.department?.name)}
+                      email={c.person.email}
+                    />
+                  </td>
+                  <td className="num">{formatScore(c.score)}</td>
+                  <td className="num">
+                    {formatHours(c.availableHours)}h <small>of {formatHours(c.capacity)}h</small>
+                  </td>
+                  <td className="num">
+                    {c.utilizationPercent == null ? "–" : `${c.utilizationPercent}%`}
+                  </td>
+                  <td>
+                    {c.matchedSkills.map((s) => (
+                      <span key={s} className="chip matched">
+                        {s}
+                      </span>
+                    ))}
+                  </td>
+                  <td>
+                    {c.missingSkills.map((s) => (
+                      <span key={s} className="chip missing">
+                        {s}
+                      </span>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {data && data.findAvailable.length === 0 ? (
         <p className="empty">Nobody matches: try fewer skills or another department.</p>

@@ -1,19 +1,30 @@
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useMutation, useQuery } from "urql";
 
 import { ExportButton } from "../components/ExportButton";
-import { DepartmentFilter, useWindow, WindowFilter } from "../components/Filters";
+import {
+  DepartmentFilter,
+  isDepartmentError,
+  useStaleDepartment,
+  useWindow,
+  WindowFilter,
+} from "../components/Filters";
+import { PersonName, personDetail } from "../components/PersonName";
 import { ErrorBanner, Loading } from "../components/Status";
 import { useSession } from "../components/SessionContext";
 import { graphql } from "../gql";
 import { describe, type Problem } from "../lib/errors";
 import {
   applySaved,
+  BEFORE_HIRE,
+  beforeHire,
   bulkItems,
+  cellEditable,
   editCount,
+  editStatus,
   hoursAt,
   loadDrafts,
-  parseHours,
+  parseCell,
   personTotals,
   pruneDrafts,
   setCell,
@@ -21,7 +32,7 @@ import {
   type Drafts,
   type GridRow,
 } from "../lib/gridEdits";
-import { formatHours, loadBand } from "../lib/heat";
+import { BAND_LABEL, formatHours, weekCapacity, weekLoad } from "../lib/heat";
 import { shortWeek } from "../lib/weeks";
 
 const GridScreen = graphql(`
@@ -32,6 +43,10 @@ const GridScreen = graphql(`
       parent {
         id
       }
+    }
+    roles {
+      id
+      name
     }
     gridSnapshot(
       from: $from
@@ -44,6 +59,9 @@ const GridScreen = graphql(`
         id
         name
         weeklyCapacity
+        departmentId
+        roleId
+        email
         firstEligibleWeek
       }
       assignments {
@@ -82,6 +100,22 @@ export function Grid() {
   useEffect(() => storeDrafts(sessionStorage, drafts), [drafts]);
   const [saved, setSaved] = useState<Record<string, GridRow>>({});
   const [problem, setProblem] = useState<Problem | null>(null);
+  // Cells holding text that is not valid hours, by "<assignment>|<week>": why each is wrong.
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  const markInvalid = useCallback(
+    (key: string, why: string | null) =>
+      setInvalid((m) => {
+        if ((m[key] ?? null) === why) return m;
+        const next = { ...m };
+        if (why === null) delete next[key];
+        else next[key] = why;
+        return next;
+      }),
+    [],
+  );
+  // Discard remounts the cells (a new key), so their typed text goes with the edits.
+  const [epoch, setEpoch] = useState(0);
+  const stale = useStaleDepartment(error, window, setWindow);
   const [notice, setNotice] = useState<string | null>(null);
 
   const snapshot = data?.gridSnapshot;
@@ -108,6 +142,7 @@ export function Grid() {
     problem?.kind === "conflict" ? problem.conflicts.map((c) => c.assignmentId) : [],
   );
   const pending = editCount(drafts);
+  const status = editStatus(pending, Object.values(invalid));
 
   async function onSave() {
     setProblem(null);
@@ -132,7 +167,15 @@ export function Grid() {
     reload({ requestPolicy: "network-only" });
   }
 
+  function onDiscard() {
+    setDrafts({});
+    setInvalid({});
+    setEpoch((e) => e + 1);
+  }
+
   const names = new Map(snapshot?.people.map((p) => [p.id, p.name]));
+  const departmentNames = new Map(data?.departments.map((d) => [d.id, d.name]));
+  const roleNames = new Map(data?.roles.map((r) => [r.id, r.name]));
   return (
     <section>
       <h1>Assignments</h1>
@@ -141,20 +184,31 @@ export function Grid() {
         <WindowFilter value={window} onChange={setWindow} />
         <ExportButton window={window} />
         <span className="spacer" />
-        <span className="pending" data-testid="pending">
-          {pending ? `${pending} unsaved change${pending === 1 ? "" : "s"}` : "No unsaved changes"}
+        <span className={status.blocked ? "pending invalid" : "pending"} data-testid="pending">
+          {status.text}
         </span>
-        <button onClick={() => setDrafts({})} disabled={!pending || saving.fetching}>
+        <button onClick={onDiscard} disabled={(!pending && !status.blocked) || saving.fetching}>
           Discard
         </button>
         <button
           className="primary"
           onClick={onSave}
-          disabled={!pending || saving.fetching || !session.authenticated}
+          title={status.blocked ?? undefined}
+          disabled={!pending || !!status.blocked || saving.fetching || !session.authenticated}
         >
           {saving.fetching ? "Saving…" : "Save"}
         </button>
       </div>
+      {status.blocked ? (
+        <div className="banner error" role="status" data-testid="save-blocked">
+          {status.blocked}
+        </div>
+      ) : null}
+      {stale ? (
+        <div className="banner warn" role="status" data-testid="stale-department">
+          {stale}
+        </div>
+      ) : null}
       {notice ? (
         <div className="banner ok" role="status">
           {notice}
@@ -178,7 +232,7 @@ export function Grid() {
           {problem.message}
         </div>
       ) : null}
-      {error ? <ErrorBanner error={error} retry={onReload} /> : null}
+      {error && !isDepartmentError(error) ? <ErrorBanner error={error} retry={onReload} /> : null}
       {fetching && !snapshot ? <Loading what="assignments" /> : null}
       {snapshot ? (
         <div className="scroll">
@@ -199,19 +253,29 @@ export function Grid() {
                 return [
                   <tr key={`p${person.id}`} className="person">
                     <th className="name">
-                      {person.name} <small>{formatHours(person.weeklyCapacity)}h/week</small>
+                      <PersonName
+                        name={person.name}
+                        detail={personDetail(
+                          person.roleId ? roleNames.get(person.roleId) : null,
+                          person.departmentId ? departmentNames.get(person.departmentId) : null,
+                          `${formatHours(person.weeklyCapacity)}h/week`,
+                        )}
+                        email={person.email}
+                      />
                     </th>
                     {weeks.map((w) => {
-                      const hours = totals[person.id]?.[w] ?? 0;
-                      const percent =
-                        person.weeklyCapacity > 0 ? (hours / person.weeklyCapacity) * 100 : null;
+                      const load = weekLoad(
+                        totals[person.id]?.[w] ?? 0,
+                        weekCapacity(person.weeklyCapacity, person.firstEligibleWeek, w),
+                      );
                       return (
                         <td
                           key={w}
-                          className={`cell ${loadBand(percent, hours)}`}
+                          className={`cell ${load.band}`}
                           data-testid={`total-${person.id}-${w}`}
+                          title={`${formatHours(load.hours)}h of ${formatHours(load.capacity)}h${load.percent === null ? "" : ` (${load.percent}%)`}, ${BAND_LABEL[load.band]}`}
                         >
-                          {formatHours(hours)}
+                          {formatHours(load.hours)}
                         </td>
                       );
                     })}
@@ -229,12 +293,17 @@ export function Grid() {
                       </th>
                       {weeks.map((w) => (
                         <HoursCell
-                          key={w}
+                          key={`${w}-${epoch}`}
+                          cellKey={`${row.id}|${w}`}
                           label={`${person.name}, ${row.projectName}, week of ${w}`}
                           testId={`cell-${row.id}-${w}`}
                           value={hoursAt(row, drafts, w)}
+                          saved={row.weeklyHours[w] ?? 0}
                           edited={drafts[row.id]?.[w] !== undefined}
-                          disabled={!!person.firstEligibleWeek && w < person.firstEligibleWeek}
+                          beforeHire={beforeHire(w, person.firstEligibleWeek)}
+                          disabled={!cellEditable(row, drafts, w, person.firstEligibleWeek)}
+                          invalid={invalid[`${row.id}|${w}`] ?? null}
+                          onInvalid={markInvalid}
                           onCommit={(hours) => setDrafts((d) => setCell(d, row, w, hours))}
                         />
                       ))}
@@ -252,45 +321,60 @@ export function Grid() {
 }
 
 function HoursCell(props: {
+  cellKey: string;
   label: string;
   testId: string;
   value: number;
+  saved: number;
   edited: boolean;
+  beforeHire: boolean;
   disabled: boolean;
+  invalid: string | null;
+  onInvalid: (key: string, why: string | null) => void;
   onCommit: (hours: number) => void;
 }) {
+  const { cellKey, onInvalid, invalid } = props;
   const shown = props.value ? formatHours(props.value) : "";
   const [typing, setTyping] = useState<string | null>(null); // null: show the value
-  const [invalid, setInvalid] = useState<string | null>(null);
   const text = typing ?? shown;
+  // A cell that goes away (another window, Discard) takes its invalid text with it.
+  useEffect(() => () => onInvalid(cellKey, null), [cellKey, onInvalid]);
 
   function commit() {
     if (typing === null) return;
-    const parsed = parseHours(typing);
+    const parsed = parseCell(typing, { beforeHire: props.beforeHire, saved: props.saved });
     if ("error" in parsed) {
-      setInvalid(parsed.error);
+      onInvalid(cellKey, parsed.error);
       return;
     }
-    setInvalid(null);
+    onInvalid(cellKey, null);
     setTyping(null);
     props.onCommit(parsed.hours);
   }
+  const hint = props.beforeHire
+    ? props.disabled
+      ? "Before this person's hire date"
+      : `${BEFORE_HIRE}.`
+    : undefined;
   return (
-    <td className={`edit${props.edited ? " edited" : ""}${invalid ? " invalid" : ""}`}>
+    <td
+      className={`edit${props.edited ? " edited" : ""}${invalid ? " invalid" : ""}${props.beforeHire && !props.disabled ? " prehire" : ""}`}
+    >
       <input
         aria-label={props.label}
+        aria-invalid={invalid ? true : undefined}
         data-testid={props.testId}
         inputMode="decimal"
         value={text}
         disabled={props.disabled}
-        title={props.disabled ? "Before this person's hire date" : (invalid ?? undefined)}
+        title={invalid ?? hint}
         onChange={(e) => setTyping(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === "Enter") (e.target as HTMLInputElement).blur();
           if (e.key === "Escape") {
             setTyping(null);
-            setInvalid(null);
+            onInvalid(cellKey, null);
           }
         }}
       />

@@ -1,10 +1,24 @@
 import { useQuery } from "urql";
 
-import { DepartmentFilter, useWindow, WindowFilter } from "../components/Filters";
+import {
+  DepartmentFilter,
+  isDepartmentError,
+  useStaleDepartment,
+  useWindow,
+  WindowFilter,
+} from "../components/Filters";
+import { PersonName, personDetail } from "../components/PersonName";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
-import { BAND_LABEL, formatHours, loadBand } from "../lib/heat";
-import { shortWeek } from "../lib/weeks";
+import {
+  BAND_LABEL,
+  formatHours,
+  percentLabel,
+  summarise,
+  weekCapacity,
+  weekLoad,
+} from "../lib/heat";
+import { normaliseWeek, shortWeek } from "../lib/weeks";
 
 const HeatmapScreen = graphql(`
   query Heatmap_Screen($from: Date, $weeks: Int!, $department: ID, $includeChildren: Boolean!) {
@@ -26,12 +40,17 @@ const HeatmapScreen = graphql(`
         person {
           id
           name
+          email
+          hireDate
+          role {
+            name
+          }
+          department {
+            name
+          }
         }
         weeklyCapacity
         hoursByWeek
-        percentByWeek
-        peakPercent
-        averagePercent
       }
     }
   }
@@ -43,6 +62,7 @@ export function Heatmap() {
     query: HeatmapScreen,
     variables: window,
   });
+  const stale = useStaleDepartment(error, window, setWindow);
   const heatmap = data?.capacityHeatmap;
 
   return (
@@ -58,8 +78,14 @@ export function Heatmap() {
             {BAND_LABEL[band]}
           </span>
         ))}
+        <small>Hours in a week with no capacity (before a hire date) count as over.</small>
       </p>
-      {error ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
+      {stale ? (
+        <div className="banner warn" role="status" data-testid="stale-department">
+          {stale}
+        </div>
+      ) : null}
+      {error && !isDepartmentError(error) ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
       {fetching && !heatmap ? <Loading what="the heatmap" /> : null}
       {heatmap ? (
         <div className="scroll">
@@ -69,36 +95,62 @@ export function Heatmap() {
                 <th className="name">Person</th>
                 <th>Capacity</th>
                 {heatmap.weekKeys.map((w) => (
-                  <th key={w} title={w}>
+                  <th key={w} title={`Week of ${w}`}>
                     {shortWeek(w)}
                   </th>
                 ))}
-                <th>Peak</th>
+                <th title="The most loaded week drawn">Peak</th>
+                <th title="All hours over all capacity in these weeks">Avg</th>
               </tr>
             </thead>
             <tbody>
-              {heatmap.rows.map((row) => (
-                <tr key={row.person.id}>
-                  <th className="name">{row.person.name}</th>
-                  <td className="num">{formatHours(row.weeklyCapacity)}h</td>
-                  {heatmap.weekKeys.map((w) => {
-                    const hours = row.hoursByWeek[w] ?? 0;
-                    const percent = (row.percentByWeek as Record<string, number | null>)[w];
-                    const band = loadBand(percent, hours);
-                    return (
-                      <td
-                        key={w}
-                        className={`cell ${band}`}
-                        data-testid={`heat-${row.person.id}-${w}`}
-                        title={`${row.person.name}, week of ${w}: ${formatHours(hours)}h of ${formatHours(row.weeklyCapacity)}h${percent == null ? "" : ` (${percent}%)`}, ${BAND_LABEL[band]}`}
-                      >
-                        {formatHours(hours)}
-                      </td>
-                    );
-                  })}
-                  <td className="num">{row.peakPercent == null ? "–" : `${row.peakPercent}%`}</td>
-                </tr>
-              ))}
+              {heatmap.rows.map((row) => {
+                const person = row.person;
+                const hired = person.hireDate ? normaliseWeek(person.hireDate) : null;
+                const loads = heatmap.weekKeys.map((w) =>
+                  weekLoad(row.hoursByWeek[w] ?? 0, weekCapacity(row.weeklyCapacity, hired, w)),
+                );
+                const { peak, average, averageBand } = summarise(loads);
+                return (
+                  <tr key={person.id}>
+                    <th className="name">
+                      <PersonName
+                        name={person.name}
+                        detail={personDetail(person.role?.name, person.department?.name)}
+                        email={person.email}
+                      />
+                    </th>
+                    <td className="num">{formatHours(row.weeklyCapacity)}h</td>
+                    {heatmap.weekKeys.map((w, i) => {
+                      const load = loads[i]!;
+                      return (
+                        <td
+                          key={w}
+                          className={`cell ${load.band}`}
+                          data-testid={`heat-${person.id}-${w}`}
+                          title={`${person.name}, week of ${w}: ${formatHours(load.hours)}h of ${formatHours(load.capacity)}h${load.percent === null ? "" : ` (${load.percent}%)`}, ${BAND_LABEL[load.band]}`}
+                        >
+                          {formatHours(load.hours)}
+                        </td>
+                      );
+                    })}
+                    <td
+                      className={`num peak ${peak?.band ?? ""}`}
+                      data-testid={`peak-${person.id}`}
+                      title={
+                        peak?.percent === null
+                          ? `${formatHours(peak.hours)}h planned in a week with no capacity`
+                          : undefined
+                      }
+                    >
+                      {peak ? percentLabel(peak.percent, peak.band) : "–"}
+                    </td>
+                    <td className="num" data-testid={`average-${person.id}`}>
+                      {percentLabel(average, averageBand)}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           {heatmap.rows.length === 0 ? <p className="empty">Nobody in this department.</p> : null}

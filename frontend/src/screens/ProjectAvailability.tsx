@@ -1,12 +1,13 @@
-import { useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 
 import { WeekInput } from "../components/Filters";
+import { PersonName, personDetail } from "../components/PersonName";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
 import type { AvailabilityScope } from "../gql/graphql";
 import { formatHours } from "../lib/heat";
-import { normaliseWeek } from "../lib/weeks";
+import { dayLabel, normaliseWeek } from "../lib/weeks";
 
 const ProjectScreen = graphql(`
   query Project_Screen(
@@ -22,6 +23,8 @@ const ProjectScreen = graphql(`
           name
           client
           status
+          startDate
+          endDate
         }
       }
     }
@@ -36,7 +39,11 @@ const ProjectScreen = graphql(`
         person {
           id
           name
+          email
           role {
+            name
+          }
+          department {
             name
           }
         }
@@ -67,6 +74,12 @@ export function ProjectAvailability() {
     setParams(p, { replace: true });
   };
   const project = data?.project;
+  // A link to a project that does not exist (or not for this viewer): one message, and the
+  // list to choose from; any other error keeps the banner with Retry.
+  const missing = !!projectId && !!data && !project;
+  const onlyMissing =
+    missing && !!error && error.graphQLErrors.every((e) => e.path?.[0] === "project");
+  const projects = data?.projects.edges.map(({ node }) => node) ?? [];
 
   return (
     <section>
@@ -97,46 +110,97 @@ export function ProjectAvailability() {
           ))}
         </span>
       </div>
-      {error ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
+      {error && !onlyMissing ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
       {fetching && !data ? <Loading what="projects" /> : null}
-      {projectId && data && !project ? <p className="empty">No such project.</p> : null}
-      {project ? (
-        <>
-          <p className="meta">
-            {project.client ?? "Internal"} · {project.status.toLowerCase().replace("_", " ")}
-            {project.startDate ? ` · ${project.startDate} to ${project.endDate ?? "open"}` : ""}
-          </p>
-          <table className="list" aria-busy={fetching}>
+      {missing ? (
+        <div className="banner warn" role="status" data-testid="no-project">
+          There is no project “{projectId}”, or it is not visible to you. Choose one below.
+        </div>
+      ) : null}
+      {data && !project ? (
+        <div className="scroll-x">
+          <table className="list projects" aria-busy={fetching}>
             <thead>
               <tr>
-                <th>Person</th>
-                <th>On this project</th>
-                <th>All projects</th>
-                <th>Capacity</th>
-                <th>Available</th>
-                <th>Load</th>
+                <th>Project</th>
+                <th>Client</th>
+                <th>Status</th>
+                <th>Dates</th>
               </tr>
             </thead>
             <tbody>
-              {project.availability.map((a) => (
-                <tr key={a.person.id} data-testid={`availability-${a.person.id}`}>
+              {projects.map((p) => (
+                <tr key={p.id} data-testid={`project-${p.id}`}>
                   <td>
-                    {a.person.name} <small>{a.person.role?.name}</small>
+                    <Link to={`/projects/${p.id}${params.size ? `?${params}` : ""}`}>{p.name}</Link>
                   </td>
-                  <td className="num">{formatHours(a.projectHours)}h</td>
-                  <td className="num">{formatHours(a.totalHours)}h</td>
-                  <td className="num">{formatHours(a.capacity)}h</td>
-                  <td className="num">{formatHours(a.availableHours)}h</td>
-                  <td className="num">
-                    {a.utilizationPercent == null ? "–" : `${a.utilizationPercent}%`}
+                  <td>{p.client ?? <small>Internal</small>}</td>
+                  <td>
+                    <span className={`status ${p.status.toLowerCase()}`}>{statusLabel(p.status)}</span>
+                  </td>
+                  <td>
+                    <small>{dates(p.startDate, p.endDate)}</small>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+        </div>
+      ) : null}
+      {data && !project && projects.length === 0 ? <p className="empty">No projects yet.</p> : null}
+      {project ? (
+        <>
+          <p className="meta">
+            {project.client ?? "Internal"} · {statusLabel(project.status)}
+            {project.startDate ? ` · ${dates(project.startDate, project.endDate)}` : ""}
+          </p>
+          <div className="scroll-x">
+            <table className="list" aria-busy={fetching}>
+              <thead>
+                <tr>
+                  <th>Person</th>
+                  <th>On this project</th>
+                  <th>All projects</th>
+                  <th>Capacity</th>
+                  <th>Available</th>
+                  <th>Load</th>
+                </tr>
+              </thead>
+              <tbody>
+                {project.availability.map((a) => (
+                  <tr key={a.person.id} data-testid={`availability-${a.person.id}`}>
+                    <td>
+                      <PersonName
+                        name={a.person.name}
+                        detail={personDetail(a.person.role?.name, a.person.department?.name)}
+                        email={a.person.email}
+                      />
+                    </td>
+                    <td className="num">{formatHours(a.projectHours)}h</td>
+                    <td className="num">{formatHours(a.totalHours)}h</td>
+                    <td className="num">{formatHours(a.capacity)}h</td>
+                    <td className="num">{formatHours(a.availableHours)}h</td>
+                    <td className="num">
+                      {a.utilizationPercent == null ? "–" : `${a.utilizationPercent}%`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {project.availability.length === 0 ? <p className="empty">Nobody is assigned.</p> : null}
         </>
       ) : null}
     </section>
   );
+}
+
+function statusLabel(status: string): string {
+  const words = status.toLowerCase().replace("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function dates(start: string | null | undefined, end: string | null | undefined): string {
+  if (!start) return "";
+  return `${dayLabel(start)} to ${end ? dayLabel(end) : "open"}`;
 }

@@ -11,7 +11,13 @@ import {
 } from "recharts";
 import { useQuery } from "urql";
 
-import { DepartmentFilter, useWindow, WindowFilter } from "../components/Filters";
+import {
+  DepartmentFilter,
+  isDepartmentError,
+  useStaleDepartment,
+  useWindow,
+  WindowFilter,
+} from "../components/Filters";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
 import { shortWeek } from "../lib/weeks";
@@ -56,6 +62,7 @@ export function RoleCapacity() {
     variables: window,
   });
   const report = data?.roleCapacity;
+  const stale = useStaleDepartment(error, window, setWindow);
 
   return (
     <section>
@@ -64,7 +71,12 @@ export function RoleCapacity() {
         <DepartmentFilter departments={data?.departments ?? []} value={window} onChange={setWindow} />
         <WindowFilter value={window} onChange={setWindow} />
       </div>
-      {error ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
+      {stale ? (
+        <div className="banner warn" role="status" data-testid="stale-department">
+          {stale}
+        </div>
+      ) : null}
+      {error && !isDepartmentError(error) ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
       {fetching && !report ? <Loading what="role capacity" /> : null}
       {report ? (
         <div className="charts" aria-busy={fetching}>
