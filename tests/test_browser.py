@@ -10,11 +10,13 @@ screen go to frontend/test-results/ (CI artifacts, not committed).
 """
 
 import csv
+import datetime as dt
 import io
 import json
 import os
 import shutil
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -57,7 +59,16 @@ def fmt(value: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def browser_server(tmp_path_factory) -> Iterator[LiveServer]:
+def shots() -> Path:
+    """frontend/test-results/, emptied once per run (CI keeps it as an artifact)."""
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    SHOTS.mkdir(parents=True)
+    return SHOTS
+
+
+@pytest.fixture(scope="module")
+def browser_server(tmp_path_factory, shots) -> Iterator[LiveServer]:
     if connection.vendor != "postgresql":
         pytest.fail("the browser test runs its server on PostgreSQL: set DATABASE_URL")
     if not (REPO / "frontend" / "dist" / "index.html").exists():
@@ -180,9 +191,6 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
     from playwright.sync_api import expect, sync_playwright
 
     server = browser_server
-    if SHOTS.exists():
-        shutil.rmtree(SHOTS)
-    SHOTS.mkdir(parents=True)
     week, next_week, later = "2026-12-28", "2027-01-04", "2027-01-11"
     grid_url = f"{server.base}/grid?from=2026-12-21&weeks=4&department=4"
 
@@ -328,6 +336,8 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
             "skills": ["Python", "React"],
             "department": "3",
             "includeChildren": True,
+            "availabilityWeight": 0.5,
+            "skillWeight": 0.5,
         }
         expect(page).to_have_url(
             f"{server.base}/find?week={week}&skill=Python&skill=React&weeks=12&department=3"
@@ -400,7 +410,7 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         (True, "POST"),
         (False, "GET"),
     }
-    assert sorted(p.name for p in SHOTS.glob("*.png")) == [
+    assert {
         "find-available.png",
         "grid-after-sign-in.png",
         "grid-before-expiry.png",
@@ -413,4 +423,331 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         "project.png",
         "role-capacity.png",
         "session-ended.png",
-    ]
+    } <= {p.name for p in SHOTS.glob("*.png")}
+
+
+# --- The capacity rule as the screens draw it, computed here from the dataset file ---------
+
+SOPHIE = 50  # Mobile (department 4), hired 2026-11-25: 4 h planned the week before (assignment 100)
+PRE_HIRE_WEEK = "2026-11-16"
+WINDOW = ["2026-11-16", "2026-11-23", "2026-11-30", "2026-12-07"]
+PEOPLE = {p["id"]: p for p in DATA["people"]}
+
+
+def capacity(person: int, week: str) -> Decimal:
+    """capacity(P, W) as DESIGN.md defines it: 0 in the weeks that end before the hire date."""
+    p = PEOPLE[person]
+    sunday = dt.date.fromisoformat(week) + dt.timedelta(days=6)
+    hired = p["hireDate"] is None or dt.date.fromisoformat(p["hireDate"]) <= sunday
+    return Decimal(str(p["weeklyCapacity"])) if hired else Decimal(0)
+
+
+def percent_text(hours_: Decimal, capacity_: Decimal) -> str:
+    value = (100 * hours_ / capacity_).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{fmt(float(value))}%"
+
+
+def expected_peak(person: int, cleared: dict[tuple[int, str], float]) -> str:
+    """What the Peak column must say: "over" when a week holds hours and has no capacity,
+    else the highest weekly percentage, a dash with neither hours nor capacity."""
+    weeks = []
+    for week in WINDOW:
+        h = Decimal(str(hours(person, week)))
+        for (owner, w), removed in cleared.items():
+            if owner == person and w == week:
+                h -= Decimal(str(removed))
+        weeks.append((h, capacity(person, week)))
+    if any(h > 0 and c == 0 for h, c in weeks):
+        return "over"
+    with_capacity = [(h, c) for h, c in weeks if c > 0]
+    if not with_capacity:
+        return "\u2013"
+    return max((percent_text(h, c) for h, c in with_capacity), key=lambda t: float(t[:-1]))
+
+
+def check_peaks(page, cleared: dict[tuple[int, str], float]) -> None:
+    """Every row's Peak against the reference, and the band of its drawn week."""
+    from playwright.sync_api import expect
+
+    people = [p["id"] for p in DATA["people"] if p["departmentId"] == 4 and p["isActive"]]
+    expect(page.locator("[data-testid^=peak-]")).to_have_count(len(people))
+    for person in people:
+        expect(page.get_by_test_id(f"peak-{person}")).to_have_text(expected_peak(person, cleared))
+
+
+def test_a_pre_hire_week_is_over_everywhere_and_can_be_cleared_from_the_grid(browser_server):
+    """Sophie Ritchie has 4 h in the week before her hire week: the heatmap cell, the grid's
+    total and Peak all say over; the grid lets that cell be cleared (and nothing else typed
+    there); after the save the week is empty and Peak is her highest percentage."""
+    from playwright.sync_api import expect, sync_playwright
+
+    server = browser_server
+    query = "from=2026-11-16&weeks=4&department=4"
+    assert hours(SOPHIE, PRE_HIRE_WEEK) == 4 and capacity(SOPHIE, PRE_HIRE_WEEK) == 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        recorder = Recorder(context)
+        page = context.new_page()
+        sign_in(page, server, "planner")
+
+        screen(
+            page,
+            recorder,
+            f"{server.base}/heatmap?{query}",
+            "[data-testid^=peak-]",
+            "pre-hire-heatmap",
+        )
+        expect(page.get_by_test_id(f"heat-{SOPHIE}-{PRE_HIRE_WEEK}")).to_have_class("cell over")
+        expect(page.get_by_test_id(f"heat-{SOPHIE}-{PRE_HIRE_WEEK}")).to_have_text("4")
+        assert expected_peak(SOPHIE, {}) == "over"
+        check_peaks(page, {})
+        expect(page.get_by_test_id(f"peak-{SOPHIE}")).to_have_class("num peak over")
+
+        screen(
+            page,
+            recorder,
+            f"{server.base}/grid?{query}",
+            f"[data-testid=cell-100-{PRE_HIRE_WEEK}]",
+            "pre-hire-grid",
+        )
+        expect(page.get_by_test_id(f"total-{SOPHIE}-{PRE_HIRE_WEEK}")).to_have_class("cell over")
+        cell = page.get_by_test_id(f"cell-100-{PRE_HIRE_WEEK}")
+        expect(cell).to_be_enabled()
+        expect(cell).to_have_value("4")
+        # an empty pre-hire cell stays locked: nothing may be planned before the hire week
+        expect(page.get_by_test_id(f"cell-102-{PRE_HIRE_WEEK}")).to_be_disabled()
+
+        # New hours there are refused in the cell, counted in the status line, and Save
+        # says why it is off.
+        cell.fill("8")
+        cell.press("Enter")
+        expect(page.get_by_test_id("pending")).to_have_text("No unsaved changes, 1 invalid cell")
+        expect(page.get_by_test_id("save-blocked")).to_have_text(
+            "Save is disabled until the invalid cell is corrected (Before the hire date: these "
+            "hours can only be cleared). Esc in a cell, or Discard, undoes it."
+        )
+        expect(page.get_by_role("button", name="Save")).to_be_disabled()
+        # Discard takes the typed text back too.
+        page.get_by_role("button", name="Discard").click()
+        expect(cell).to_have_value("4")
+        expect(page.get_by_test_id("pending")).to_have_text("No unsaved changes")
+        expect(page.get_by_test_id("save-blocked")).to_have_count(0)
+
+        # Clearing is allowed, and saved.
+        cell.fill("")
+        cell.press("Enter")
+        expect(page.get_by_test_id("pending")).to_have_text("1 unsaved change")
+        expect(page.get_by_test_id(f"total-{SOPHIE}-{PRE_HIRE_WEEK}")).to_have_class(
+            "cell nocapacity"
+        )
+        mark = len(recorder.requests)
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("status").filter(has_text="Saved")).to_have_text(
+            "Saved 1 assignment."
+        )
+        (save,) = recorder.since(mark, page, expect=1)
+        assert save["payload"]["variables"]["items"] == [
+            {
+                "assignmentId": "100",
+                "expectedVersion": 1,
+                "weeklyHours": {PRE_HIRE_WEEK: 0},
+                "mode": "MERGE",
+            }
+        ]
+        assert (
+            PRE_HIRE_WEEK
+            not in (
+                save["body"]["data"]["bulkUpdateAssignmentHours"]["assignments"][0]["weeklyHours"]
+            )
+        )
+        expect(cell).to_have_value("")
+        expect(cell).to_be_disabled()  # empty now: locked like every other pre-hire cell
+
+        # The heatmap agrees: the week is empty, and Peak is the highest percentage drawn.
+        screen(
+            page,
+            recorder,
+            f"{server.base}/heatmap?{query}",
+            "[data-testid^=peak-]",
+            "pre-hire-heatmap-after",
+        )
+        expect(page.get_by_test_id(f"heat-{SOPHIE}-{PRE_HIRE_WEEK}")).to_have_class(
+            "cell nocapacity"
+        )
+        cleared = {(SOPHIE, PRE_HIRE_WEEK): 4}
+        assert expected_peak(SOPHIE, cleared) == "140%"  # 56 h of 40 in the hire week
+        check_peaks(page, cleared)
+
+        # An invalid entry in an ordinary week, then Discard: the text goes with it.
+        screen(
+            page,
+            recorder,
+            f"{server.base}/grid?{query}",
+            "[data-testid=cell-100-2026-11-23]",
+            "grid-invalid",
+        )
+        ordinary = page.get_by_test_id("cell-100-2026-11-23")
+        ordinary.fill("lots")
+        ordinary.press("Tab")
+        expect(page.get_by_test_id("pending")).to_have_text("No unsaved changes, 1 invalid cell")
+        expect(page.get_by_test_id("save-blocked")).to_contain_text(
+            "Hours are a number, like 8 or 7.5"
+        )
+        page.screenshot(path=str(SHOTS / "grid-invalid.png"), full_page=True)
+        page.get_by_role("button", name="Discard").click()
+        expect(ordinary).to_have_value("4")
+        browser.close()
+
+
+# --- Every screen at a desk and on a phone ------------------------------------------------
+
+SCREENS = [
+    # name, path, what shows it is ready
+    ("heatmap", "/heatmap?department=4&from=2026-12-21", "[data-testid^=peak-]"),
+    ("grid", "/grid?department=4&from=2026-12-21", "[data-testid^=total-]"),
+    (
+        "find-available",
+        "/find?week=2026-12-28&skill=Python&skill=React",
+        "[data-testid^=candidate-]",
+    ),
+    ("projects", "/projects", "[data-testid^=project-]"),
+    ("project", f"/projects/{PROJECT}?week=2026-12-28", "[data-testid^=availability-]"),
+    ("role-capacity", "/roles?from=2026-12-21", "[data-testid^=role-] svg"),
+    ("stale-department", "/heatmap?department=zzz", "[data-testid^=peak-]"),
+    ("missing-project", "/projects/9999", "[data-testid^=project-]"),
+    ("unknown-skill", "/find?skill=Pythn", "[data-testid=unknown-skill]"),
+]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)])
+def test_every_screen_at_a_desk_and_on_a_phone(browser_server, width, height):
+    """Screenshots of every screen (frontend/test-results/<screen>-<width>.png); on no screen
+    does the page itself scroll sideways (wide tables scroll inside their box), and the
+    navigation stays inside the window."""
+    from playwright.sync_api import expect, sync_playwright
+
+    server = browser_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        context = browser.new_context(viewport={"width": width, "height": height})
+        recorder = Recorder(context)
+        page = context.new_page()
+        page.goto(f"{server.base}/")
+        page.get_by_label("Username").wait_for()
+        page.screenshot(path=str(SHOTS / f"login-{width}.png"), full_page=True)
+        sign_in(page, server, "planner")
+        for name, path, ready in SCREENS:
+            screen(page, recorder, f"{server.base}{path}", ready, f"{name}-{width}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            nav = page.locator("header.top nav").bounding_box()
+            assert nav is not None and nav["x"] + nav["width"] <= width, name
+            expect(page.get_by_role("alert")).to_have_count(0)
+        browser.close()
+    assert {f"{name}-{width}.png" for name, _, _ in SCREENS} <= {
+        p.name for p in SHOTS.glob("*.png")
+    }
+
+
+def test_error_states_each_say_one_clear_thing_and_leave_a_working_screen(browser_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    server = browser_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        recorder = Recorder(context)
+        page = context.new_page()
+        sign_in(page, server, "planner")
+
+        # A stale ?department: the filter is dropped, everyone shown, and the page says why.
+        screen(
+            page,
+            recorder,
+            f"{server.base}/heatmap?department=zzz&weeks=4",
+            "[data-testid^=peak-]",
+            "stale",
+        )
+        expect(page.get_by_test_id("stale-department")).to_have_text(
+            "The link named a department that does not exist (“zzz”): showing all departments."
+        )
+        expect(page).to_have_url(f"{server.base}/heatmap?weeks=4")
+        expect(page.locator("[data-testid^=peak-]")).to_have_count(
+            len([p for p in DATA["people"] if p["isActive"]])
+        )
+        page.get_by_label("Department", exact=True).select_option("4")
+        expect(page.get_by_test_id("stale-department")).to_have_count(0)
+
+        # /projects opens on the list of projects, each a link to its availability.
+        screen(page, recorder, f"{server.base}/projects", "[data-testid^=project-]", "projects")
+        expect(page.locator("[data-testid^=project-]")).to_have_count(len(DATA["projects"]))
+        # /projects/9999: one message (no error banner, no Retry) and the list to choose from.
+        screen(
+            page, recorder, f"{server.base}/projects/9999", "[data-testid=no-project]", "no-project"
+        )
+        expect(page.get_by_test_id("no-project")).to_have_text(
+            "There is no project “9999”, or it is not visible to you. Choose one below."
+        )
+        expect(page.get_by_role("alert")).to_have_count(0)
+        expect(page.get_by_role("button", name="Retry")).to_have_count(0)
+        page.get_by_test_id(f"project-{PROJECT}").get_by_role("link").click()
+        expect(page).to_have_url(f"{server.base}/projects/{PROJECT}")
+        page.locator("[data-testid^=availability-]").first.wait_for()
+        expect(page.get_by_test_id("no-project")).to_have_count(0)
+
+        # Find available: an unknown skill offers the known ones, one click fixes it; the
+        # weights go to the API; scores show one decimal.
+        screen(
+            page,
+            recorder,
+            f"{server.base}/find?week=2026-12-28&skill=Pythn",
+            "[data-testid=unknown-skill]",
+            "unknown",
+        )
+        banner = page.get_by_test_id("unknown-skill")
+        expect(banner).to_contain_text("“Pythn” is not a known skill, so nobody matches it.")
+        banner.get_by_role("button", name="Python").click()
+        expect(page).to_have_url(f"{server.base}/find?week=2026-12-28&skill=Python")
+        expect(page.get_by_test_id("unknown-skill")).to_have_count(0)
+        page.get_by_label("Filter skills").fill("reakt")
+        page.get_by_role("button", name="React Frameworks").click()
+        expect(page).to_have_url(f"{server.base}/find?week=2026-12-28&skill=Python&skill=React")
+        mark = len(recorder.requests)
+        page.get_by_label("Skill weight").fill("0.8")
+        page.get_by_label("Skill weight").press("Enter")
+        expect(page).to_have_url(
+            f"{server.base}/find?week=2026-12-28&skill=Python&skill=React&sw=0.8"
+        )
+        # (the request for React may finish after the mark: wait for the weighted one)
+        for _ in range(100):
+            made = [r["payload"]["variables"] for r in recorder.since(mark)]
+            if any(v["skillWeight"] == 0.8 for v in made):
+                break
+            page.wait_for_timeout(100)
+        weighted = recorder.since(mark)[-1]
+        assert weighted["payload"]["variables"] == {
+            "week": "2026-12-28",
+            "skills": ["Python", "React"],
+            "department": None,
+            "includeChildren": True,
+            "availabilityWeight": 0.5,
+            "skillWeight": 0.8,
+        }
+        first = weighted["body"]["data"]["findAvailable"][0]
+        expect(page.locator("[data-testid^=candidate-]").first.locator("td").nth(2)).to_have_text(
+            f"{first['score']:.1f}"
+        )
+
+        # The week picker names its week, and steps it.
+        screen(
+            page,
+            recorder,
+            f"{server.base}/grid?from=2026-12-21&weeks=4&department=4",
+            "[data-testid^=total-]",
+            "week-picker",
+        )
+        expect(page.get_by_test_id("week-From week")).to_have_text("Week of 21 Dec 2026")
+        page.get_by_role("button", name="From week: next week").click()
+        expect(page.get_by_test_id("week-From week")).to_have_text("Week of 28 Dec 2026")
+        expect(page).to_have_url(f"{server.base}/grid?from=2026-12-28&weeks=4&department=4")
+        browser.close()
