@@ -15,7 +15,7 @@ export function PersonName({
   email?: string | null;
 }) {
   return (
-    <span className="person" title={email ?? undefined}>
+    <span className="who-is" title={email ?? undefined}>
       <span className="person-name">{name}</span>
       {detail ? <small className="person-detail">{detail}</small> : null}
     </span>
