@@ -89,7 +89,12 @@ const SaveHours = graphql(`
   }
 `);
 
-type Row = GridRow & { personId: string; projectName: string; projectClient?: string | null };
+type Row = GridRow & {
+  personId: string;
+  projectName: string;
+  projectClient?: string | null;
+  roleOnProject?: string | null;
+};
 
 export function Grid() {
   const { session, expired } = useSession();
@@ -288,7 +293,12 @@ export function Grid() {
                     >
                       <th className="name project">
                         {row.projectName}
-                        {row.projectClient ? <small> · {row.projectClient}</small> : null}
+                        {row.projectClient || row.roleOnProject ? (
+                          <small>
+                            {" · "}
+                            {[row.projectClient, row.roleOnProject].filter(Boolean).join(" · ")}
+                          </small>
+                        ) : null}
                         {conflicted.has(row.id) ? <em className="tag">changed elsewhere</em> : null}
                       </th>
                       {weeks.map((w) => (
