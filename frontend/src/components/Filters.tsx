@@ -67,6 +67,15 @@ export function useStaleDepartment(
   return value.department === null ? notice : null;
 }
 
+export function StaleDepartment({ notice }: { notice: string | null }) {
+  if (!notice) return null;
+  return (
+    <div className="banner warn" role="status" data-testid="stale-department">
+      {notice}
+    </div>
+  );
+}
+
 export function DepartmentFilter({
   departments,
   value,

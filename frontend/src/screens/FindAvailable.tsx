@@ -5,6 +5,7 @@ import { useQuery } from "urql";
 import {
   DepartmentFilter,
   isDepartmentError,
+  StaleDepartment,
   useStaleDepartment,
   useWindow,
   WeekInput,
@@ -219,11 +220,7 @@ export function FindAvailable() {
           </div>
         );
       })}
-      {stale ? (
-        <div className="banner warn" role="status" data-testid="stale-department">
-          {stale}
-        </div>
-      ) : null}
+      <StaleDepartment notice={stale} />
       {error && !isDepartmentError(error) ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
       {fetching && !data ? <Loading what="candidates" /> : null}
       {data ? (

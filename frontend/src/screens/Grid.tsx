@@ -5,6 +5,7 @@ import { ExportButton } from "../components/ExportButton";
 import {
   DepartmentFilter,
   isDepartmentError,
+  StaleDepartment,
   useStaleDepartment,
   useWindow,
   WindowFilter,
@@ -209,11 +210,7 @@ export function Grid() {
           {status.blocked}
         </div>
       ) : null}
-      {stale ? (
-        <div className="banner warn" role="status" data-testid="stale-department">
-          {stale}
-        </div>
-      ) : null}
+      <StaleDepartment notice={stale} />
       {notice ? (
         <div className="banner ok" role="status">
           {notice}

@@ -3,6 +3,7 @@ import { useQuery } from "urql";
 import {
   DepartmentFilter,
   isDepartmentError,
+  StaleDepartment,
   useStaleDepartment,
   useWindow,
   WindowFilter,
@@ -80,11 +81,7 @@ export function Heatmap() {
         ))}
         <small>Hours in a week with no capacity (before a hire date) count as over.</small>
       </p>
-      {stale ? (
-        <div className="banner warn" role="status" data-testid="stale-department">
-          {stale}
-        </div>
-      ) : null}
+      <StaleDepartment notice={stale} />
       {error && !isDepartmentError(error) ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
       {fetching && !heatmap ? <Loading what="the heatmap" /> : null}
       {heatmap ? (

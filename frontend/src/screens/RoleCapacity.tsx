@@ -14,6 +14,7 @@ import { useQuery } from "urql";
 import {
   DepartmentFilter,
   isDepartmentError,
+  StaleDepartment,
   useStaleDepartment,
   useWindow,
   WindowFilter,
@@ -71,11 +72,7 @@ export function RoleCapacity() {
         <DepartmentFilter departments={data?.departments ?? []} value={window} onChange={setWindow} />
         <WindowFilter value={window} onChange={setWindow} />
       </div>
-      {stale ? (
-        <div className="banner warn" role="status" data-testid="stale-department">
-          {stale}
-        </div>
-      ) : null}
+      <StaleDepartment notice={stale} />
       {error && !isDepartmentError(error) ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
       {fetching && !report ? <Loading what="role capacity" /> : null}
       {report ? (
