@@ -108,6 +108,12 @@ export function FindAvailable() {
     }
     setParams(p, { replace: true });
   }
+  // A weight outside 0..10 is not sent: the input shows the weight that is.
+  function setWeight(key: "aw" | "sw", input: HTMLInputElement) {
+    const weight = parseWeight(input.value);
+    input.value = String(weight);
+    update({ [key]: String(weight) });
+  }
   const toggle = (name: string) =>
     update({
       skills: chosen.includes(name) ? chosen.filter((s) => s !== name) : [...chosen, name],
@@ -143,8 +149,8 @@ export function FindAvailable() {
               aria-label="Availability weight"
               defaultValue={availabilityWeight}
               key={`aw${availabilityWeight}`}
-              onBlur={(e) => update({ aw: e.target.value })}
-              onKeyDown={(e) => e.key === "Enter" && update({ aw: e.currentTarget.value })}
+              onBlur={(e) => setWeight("aw", e.currentTarget)}
+              onKeyDown={(e) => e.key === "Enter" && setWeight("aw", e.currentTarget)}
             />
           </label>
           <label title="How much matching skills count in the score (0 when no skills are chosen)">
@@ -157,8 +163,8 @@ export function FindAvailable() {
               aria-label="Skill weight"
               defaultValue={skillWeight}
               key={`sw${skillWeight}`}
-              onBlur={(e) => update({ sw: e.target.value })}
-              onKeyDown={(e) => e.key === "Enter" && update({ sw: e.currentTarget.value })}
+              onBlur={(e) => setWeight("sw", e.currentTarget)}
+              onKeyDown={(e) => e.key === "Enter" && setWeight("sw", e.currentTarget)}
             />
           </label>
         </span>
