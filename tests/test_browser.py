@@ -36,6 +36,7 @@ HASHES = {key.removeprefix("sha256:") for key in MANIFEST}
 PASSWORD = "plan-the-week-1"
 
 DATA = json.loads(SMALL.read_text())
+PEOPLE = {p["id"]: p for p in DATA["people"]}
 JOAN = 2  # Mobile (department 4); assignment 5 on project 8 is inactive
 PROJECT = 14
 
@@ -359,6 +360,12 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         }
         expect(page.locator("[data-testid^=availability-]")).to_have_count(len(on_project))
         expect(page.get_by_test_id(f"availability-{JOAN}").locator("td").nth(1)).to_have_text("30h")
+        # Radia Hamilton, hired on 9 Jan, has 66 h planned that week: over, as on every screen
+        radia = page.get_by_test_id("availability-1").locator("td")
+        assert hours(1, week) == 66 and PEOPLE[1]["hireDate"] == "2027-01-09"
+        expect(radia.nth(4)).to_have_text("0h")  # available
+        expect(radia.last).to_have_text("over")
+        expect(radia.last).to_have_class("num load over")
 
         # Role capacity: one chart per role in the answer.
         made = screen(
@@ -431,7 +438,6 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
 SOPHIE = 50  # Mobile (department 4), hired 2026-11-25: 4 h planned the week before (assignment 100)
 PRE_HIRE_WEEK = "2026-11-16"
 WINDOW = ["2026-11-16", "2026-11-23", "2026-11-30", "2026-12-07"]
-PEOPLE = {p["id"]: p for p in DATA["people"]}
 
 
 def capacity(person: int, week: str) -> Decimal:

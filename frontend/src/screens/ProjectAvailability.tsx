@@ -6,7 +6,7 @@ import { PersonName, personDetail } from "../components/PersonName";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
 import type { AvailabilityScope } from "../gql/graphql";
-import { formatHours } from "../lib/heat";
+import { BAND_LABEL, formatHours, percentLabel, weekLoad } from "../lib/heat";
 import { dayLabel, normaliseWeek } from "../lib/weeks";
 
 const ProjectScreen = graphql(`
@@ -51,7 +51,6 @@ const ProjectScreen = graphql(`
         totalHours
         capacity
         availableHours
-        utilizationPercent
       }
     }
   }
@@ -180,9 +179,7 @@ export function ProjectAvailability() {
                     <td className="num">{formatHours(a.totalHours)}h</td>
                     <td className="num">{formatHours(a.capacity)}h</td>
                     <td className="num">{formatHours(a.availableHours)}h</td>
-                    <td className="num">
-                      {a.utilizationPercent == null ? "–" : `${a.utilizationPercent}%`}
-                    </td>
+                    <LoadCell hours={a.totalHours} capacity={a.capacity} />
                   </tr>
                 ))}
               </tbody>
@@ -203,4 +200,15 @@ function statusLabel(status: string): string {
 function dates(start: string | null | undefined, end: string | null | undefined): string {
   if (!start) return "";
   return `${dayLabel(start)} to ${end ? dayLabel(end) : "open"}`;
+}
+
+/** A person's load in the week, by the rule every screen draws with: hours with no capacity
+ * (before a hire date) are over. */
+function LoadCell({ hours, capacity }: { hours: number; capacity: number }) {
+  const load = weekLoad(hours, capacity);
+  return (
+    <td className={`num load ${load.band}`} title={BAND_LABEL[load.band]}>
+      {percentLabel(load.percent, load.band)}
+    </td>
+  );
 }
