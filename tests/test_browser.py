@@ -744,6 +744,19 @@ def test_error_states_each_say_one_clear_thing_and_leave_a_working_screen(browse
             f"{first['score']:.1f}"
         )
 
+        # Radia Hamilton (Design), 66 h in a week before her hire date: Load over here too.
+        screen(
+            page,
+            recorder,
+            f"{server.base}/find?week=2026-12-28&department=7",
+            "[data-testid=candidate-1]",
+            "find-pre-hire",
+        )
+        radia = page.get_by_test_id("candidate-1").locator("td")
+        expect(radia.nth(3)).to_have_text("0h of 0h")
+        expect(radia.nth(4)).to_have_text("over")
+        expect(radia.nth(4)).to_have_class("num load over")
+
         # The week picker names its week, and steps it.
         screen(
             page,

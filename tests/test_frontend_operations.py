@@ -167,9 +167,9 @@ FIND_AVAILABLE = """
         }
       }
       score
+      hours
       availableHours
       capacity
-      utilizationPercent
       matchedSkills
       missingSkills
     }
@@ -515,6 +515,7 @@ def find_available_expected(week, skills, aw=HALF, sw=HALF) -> list[dict]:
         p = PEOPLE[int(row["person"]["id"])]
         row["person"] = person_ref(p, "id", "name", "email", "role", "department")
         del row["skillScore"]
+        del row["utilizationPercent"]  # the screen draws Load from hours and capacity
     return expected
 
 

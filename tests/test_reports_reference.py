@@ -157,6 +157,7 @@ def find_available(week: dt.date, requested, aw=HALF, sw=HALF, minimum=None):
             "skillScore": score,
             "matchedSkills": matched,
             "missingSkills": missing,
+            "hours": float(h),
         }
         for total, free, p, c, h, score, matched, missing in rows
     ]
@@ -165,7 +166,7 @@ def find_available(week: dt.date, requested, aw=HALF, sw=HALF, minimum=None):
 FIND = """query($week: Date, $skills: [String!], $min: Float, $aw: Float, $sw: Float,
   $limit: Int) { findAvailable(week: $week, skills: $skills, minAvailableHours: $min,
   availabilityWeight: $aw, skillWeight: $sw, limit: $limit) { person { id } score
-  availableHours capacity utilizationPercent skillScore matchedSkills missingSkills } }"""
+  availableHours capacity utilizationPercent skillScore matchedSkills missingSkills hours } }"""
 
 
 def test_find_available_ranks_every_candidate(gql):

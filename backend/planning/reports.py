@@ -117,6 +117,7 @@ class Candidate:
     skill_score: int
     matched_skills: list[str]
     missing_skills: list[str]
+    hours: Decimal = ZERO  # hours(P, W) in the week asked about
 
 
 def _week_facts(person: PersonFacts, hours: Hours, week: dt.date) -> tuple[Decimal, Decimal]:
@@ -155,7 +156,15 @@ def find_available(
         )
         result.append(
             Candidate(
-                person, score, free, cap, utilization_percent(h, cap), score_part, matched, missing
+                person,
+                score,
+                free,
+                cap,
+                utilization_percent(h, cap),
+                score_part,
+                matched,
+                missing,
+                hours=h,
             )
         )
     result.sort(key=lambda c: (-c.score, -c.available_hours, c.person.name, c.person.id))

@@ -222,6 +222,7 @@ class ReportsQuery:
                 skill_score=c.skill_score,
                 matched_skills=c.matched_skills,
                 missing_skills=c.missing_skills,
+                hours=float(c.hours),
             )
             for c in await on_replica(compute)()
         ]

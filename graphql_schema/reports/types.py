@@ -55,6 +55,9 @@ class AvailableCandidate:
     skill_score: int
     matched_skills: list[str]
     missing_skills: list[str]
+    hours: float = strawberry.field(
+        description="Hours planned in the week (with capacity 0 and hours > 0: over capacity)."
+    )
 
 
 @strawberry.enum

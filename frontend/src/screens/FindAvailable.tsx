@@ -14,6 +14,7 @@ import { PersonName, personDetail } from "../components/PersonName";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
 import { formatHours } from "../lib/heat";
+import { LoadCell } from "../components/LoadCell";
 import { formatScore, knownSkill, parseWeight, suggestSkills } from "../lib/skills";
 import { normaliseWeek } from "../lib/weeks";
 
@@ -59,9 +60,9 @@ const FindAvailableScreen = graphql(`
         }
       }
       score
+      hours
       availableHours
       capacity
-      utilizationPercent
       matchedSkills
       missingSkills
     }
@@ -258,9 +259,7 @@ export function FindAvailable() {
                   <td className="num">
                     {formatHours(c.availableHours)}h <small>of {formatHours(c.capacity)}h</small>
                   </td>
-                  <td className="num">
-                    {c.utilizationPercent == null ? "–" : `${c.utilizationPercent}%`}
-                  </td>
+                  <LoadCell hours={c.hours} capacity={c.capacity} />
                   <td>
                     {c.matchedSkills.map((s) => (
                       <span key={s} className="chip matched">

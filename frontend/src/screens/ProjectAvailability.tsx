@@ -6,7 +6,8 @@ import { PersonName, personDetail } from "../components/PersonName";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
 import type { AvailabilityScope } from "../gql/graphql";
-import { BAND_LABEL, formatHours, percentLabel, weekLoad } from "../lib/heat";
+import { formatHours } from "../lib/heat";
+import { LoadCell } from "../components/LoadCell";
 import { dayLabel, normaliseWeek } from "../lib/weeks";
 
 const ProjectScreen = graphql(`
@@ -202,13 +203,3 @@ function dates(start: string | null | undefined, end: string | null | undefined)
   return `${dayLabel(start)} to ${end ? dayLabel(end) : "open"}`;
 }
 
-/** A person's load in the week, by the rule every screen draws with: hours with no capacity
- * (before a hire date) are over. */
-function LoadCell({ hours, capacity }: { hours: number; capacity: number }) {
-  const load = weekLoad(hours, capacity);
-  return (
-    <td className={`num load ${load.band}`} title={BAND_LABEL[load.band]}>
-      {percentLabel(load.percent, load.band)}
-    </td>
-  );
-}
