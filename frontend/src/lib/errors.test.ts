@@ -35,6 +35,13 @@ describe("describe", () => {
       field: "weeks",
     });
   });
+  it("names the argument a NOT_FOUND is about (a stale department in a link)", () => {
+    expect(explain(graphQL("NOT_FOUND", "Department 9999 not found", { field: "department" }))).toEqual({
+      kind: "not_found",
+      message: "Department 9999 not found",
+      field: "department",
+    });
+  });
   it("reports a server out of reach", () => {
     expect(
       explain({ graphQLErrors: [], networkError: new TypeError("Failed to fetch"), response: undefined }),
