@@ -506,6 +506,11 @@ def test_a_pre_hire_week_is_over_everywhere_and_can_be_cleared_from_the_grid(bro
         )
         expect(page.get_by_test_id(f"heat-{SOPHIE}-{PRE_HIRE_WEEK}")).to_have_class("cell over")
         expect(page.get_by_test_id(f"heat-{SOPHIE}-{PRE_HIRE_WEEK}")).to_have_text("4")
+        expect(page.get_by_test_id(f"heat-{SOPHIE}-{PRE_HIRE_WEEK}")).to_have_attribute(
+            "title",
+            f"Sophie Ritchie, week of {PRE_HIRE_WEEK}: "
+            "4h of 0h, over capacity (before the hire date)",
+        )
         assert expected_peak(SOPHIE, {}) == "over"
         check_peaks(page, {})
         expect(page.get_by_test_id(f"peak-{SOPHIE}")).to_have_class("num peak over")

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import {
   formatHours,
+  loadTitle,
   percentLabel,
   percentOf,
   summarise,
@@ -77,6 +78,13 @@ describe("summarise", () => {
     expect([s.average, s.averageBand]).toEqual([null, "over"]);
     expect(percentLabel(s.average, s.averageBand)).toBe("over");
     expect(percentLabel(null, "nocapacity")).toBe("–");
+  });
+});
+
+describe("loadTitle", () => {
+  it("says what a cell holds, and why a week has no capacity", () => {
+    expect(loadTitle(weekLoad(32.5, 40), false)).toBe("32.5h of 40h (81.3%), near capacity");
+    expect(loadTitle(weekLoad(16, 0), true)).toBe("16h of 0h, over capacity (before the hire date)");
   });
 });
 

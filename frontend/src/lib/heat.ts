@@ -84,6 +84,13 @@ export function percentLabel(percent: number | null, band: Load): string {
   return band === "over" ? "over" : "–";
 }
 
+/** A cell's tooltip: "16h of 0h, over capacity (before the hire date)". */
+export function loadTitle(load: WeekLoad, beforeHire: boolean): string {
+  const percent = load.percent === null ? "" : ` (${load.percent}%)`;
+  const why = beforeHire ? " (before the hire date)" : "";
+  return `${formatHours(load.hours)}h of ${formatHours(load.capacity)}h${percent}, ${BAND_LABEL[load.band]}${why}`;
+}
+
 export const BAND_LABEL: Record<Load, string> = {
   none: "free",
   under: "under capacity",

@@ -33,7 +33,7 @@ import {
   type Drafts,
   type GridRow,
 } from "../lib/gridEdits";
-import { BAND_LABEL, formatHours, weekCapacity, weekLoad } from "../lib/heat";
+import { formatHours, loadTitle, weekCapacity, weekLoad } from "../lib/heat";
 import { shortWeek } from "../lib/weeks";
 
 const GridScreen = graphql(`
@@ -275,7 +275,7 @@ export function Grid() {
                           key={w}
                           className={`cell ${load.band}`}
                           data-testid={`total-${person.id}-${w}`}
-                          title={`${formatHours(load.hours)}h of ${formatHours(load.capacity)}h${load.percent === null ? "" : ` (${load.percent}%)`}, ${BAND_LABEL[load.band]}`}
+                          title={loadTitle(load, beforeHire(w, person.firstEligibleWeek))}
                         >
                           {formatHours(load.hours)}
                         </td>

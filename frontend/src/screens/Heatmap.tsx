@@ -14,6 +14,7 @@ import { graphql } from "../gql";
 import {
   BAND_LABEL,
   formatHours,
+  loadTitle,
   percentLabel,
   summarise,
   weekCapacity,
@@ -125,7 +126,7 @@ export function Heatmap() {
                           key={w}
                           className={`cell ${load.band}`}
                           data-testid={`heat-${person.id}-${w}`}
-                          title={`${person.name}, week of ${w}: ${formatHours(load.hours)}h of ${formatHours(load.capacity)}h${load.percent === null ? "" : ` (${load.percent}%)`}, ${BAND_LABEL[load.band]}`}
+                          title={`${person.name}, week of ${w}: ${loadTitle(load, !!hired && w < hired)}`}
                         >
                           {formatHours(load.hours)}
                         </td>
