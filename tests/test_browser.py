@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -174,6 +175,21 @@ def operation_names(requests: list[dict]) -> list[str]:
     for key, text in MANIFEST.items():
         names[key.removeprefix("sha256:")] = text.split("(")[0].split()[1]
     return [names[r["payload"]["extensions"]["persistedQuery"]["sha256Hash"]] for r in requests]
+
+
+@contextmanager
+def signed_in(server: LiveServer, width: int = 1400, height: int = 900):
+    """A browser page signed in as the planner, and the recorder of its GraphQL requests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        context = browser.new_context(viewport={"width": width, "height": height})
+        recorder = Recorder(context)
+        page = context.new_page()
+        sign_in(page, server, "planner")
+        yield page, recorder
+        browser.close()
 
 
 def sign_in(page, server: LiveServer, user: str) -> None:
@@ -485,18 +501,12 @@ def test_a_pre_hire_week_is_over_everywhere_and_can_be_cleared_from_the_grid(bro
     """Sophie Ritchie has 4 h in the week before her hire week: the heatmap cell, the grid's
     total and Peak all say over; the grid lets that cell be cleared (and nothing else typed
     there); after the save the week is empty and Peak is her highest percentage."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     server = browser_server
     query = "from=2026-11-16&weeks=4&department=4"
     assert hours(SOPHIE, PRE_HIRE_WEEK) == 4 and capacity(SOPHIE, PRE_HIRE_WEEK) == 0
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        recorder = Recorder(context)
-        page = context.new_page()
-        sign_in(page, server, "planner")
-
+    with signed_in(server) as (page, recorder):
         screen(
             page,
             recorder,
@@ -608,7 +618,6 @@ def test_a_pre_hire_week_is_over_everywhere_and_can_be_cleared_from_the_grid(bro
         page.screenshot(path=str(SHOTS / "grid-invalid.png"), full_page=True)
         page.get_by_role("button", name="Discard").click()
         expect(ordinary).to_have_value("4")
-        browser.close()
 
 
 # --- Every screen at a desk and on a phone ------------------------------------------------
@@ -661,16 +670,10 @@ def test_every_screen_at_a_desk_and_on_a_phone(browser_server, width, height):
 
 
 def test_error_states_each_say_one_clear_thing_and_leave_a_working_screen(browser_server):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     server = browser_server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        recorder = Recorder(context)
-        page = context.new_page()
-        sign_in(page, server, "planner")
-
+    with signed_in(server) as (page, recorder):
         # A stale ?department: the filter is dropped, everyone shown, and the page says why.
         screen(
             page,
@@ -781,4 +784,3 @@ def test_error_states_each_say_one_clear_thing_and_leave_a_working_screen(browse
         page.get_by_role("button", name="This week").click()
         expect(page).to_have_url(f"{server.base}/grid?weeks=4&department=4")
         expect(page.get_by_test_id("week-From week")).to_contain_text("(this week)")
-        browser.close()

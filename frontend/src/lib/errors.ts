@@ -30,19 +30,12 @@ export function describe(error: ErrorLike): Problem {
     const conflicts = (first?.extensions?.conflicts as Conflict[] | undefined) ?? [];
     return { kind: "conflict", message: first?.message ?? "Changed elsewhere", conflicts };
   }
-  if (code === "BAD_USER_INPUT") {
+  if (code === "BAD_USER_INPUT" || code === "NOT_FOUND") {
+    // both name the argument they are about: a screen can act on it (a stale department)
     const field = first?.extensions?.field;
     return {
-      kind: "bad_input",
-      message: first?.message ?? "Invalid input",
-      field: typeof field === "string" ? field : undefined,
-    };
-  }
-  if (code === "NOT_FOUND") {
-    const field = first?.extensions?.field;
-    return {
-      kind: "not_found",
-      message: first?.message ?? "Not found",
+      kind: code === "NOT_FOUND" ? "not_found" : "bad_input",
+      message: first?.message ?? (code === "NOT_FOUND" ? "Not found" : "Invalid input"),
       field: typeof field === "string" ? field : undefined,
     };
   }

@@ -140,34 +140,18 @@ export function FindAvailable() {
         <WeekInput label="Week" value={week} onChange={(next) => update({ week: next })} />
         <DepartmentFilter departments={data?.departments ?? []} value={window} onChange={setWindow} />
         <span className="weights" role="group" aria-label="Ranking weights">
-          <label title="How much free time counts in the score">
-            Availability weight{" "}
-            <input
-              type="number"
-              min={0}
-              max={10}
-              step={0.1}
-              aria-label="Availability weight"
-              defaultValue={availabilityWeight}
-              key={`aw${availabilityWeight}`}
-              onBlur={(e) => setWeight("aw", e.currentTarget)}
-              onKeyDown={(e) => e.key === "Enter" && setWeight("aw", e.currentTarget)}
-            />
-          </label>
-          <label title="How much matching skills count in the score (0 when no skills are chosen)">
-            Skill weight{" "}
-            <input
-              type="number"
-              min={0}
-              max={10}
-              step={0.1}
-              aria-label="Skill weight"
-              defaultValue={skillWeight}
-              key={`sw${skillWeight}`}
-              onBlur={(e) => setWeight("sw", e.currentTarget)}
-              onKeyDown={(e) => e.key === "Enter" && setWeight("sw", e.currentTarget)}
-            />
-          </label>
+          <WeightInput
+            label="Availability weight"
+            hint="How much free time counts in the score"
+            value={availabilityWeight}
+            onChange={(input) => setWeight("aw", input)}
+          />
+          <WeightInput
+            label="Skill weight"
+            hint="How much matching skills count in the score (0 when no skills are chosen)"
+            value={skillWeight}
+            onChange={(input) => setWeight("sw", input)}
+          />
         </span>
       </div>
       <div className="skills-picker">
@@ -284,5 +268,30 @@ export function FindAvailable() {
         <p className="empty">Nobody matches: try fewer skills or another department.</p>
       ) : null}
     </section>
+  );
+}
+
+/** A ranking weight, sent when the input is left or Enter is pressed (not per keystroke). */
+function WeightInput(props: {
+  label: string;
+  hint: string;
+  value: number;
+  onChange: (input: HTMLInputElement) => void;
+}) {
+  return (
+    <label title={props.hint}>
+      {props.label}{" "}
+      <input
+        type="number"
+        min={0}
+        max={10}
+        step={0.1}
+        aria-label={props.label}
+        defaultValue={props.value}
+        key={props.value}
+        onBlur={(e) => props.onChange(e.currentTarget)}
+        onKeyDown={(e) => e.key === "Enter" && props.onChange(e.currentTarget)}
+      />
+    </label>
   );
 }
