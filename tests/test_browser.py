@@ -457,7 +457,7 @@ WINDOW = ["2026-11-16", "2026-11-23", "2026-11-30", "2026-12-07"]
 
 
 def capacity(person: int, week: str) -> Decimal:
-    """capacity(P, W) as DESIGN.md defines it: 0 in the weeks that end before the hire date."""
+    """capacity(P, W) as the API defines it: 0 in the weeks that end before the hire date."""
     p = PEOPLE[person]
     sunday = dt.date.fromisoformat(week) + dt.timedelta(days=6)
     hired = p["hireDate"] is None or dt.date.fromisoformat(p["hireDate"]) <= sunday
