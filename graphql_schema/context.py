@@ -30,6 +30,7 @@ class Context:
     # Schema version and document hash: the key of the parsed-document cache.
     document_key: str | None = None
     introspection_allowed: bool = True
+    document: Any = None  # the DocumentNode the HTTP edge admitted (api.gate)
     budget: Any = None  # api.ratelimit.Budget once the operation is charged
     _tree: asyncio.Future[DepartmentTree] | None = field(default=None, repr=False)
 

@@ -2,7 +2,8 @@
 
 import base64
 import datetime as dt
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import strawberry
 
@@ -73,3 +74,45 @@ def decode_cursor(cursor: str | None, field: str = "after") -> int:
     except (ValueError, UnicodeError):
         raise BadUserInput(f"{field} is not a valid cursor", field=field) from None
     return offset + 1
+
+
+# --- bounds on list arguments and list input fields ---------------------------------------
+# Each list (or JSON map) a client can send declares its bound where it is declared:
+# `skills: Annotated[list[str], bounded(50, "names")]`. api/limits.py checks every one before
+# anything runs (REQUEST_TOO_LARGE naming the field) and a test fails for a list without one.
+
+_BOUND = "capgraph.list_bound"
+
+
+@dataclass(frozen=True, slots=True)
+class ListBound:
+    items: int
+    noun: str = "items"
+
+
+def bound_metadata(items: int, noun: str = "items") -> dict[str, ListBound]:
+    """Metadata for a bounded input field: `strawberry.field(metadata=bound_metadata(260))`."""
+    return {_BOUND: ListBound(items, noun)}
+
+
+def bounded(items: int, noun: str = "items", **kwargs: Any) -> Any:
+    """A bounded list argument: `Annotated[list[str], bounded(50, "names")]`."""
+    return strawberry.argument(metadata=bound_metadata(items, noun), **kwargs)
+
+
+def list_bound_of(definition: Any) -> ListBound | None:
+    """The bound a GraphQL argument or input field was declared with (None: none)."""
+    origin = (definition.extensions or {}).get("strawberry-definition")
+    bound = (getattr(origin, "metadata", None) or {}).get(_BOUND)
+    return bound if isinstance(bound, ListBound) else None
+
+
+MAX_SKILL_NAMES = 50  # skill names asked for in one argument
+MAX_ROLE_IDS = 200
+MAX_STATUSES = 10  # ProjectStatus values (a repeated value is harmless, not unbounded)
+MAX_PERSON_SKILLS = 100  # skills per setPersonSkills
+MAX_WEEKS_PER_MAP = 260  # weeks per weeklyHours map: five years
+
+SkillNames = Annotated[list[str], bounded(MAX_SKILL_NAMES, "skill names")]
+OptionalSkillNames = Annotated[list[str] | None, bounded(MAX_SKILL_NAMES, "skill names")]
+WEEKLY_HOURS_BOUND = bound_metadata(MAX_WEEKS_PER_MAP, "weeks")

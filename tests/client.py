@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,22 @@ import httpx
 from asgiref.sync import async_to_sync
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+# What no response may carry, whatever a client sent: a Python traceback, SQL, a file path
+# of the server, or a field suggestion (which maps the schema for a stranger).
+LEAKS = re.compile(
+    r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d"
+    r"|\b(?:SELECT|INSERT INTO|DELETE FROM)\b.{0,200}?\b(?:FROM|WHERE|VALUES)\b|\bUPDATE \S+ SET\b"
+    r"|psycopg|sqlite3\.|django\.db|\w+\.py\b|site-packages|/(?:usr|home|work|tmp|opt|srv)/\w"
+    r"|Did you mean"
+)
+
+
+def assert_no_leak(text: str) -> None:
+    """Every response body the suite sees passes through this (GraphQLClient, the fuzz and
+    hostile tests)."""
+    found = LEAKS.search(text)
+    assert found is None, f"a response leaks {found.group(0)!r}: {text[:2000]}"
 
 
 @dataclass
@@ -71,6 +88,8 @@ class GraphQLClient:
             ) as c:
                 response = await c.request(method, path, **kwargs)
                 self.cookies = httpx.Cookies(c.cookies)
+                if response.headers.get("content-type", "").startswith(("application/", "text/")):
+                    assert_no_leak(response.text)
                 return response
 
         return async_to_sync(send)()

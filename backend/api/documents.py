@@ -110,12 +110,14 @@ def known_operation(key: str, operation_name: str | None) -> Operation | None:
 
 class DocumentCache(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
-        key = getattr(self.execution_context.context, "document_key", None)
-        if key is not None:
+        context = self.execution_context.context
+        key = getattr(context, "document_key", None)
+        doc = getattr(context, "document", None)
+        if doc is None and key is not None:
             doc = validated.get(key)
-            if doc is not None:
-                self.execution_context.graphql_document = doc
-                self.execution_context.pre_execution_errors = []  # validated before
+        if doc is not None:
+            self.execution_context.graphql_document = doc
+            self.execution_context.pre_execution_errors = []  # validated before
         yield
 
     def on_validate(self) -> Iterator[None]:

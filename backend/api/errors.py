@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import sentry_sdk
-from django.conf import settings
 from graphql import DocumentNode, GraphQLError
 
 from .rules import argument_of_variable_error
@@ -14,7 +13,10 @@ from .rules import argument_of_variable_error
 logger = logging.getLogger("capgraph.errors")
 
 INTERNAL = "Internal server error"
-_SUGGESTION = re.compile(r" Did you mean .*\?$")
+# Suggestions would map the schema for a stranger: gone from every message (graphql-core is
+# asked not to make them; this catches any that another path still makes).
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+MAX_MESSAGE = 500  # a message echoing a client's value never carries more than this
 
 
 def _classify(error: GraphQLError) -> str:
@@ -32,8 +34,7 @@ def format_error(error: GraphQLError, document: DocumentNode | None = None) -> d
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         formatted: dict[str, Any] = dict(error.formatted)
-        if not settings.DEBUG:  # field suggestions would map the schema for a stranger
-            formatted["message"] = _SUGGESTION.sub("", formatted["message"])
+        formatted["message"] = clean_message(formatted["message"])
         extensions = dict(error.extensions or {})
         extensions.setdefault("code", _classify(error))
         if extensions["code"] == "BAD_USER_INPUT" and "field" not in extensions:
@@ -90,6 +91,13 @@ def _report(exc: BaseException) -> str | None:
         event_id = None
     logger.error("Unhandled error in a resolver (event %s)", event_id, exc_info=exc)
     return event_id
+
+
+def clean_message(message: str) -> str:
+    message = _SUGGESTION.sub("", message)
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 3] + "..."
+    return message
 
 
 def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:

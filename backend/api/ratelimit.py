@@ -1,7 +1,9 @@
 """Points per identity per hour, in Redis (atomic Lua), or per process without Redis.
 
-A query costs max(1, nodes / 100) points, a mutation RATE_LIMIT_MUTATION_COST. A request
-that would go over the budget is refused (RATE_LIMITED) and costs nothing. If Redis fails,
+A query costs max(1, nodes / 100) points, a mutation RATE_LIMIT_MUTATION_COST plus
+nodes / 100, an operation refused before it runs (invalid, too complex, too large)
+RATE_LIMIT_REFUSED_COST. A request that would go over the budget is refused (RATE_LIMITED)
+and costs nothing. If Redis fails,
 each process limits on its own until it is back: never everything refused, never unlimited.
 """
 
@@ -48,8 +50,10 @@ class Budget:
 
 
 def points(nodes: int, mutation: bool) -> int:
+    """A query's nodes / 100 (at least 1); a mutation RATE_LIMIT_MUTATION_COST plus its
+    nodes / 100 (what it returns and the items of the lists it sends)."""
     if mutation:
-        return settings.RATE_LIMIT_MUTATION_COST
+        return settings.RATE_LIMIT_MUTATION_COST + nodes // 100
     return max(1, (nodes + 50) // 100)
 
 

@@ -18,22 +18,22 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, HttpResponse
+from graphql import GraphQLError
 from psycopg_pool import PoolTimeout
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from graphql_schema.context import Context, build_context
 from graphql_schema.schema import SCHEMA_VERSION, schema
 
-from . import dataversion, documents, persisted, response_cache, sqlcount
+from . import dataversion, documents, limits, persisted, response_cache, sqlcount
 from .auth import AuthFailed, authenticate
 from .errors import error_body, format_error
-from .gate import charge
+from .gate import Admission, admit, refuse
+from .limits import clip
 
 logger = logging.getLogger("capgraph.operation")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-GET_OPERATIONS = frozenset({OperationType.QUERY})
 POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
@@ -107,19 +107,33 @@ class Prelude:
     document: persisted.Document
     document_key: str  # as in context.document_key
     data_version: int | None
+    admission: Admission
     cache_key: str | None = None
     cached: response_cache.Entry | None = None
-    refused: list | None = None  # cost or rate-limit errors for a cached answer
 
 
-def _prelude(params: dict[str, Any], context: Context) -> Prelude:
+def _prelude(params: dict[str, Any], context: Context, method: str) -> Prelude:
     viewer = context.viewer
     is_staff = viewer is not None and viewer.is_staff
     document = persisted.resolve(params, is_staff=is_staff)
     context.introspection_allowed = settings.DEBUG or is_staff
     key = documents.cache_key(SCHEMA_VERSION, document.hash, context.introspection_allowed)
     context.document_key = key
-    prelude = Prelude(document, key, dataversion.current() if settings.RESPONSE_CACHE_TTL else None)
+    data_version = dataversion.current() if settings.RESPONSE_CACHE_TTL else None
+    # Limits, validation, bounds and cost, charged, before anything else happens.
+    admission = admit(
+        context,
+        schema._schema,
+        document.query,
+        documents.validated.get(key),
+        params.get("operationName"),
+        params.get("variables"),
+        method,
+    )
+    prelude = Prelude(document, key, data_version, admission)
+    if not admission.admitted:
+        return prelude
+    context.document = admission.document
     operation = documents.known_operation(key, params.get("operationName"))
     if (
         prelude.data_version is not None
@@ -128,22 +142,10 @@ def _prelude(params: dict[str, Any], context: Context) -> Prelude:
         and operation.cacheable
     ):
         prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
-        cached = response_cache.get(prelude.cache_key)
-        # A document known to have validated may since have left the LRU: without it there
-        # is no cost to charge, so the answer is computed again (and the document re-parsed).
-        validated = documents.validated.get(key)
-        if cached is not None and validated is not None:
-            # Served from cache, still charged: cost is the document's, not the work done.
-            prelude.refused = charge(
-                context,
-                schema._schema,
-                validated,
-                params.get("operationName"),
-                params.get("variables"),
-            )
-            prelude.cached = cached
-            if document.register_apq:  # an answered document has validated: keep its hash
-                persisted.apq_store(document.hash, document.query)
+        # Served from cache, still charged (above): cost is the document's, not the work.
+        prelude.cached = response_cache.get(prelude.cache_key)
+        if prelude.cached is not None and document.register_apq:
+            persisted.apq_store(document.hash, document.query)  # it has validated
     return prelude
 
 
@@ -247,16 +249,11 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
         params = _params(request)
     except BadRequest as e:
         return finish(_response(error_body(str(e), e.code), e.status, content_type))
-    log["operation"] = params.get("operationName")
+    name = params.get("operationName")
+    log["operation"] = clip(name) if name else None
     sentry_sdk.get_current_scope().set_transaction_name(
         f"graphql {log['operation'] or 'anonymous'}", source="custom"
     )
-    limit = settings.QUERY_LIMITS["characters"]
-    if len(params.get("query") or "") > limit:
-        message = f"Document has {len(params['query'])} characters; the limit is {limit}"
-        status = 400 if content_type == GRAPHQL_RESPONSE else 200
-        return finish(_response(error_body(message, "QUERY_TOO_COMPLEX"), status, content_type))
-
     try:
         viewer = await authenticate(request)
     except AuthFailed as e:
@@ -266,8 +263,13 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
     log["user"] = viewer.user_id if viewer else None
 
     context = await build_context(request, viewer)
+    limit = settings.QUERY_LIMITS["characters"]
+    if len(params.get("query") or "") > limit:  # refused unread, and charged
+        message = f"Document has {len(params['query'])} characters; the limit is {limit}"
+        errors = await sync_to_async(refuse)(context, limits.too_complex(message))
+        return finish(_refused(errors, context, content_type))
     try:
-        prelude = await sync_to_async(_prelude)(params, context)
+        prelude = await sync_to_async(_prelude)(params, context, request.method or "POST")
     except persisted.PersistedQueryError as e:
         headers = {"Cache_Control": e.cache_control or "no-store"}
         return finish(_response(error_body(e.message, e.code), e.status, content_type, **headers))
@@ -278,34 +280,28 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
         data={"hash": log["hash"]},
     )
 
-    if prelude.refused:
-        return finish(_refused(prelude.refused, context, content_type))
+    admission = prelude.admission
+    if not admission.admitted:
+        refused = _refused(
+            admission.errors, context, content_type, admission.document, admission.status
+        )
+        for header, value in admission.headers.items():
+            refused[header] = value
+        return finish(refused)
     if prelude.cached is not None:
         log["cache"] = "HIT"
         return finish(_cacheable(request, prelude.cached, content_type, context))
 
     async def compute() -> tuple[bytes, response_cache.Entry | None, int, dict[str, str]]:
         """The encoded body, the answer when it may be cached, status and headers."""
-        try:
-            result = await schema.execute(
-                prelude.document.query,
-                variable_values=params.get("variables"),
-                context_value=context,
-                operation_name=params.get("operationName"),
-                allowed_operation_types=(
-                    GET_OPERATIONS if request.method == "GET" else POST_OPERATIONS
-                ),
-            )
-        except InvalidOperationTypeError:
-            return (
-                orjson.dumps(error_body("Mutations are only allowed over POST", "BAD_REQUEST")),
-                None,
-                405,
-                {"Allow": "POST"},
-            )
-        except CannotGetOperationTypeError as e:
-            refusal = error_body(e.as_http_error_reason(), "BAD_REQUEST")
-            return orjson.dumps(refusal), None, 400, {}
+        # The operation's type was checked when it was admitted (api.gate).
+        result = await schema.execute(
+            prelude.document.query,
+            variable_values=params.get("variables"),
+            context_value=context,
+            operation_name=params.get("operationName"),
+            allowed_operation_types=POST_OPERATIONS,
+        )
         errors = result.errors or []
         body: dict[str, Any] = {}
         if errors:
@@ -315,6 +311,13 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
         if not request_error:
             body["data"] = result.data
         encoded = orjson.dumps(body)
+        if len(encoded) > settings.MAX_RESPONSE_BYTES:  # never sent, never cached
+            message = (
+                f"The response would be {len(encoded)} bytes; the limit is "
+                f"{settings.MAX_RESPONSE_BYTES}: ask for fewer items or fewer weeks"
+            )
+            encoded = orjson.dumps(error_body(message, "REQUEST_TOO_LARGE"))
+            errors, request_error = [GraphQLError(message)], True
         status = 400 if request_error and content_type == GRAPHQL_RESPONSE else 200
         if context.budget is not None and not context.budget.allowed:
             status = 429
@@ -326,20 +329,7 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
         (encoded, answer, status, headers), shared = await response_cache.single_flight(
             prelude.cache_key, compute
         )
-        log["cache"] = "HIT" if shared else "MISS"
-        # Another request did the work; this one still pays for its document (unless it has
-        # just left the LRU of validated documents: then there is nothing to price).
-        validated = documents.validated.get(prelude.document_key) if shared else None
-        if validated is not None:
-            refused = await sync_to_async(charge)(
-                context,
-                schema._schema,
-                validated,
-                params.get("operationName"),
-                params.get("variables"),
-            )
-            if refused:
-                return finish(_refused(refused, context, content_type))
+        log["cache"] = "HIT" if shared else "MISS"  # charged when admitted, either way
     else:
         encoded, answer, status, headers = await compute()
         if prelude.cache_key is not None:  # a query seen for the first time, now cached
@@ -367,10 +357,19 @@ def _with_cost(body: bytes, context: Context) -> bytes:
     return body[:-1] + b',"extensions":' + cost + b"}"
 
 
-def _refused(errors: list, context: Context, content_type: str) -> HttpResponse:
-    body = orjson.dumps({"errors": [format_error(e) for e in errors]})
+def _refused(
+    errors: list,
+    context: Context,
+    content_type: str,
+    document: Any = None,
+    status: int | None = None,
+) -> HttpResponse:
+    body = orjson.dumps({"errors": [format_error(e, document) for e in errors]})
     limited = context.budget is not None and not context.budget.allowed
-    status = 429 if limited else (400 if content_type == GRAPHQL_RESPONSE else 200)
+    if limited:
+        status = 429
+    elif status is None:
+        status = 400 if content_type == GRAPHQL_RESPONSE else 200
     return _response(_with_cost(body, context), status, content_type, Cache_Control="no-store")
 
 

@@ -178,10 +178,17 @@ QUERY_LIMITS = {
     "tokens": int(os.environ.get("QUERY_MAX_TOKENS", "2000")),
     "characters": int(os.environ.get("QUERY_MAX_CHARACTERS", "15000")),
     "nodes": int(os.environ.get("QUERY_MAX_NODES", "50000")),
+    # fields once fragments are expanded, and fields with one response name at one place
+    "fields": int(os.environ.get("QUERY_MAX_FIELDS", "2000")),
+    "same_field": int(os.environ.get("QUERY_MAX_SAME_FIELD", "10")),
 }
+# No larger answer is sent or cached: REQUEST_TOO_LARGE instead.
+MAX_RESPONSE_BYTES = int(os.environ.get("MAX_RESPONSE_BYTES", str(16 * 1024 * 1024)))
 # Points per identity (token, user or IP) per hour; a query costs max(1, nodes / 100).
 RATE_LIMIT_POINTS = int(os.environ.get("RATE_LIMIT_POINTS", "5000"))
 RATE_LIMIT_MUTATION_COST = int(os.environ.get("RATE_LIMIT_MUTATION_COST", "5"))
+# What an operation refused before it runs (invalid, too complex, too large) costs.
+RATE_LIMIT_REFUSED_COST = max(1, int(os.environ.get("RATE_LIMIT_REFUSED_COST", "1")))
 # Operations slower than this are logged at WARNING with their SQL count.
 SLOW_OPERATION_MS = int(os.environ.get("SLOW_OPERATION_MS", "500"))
 

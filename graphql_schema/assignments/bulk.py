@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
-from assignments.bulk import HoursItem, bulk_update_hours
+from assignments.bulk import MAX_ITEMS, HoursItem, bulk_update_hours
 from graphql_schema.context import Info
 from graphql_schema.permissions import AUTH
 from graphql_schema.scalars import JSON
 from graphql_schema.services import run_service
-from graphql_schema.validation import parse_id
+from graphql_schema.validation import WEEKLY_HOURS_BOUND, bounded, parse_id
 
 from .types import Assignment
 
@@ -25,7 +26,8 @@ class AssignmentHoursInput:
     assignment_id: strawberry.ID
     expected_version: int
     weekly_hours: JSON = strawberry.field(
-        description='{ "YYYY-MM-DD": hours }; any day names its week; 0 removes the week.'
+        description='{ "YYYY-MM-DD": hours }; any day names its week; 0 removes the week.',
+        metadata=WEEKLY_HOURS_BOUND,
     )
     mode: HoursWriteMode | None = strawberry.field(
         default=HoursWriteMode.MERGE,
@@ -48,7 +50,9 @@ class BulkHoursMutation:
         ),
     )
     async def bulk_update_assignment_hours(
-        self, info: Info, items: list[AssignmentHoursInput]
+        self,
+        info: Info,
+        items: Annotated[list[AssignmentHoursInput], bounded(MAX_ITEMS, "items")],
     ) -> BulkUpdateAssignmentHoursPayload:
         info.context.require_write()
         parsed = [

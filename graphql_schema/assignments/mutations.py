@@ -8,7 +8,7 @@ from graphql_schema.people.mutations import DeletePayload
 from graphql_schema.permissions import AUTH
 from graphql_schema.scalars import JSON
 from graphql_schema.services import given, run_service
-from graphql_schema.validation import parse_id
+from graphql_schema.validation import WEEKLY_HOURS_BOUND, parse_id
 
 from .types import Assignment
 
@@ -20,7 +20,9 @@ class CreateAssignmentInput:
     role_on_project: str | None = strawberry.UNSET
     is_active: bool | None = strawberry.UNSET
     weekly_hours: JSON | None = strawberry.field(
-        default=strawberry.UNSET, description='{ "YYYY-MM-DD": hours }; any day names its week.'
+        default=strawberry.UNSET,
+        description='{ "YYYY-MM-DD": hours }; any day names its week.',
+        metadata=WEEKLY_HOURS_BOUND,
     )
 
 
@@ -33,7 +35,9 @@ class UpdateAssignmentInput:
     role_on_project: str | None = strawberry.UNSET
     is_active: bool | None = strawberry.UNSET
     weekly_hours: JSON | None = strawberry.field(
-        default=strawberry.UNSET, description="Replaces every planned week when given."
+        default=strawberry.UNSET,
+        description="Replaces every planned week when given.",
+        metadata=WEEKLY_HOURS_BOUND,
     )
 
 

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
 from graphql_schema.context import Info
 from graphql_schema.permissions import AUTH
 from graphql_schema.services import given, run_service
-from graphql_schema.validation import parse_id
+from graphql_schema.validation import MAX_PERSON_SKILLS, bounded, parse_id
 from people import services
 from people.models import PersonSkill as PersonSkillModel
 
@@ -97,7 +98,10 @@ class PeopleMutation:
         permission_classes=AUTH, description="Replace a person's skills with the given list."
     )
     async def set_person_skills(
-        self, info: Info, person_id: strawberry.ID, skills: list[PersonSkillInput]
+        self,
+        info: Info,
+        person_id: strawberry.ID,
+        skills: Annotated[list[PersonSkillInput], bounded(MAX_PERSON_SKILLS, "skills")],
     ) -> PersonPayload:
         info.context.require_write()
         entries = [

@@ -10,7 +10,7 @@ from strawberry import auto
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput
 from graphql_schema.loaders import OwnerKey, PersonWindow
-from graphql_schema.validation import FromArg, check_weeks, week_or_current
+from graphql_schema.validation import FromArg, SkillNames, check_weeks, week_or_current
 from people import models
 from planning.capacity import ZERO, week_load
 from planning.skills import EmptySkillList, HeldSkill, normalize_requested, skill_score
@@ -172,7 +172,7 @@ class Person:
 
     @strawberry.field
     async def skill_score(
-        self, root: strawberry.Parent[models.Person], info: Info, skills: list[str]
+        self, root: strawberry.Parent[models.Person], info: Info, skills: SkillNames
     ) -> SkillScore:
         requested = requested_skills(skills)
         held = await info.context.loaders.skills_by_person.load(root.id)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -8,7 +10,7 @@ from graphql_schema.context import Info
 from graphql_schema.errors import NotFound
 from graphql_schema.pagination import Connection, paginate
 from graphql_schema.permissions import AUTH
-from graphql_schema.validation import parse_id
+from graphql_schema.validation import MAX_STATUSES, bounded, parse_id
 from projects import models
 
 from .types import Project, ProjectStatus
@@ -33,7 +35,7 @@ class ProjectsQuery:
     async def projects(
         self,
         info: Info,
-        status: list[ProjectStatus] | None = None,
+        status: Annotated[list[ProjectStatus] | None, bounded(MAX_STATUSES, "statuses")] = None,
         client: str | None = None,
         search: str | None = None,
         first: int | None = 50,

@@ -4,7 +4,7 @@ import datetime as dt
 import math
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import TypeVar, overload
+from typing import Annotated, TypeVar, overload
 
 import strawberry
 from asgiref.sync import sync_to_async
@@ -19,7 +19,11 @@ from graphql_schema.permissions import AUTH
 from graphql_schema.scalars import JSON
 from graphql_schema.validation import (
     MAX_LIMIT,
+    MAX_ROLE_IDS,
     FromArg,
+    OptionalSkillNames,
+    SkillNames,
+    bounded,
     check_range,
     check_weeks,
     parse_id,
@@ -126,7 +130,7 @@ class ReportsQuery:
     async def skill_match(
         self,
         info: Info,
-        skills: list[str],
+        skills: SkillNames,
         department: strawberry.ID | None = None,
         include_children: bool | None = False,
         limit: int | None = 50,
@@ -178,7 +182,7 @@ class ReportsQuery:
         self,
         info: Info,
         week: dt.date | None = None,
-        skills: list[str] | None = None,
+        skills: OptionalSkillNames = None,
         department: strawberry.ID | None = None,
         include_children: bool | None = False,
         limit: int | None = 100,
@@ -298,7 +302,7 @@ class ReportsQuery:
         weeks: int | None = 12,
         department: strawberry.ID | None = None,
         include_children: bool | None = False,
-        roles: list[strawberry.ID] | None = None,
+        roles: Annotated[list[strawberry.ID] | None, bounded(MAX_ROLE_IDS, "roles")] = None,
     ) -> RoleCapacityReport:
         keys = week_keys(*window(from_, weeks))
         role_ids = None if roles is None else [parse_id(r, "roles") for r in roles]
