@@ -10,15 +10,32 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import time
 from typing import Any
 
 import httpx
+import hypothesis
 import pytest
 from asgiref.sync import async_to_sync
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    Undefined,
+    build_schema,
+    get_named_type,
+)
+from hypothesis import HealthCheck, given
+from hypothesis import strategies as st
 
 from tests.client import GraphQLClient, Response, assert_no_leak, exact_queries
+from tests.conftest import REPO
 
 BOUND = 1.0  # seconds: a refusal must come long before this
 KNOWN_CODES = {
@@ -543,3 +560,217 @@ def test_an_unused_variable_is_a_validation_failure(gql):
 def test_the_suite_wide_leak_check_catches_each_kind(leak):
     with pytest.raises(AssertionError):
         assert_no_leak(json.dumps({"errors": [{"message": leak}]}))
+
+
+# --- the generated attack ------------------------------------------------------------------
+# Documents built from the committed schema: query fields with their arguments (literal or
+# variable, lists up to thousands of items), nested selections, aliases, directives on
+# fields, spreads and inline fragments, and fragments spreading each other (sometimes
+# twice, sometimes in a cycle). Each is sent with a plain query at the same moment.
+
+SDL = (REPO / "graphql_schema" / "schema.graphql").read_text()
+ATTACK_EXAMPLES = int(os.environ.get("ATTACK_EXAMPLES", "150"))
+
+
+def _schema() -> GraphQLSchema:
+    return build_schema(SDL)
+
+
+class Attack:
+    """Draws one document (and its variables) from the schema with hypothesis."""
+
+    def __init__(self, draw: Any, schema: GraphQLSchema) -> None:
+        self.draw = draw
+        self.schema = schema
+        self.variables: dict[str, Any] = {}
+        self.definitions: list[str] = []
+        self.aliases = 0
+
+    def literal(self, type_: Any, depth: int = 0) -> str:
+        draw = self.draw
+        if isinstance(type_, GraphQLNonNull):
+            type_ = type_.of_type
+        if isinstance(type_, GraphQLList):
+            n = draw(st.sampled_from([0, 1, 3, 51, 201]))
+            return "[" + ", ".join(self.literal(type_.of_type, depth + 1) for _ in range(n)) + "]"
+        if isinstance(type_, GraphQLEnumType):
+            return draw(st.sampled_from(sorted(type_.values)))
+        if isinstance(type_, GraphQLInputObjectType):
+            fields = [
+                f"{name}: {self.literal(f.type, depth + 1)}"
+                for name, f in type_.fields.items()
+                if isinstance(f.type, GraphQLNonNull) or draw(st.booleans())
+            ]
+            return "{" + ", ".join(fields) + "}"
+        return draw(
+            st.sampled_from(
+                {
+                    "ID": ['"25"', '"1"', '"999999"', '"x"'],
+                    "Int": ["1", "5", "26", "200", "100000"],
+                    "Float": ["0.5", "1e300"],
+                    "String": ['"Py"', '""', '"' + "a" * 300 + '"'],
+                    "Boolean": ["true", "false"],
+                    "Date": ['"2026-11-02"', '"9999-12-31"'],
+                    "JSON": ["{}", "{a: 1}"],
+                }.get(type_.name, ['"x"'])
+            )
+        )
+
+    def big_value(self, type_: Any) -> Any:
+        """A variable's value: often a long list, the amplification the issue found."""
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if isinstance(inner, GraphQLList):
+            n = self.draw(st.sampled_from([1, 50, 51, 600, 5000]))
+            return [f"s{i}" for i in range(n)]
+        return {"Int": 200.0, "String": "x" * 5000, "ID": "25", "Boolean": True}.get(
+            getattr(inner, "name", ""), "2026-11-02"
+        )
+
+    def arguments(self, field: Any) -> str:
+        parts = []
+        for name, arg in field.args.items():
+            required = isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
+            if not required and self.draw(st.integers(0, 3)) != 0:
+                continue
+            named = get_named_type(arg.type)
+            if self.draw(st.booleans()) and not isinstance(named, GraphQLInputObjectType):
+                var = f"v{len(self.variables)}"
+                self.variables[var] = (str(arg.type), self.big_value(arg.type))
+                parts.append(f"{name}: ${var}")
+            else:
+                parts.append(f"{name}: {self.literal(arg.type)}")
+        return f"({', '.join(parts)})" if parts else ""
+
+    def directive(self) -> str:
+        return self.draw(st.sampled_from(["", "", "", " @include(if: true)", " @skip(if: false)"]))
+
+    def selection(self, type_: GraphQLObjectType, depth: int) -> str:
+        names = self.draw(st.lists(st.sampled_from(sorted(type_.fields)), min_size=1, max_size=3))
+        parts = []
+        for name in dict.fromkeys(names):  # one field once: no "fields conflict" noise
+            field = type_.fields[name]
+            alias = ""
+            if self.draw(st.integers(0, 4)) == 0:
+                self.aliases += 1
+                alias = f"a{self.aliases}: "
+            child = get_named_type(field.type)
+            below = ""
+            if isinstance(child, GraphQLObjectType):
+                if depth <= 0:
+                    continue
+                below = " { " + self.selection(child, depth - 1) + " }"
+            elif not isinstance(child, GraphQLScalarType | GraphQLEnumType):
+                below = " { __typename }"
+            parts.append(f"{alias}{name}{self.arguments(field)}{self.directive()}{below}")
+            if self.draw(st.integers(0, 5)) == 0:
+                parts.append(f"... on {type_.name}{self.directive()} {{ __typename }}")
+        return " ".join(parts) or "__typename"
+
+    def document(self) -> tuple[str, dict[str, Any]]:
+        query = self.schema.query_type
+        assert query is not None
+        levels = self.draw(st.sampled_from([0, 0, 1, 2, 3, 5, 12, 25]))
+        cycle = levels and self.draw(st.integers(0, 15)) == 0
+        for i in range(levels):
+            body = [f"...F{i + 1}{self.directive()}" for _ in range(self.draw(st.integers(1, 3)))]
+            if cycle and i == levels - 1:
+                body.append(f"...F{self.draw(st.integers(0, i))}")
+            if self.draw(st.booleans()):
+                body.append(self.selection(query, 2))
+            self.definitions.append(f"fragment F{i} on Query {{ {' '.join(body)} }}")
+        self.definitions.append(f"fragment F{levels} on Query {{ {self.selection(query, 3)} }}")
+        top = self.selection(query, 3) if self.draw(st.booleans()) else ""
+        declared = ", ".join(f"${name}: {t}" for name, (t, _) in self.variables.items())
+        operation = f"query Attack{f'({declared})' if declared else ''} {{ ...F0 {top} }}"
+        variables = {name: value for name, (_, value) in self.variables.items()}
+        return " ".join([operation, *self.definitions]), variables
+
+
+@st.composite
+def attacks(draw: Any) -> tuple[str, dict[str, Any]]:
+    return Attack(draw, _schema()).document()
+
+
+def test_generated_attacks_are_answered_in_time_with_known_codes(db, tokens, settings):
+    settings.RATE_LIMIT_POINTS = 10**9  # attacking the limits, not the budget
+    seen: dict[str, int] = {}
+    slowest = {"attack": 0.0, "plain": 0.0}
+
+    @hypothesis.settings(
+        max_examples=ATTACK_EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(attack=attacks(), anonymous=st.booleans())
+    def run(attack: tuple[str, dict[str, Any]], anonymous: bool) -> None:
+        document, variables = attack
+        headers = {} if anonymous else bearer(tokens.read)
+        (hostile, hostile_s), (plain, plain_s) = together(
+            (headers, {"query": document, "variables": variables}),
+            (bearer(tokens.read), {"query": PLAIN}),
+        )
+        assert hostile.status_code < 500, hostile.text
+        body = hostile.json()
+        codes = [(e.get("extensions") or {}).get("code") for e in body.get("errors", [])]
+        assert set(codes) <= KNOWN_CODES, (codes, document[:500])
+        for code in codes or ["OK"]:
+            seen[code] = seen.get(code, 0) + 1
+        assert Response.of(plain).body == PLAIN_ANSWER
+        slowest["attack"] = max(slowest["attack"], hostile_s)
+        slowest["plain"] = max(slowest["plain"], plain_s)
+        assert hostile_s < 2 * BOUND, (hostile_s, document[:500])
+        assert plain_s < BOUND, (plain_s, document[:500])
+
+    run()
+    print(f"codes: {dict(sorted(seen.items()))}; slowest: {slowest}")
+    # the generator reaches each kind of refusal, and documents that run
+    assert {"OK", "QUERY_TOO_COMPLEX", "REQUEST_TOO_LARGE", "GRAPHQL_VALIDATION_FAILED"} <= set(
+        seen
+    )
+
+
+# --- the production command, live ----------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_live_server_refuses_30_level_bombs_while_answering_everyone_else(
+    django_db_setup, tokens, tmp_path
+):
+    """deploy/stack.py's API (one worker, DEBUG off) on the test database: eight 30-level
+    bombs and a plain query and /healthz sent at the same moment. Before the fix one 20-level
+    bomb held the worker's event loop for 27 s."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from tests.live import database_url, serve
+
+    env = {"DATABASE_URL": database_url(connection.settings_dict), "SENTRY_DSN": ""}
+    with serve(env, tmp_path) as server, httpx.Client(timeout=10) as http:
+        assert http.post(server.graphql, json={"query": PLAIN}, headers=bearer(tokens.read))
+
+        def send(what: str) -> tuple[httpx.Response, float]:
+            started = time.perf_counter()
+            if what == "healthz":
+                response = http.get(f"{server.base}/healthz")
+            elif what == "plain":
+                response = http.post(
+                    server.graphql, json={"query": PLAIN}, headers=bearer(tokens.read)
+                )
+            else:
+                response = http.post(server.graphql, json={"query": bomb(30)})
+            return response, time.perf_counter() - started
+
+        with ThreadPoolExecutor(10) as pool:
+            answers = list(pool.map(send, ["bomb"] * 8 + ["plain", "healthz"]))
+    for response, elapsed in answers[:8]:
+        assert response.json()["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX"}
+        assert server_ms(response) < 50, server.log()
+        assert elapsed < BOUND
+    (plain, plain_s), (health, health_s) = answers[8:]
+    assert Response.of(plain).body == PLAIN_ANSWER
+    assert plain_s < BOUND
+    assert health.status_code == 200
+    assert health_s < BOUND

@@ -262,7 +262,7 @@ class NoIntrospectionRule(ValidationRule):
 
 def raw_ceiling(schema: GraphQLSchema) -> int:
     """The largest bound any list in the schema has."""
-    return max((bound.items for _, bound in list_bounds(schema)), default=0)
+    return max((bound.items for _, bound in list_bounds(schema) if bound), default=0)
 
 
 def check_raw_variables(
