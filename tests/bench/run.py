@@ -210,6 +210,53 @@ def warm_cache_and_throughput(client, document: str, request) -> None:
     )
 
 
+def limits_overhead(documents: list[tuple[str, str, dict]]) -> None:
+    """What the hostile-input limits add to a request (api/gate.py, api/limits.py): the
+    document limits (depth, aliases, directives, expanded size, same-place fields), then the
+    cost check (variables coerced with their defaults, list bounds, nodes). graphql-core's
+    own validation, for comparison, runs once per document (then the document is cached)."""
+    from graphql import get_operation_ast, parse, validate
+    from graphql.execution.values import get_variable_values
+
+    from api import gate, limits
+    from graphql_schema.schema import schema
+
+    graphql_schema = schema._schema
+    print("\nlimits overhead (median of 200 runs, ms): target under 2 ms each")
+    print(f"{'document':<36} {'limits':>8} {'cost':>8} {'total':>8} {'validate':>9}")
+    for label, document, variables in documents:
+        node = parse(document)
+        operation = get_operation_ast(node)
+        assert operation is not None
+
+        def check(node=node) -> None:
+            assert limits.check_document(node) == []
+
+        def cost(node=node, operation=operation, variables=variables) -> None:
+            coerced = get_variable_values(
+                graphql_schema, operation.variable_definitions or (), variables
+            )
+            assert not isinstance(coerced, list)
+            assert limits.price(graphql_schema, node, operation, coerced).error is None
+
+        def validation(node=node) -> None:
+            assert validate(graphql_schema, node, gate._rules(False)) == []
+
+        figures = []
+        for fn in (check, cost, validation):
+            fn()
+            runs = []
+            for _ in range(200):
+                t0 = time.perf_counter()
+                fn()
+                runs.append((time.perf_counter() - t0) * 1000)
+            figures.append(statistics.median(runs))
+        total = figures[0] + figures[1]
+        print(
+            f"{label:<36} {figures[0]:>8.3f} {figures[1]:>8.3f} {total:>8.3f} {figures[2]:>9.2f}"
+        )
+
+
 def main() -> None:
     os.environ.setdefault("RATE_LIMIT_POINTS", str(10**9))  # measuring, not limiting
     backend = setup_database()
@@ -285,6 +332,9 @@ def main() -> None:
     for weeks in (12, 26):
         ratio = medians[f"gridSnapshot {weeks} weeks"] / measure(heatmap_floor(weeks))[0]
         print(f"  gridSnapshot {weeks} weeks / heatmap floor = {ratio:.2f}x")
+
+    people = next(op for op in ops if op[0].startswith("people(first: 200)"))
+    limits_overhead([heatmap26, people])
 
     warm_cache_and_throughput(client, heatmap26[1], request)
 
