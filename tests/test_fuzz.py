@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from schemathesis import APIOperation, Case, GenerationMode, Response
 from schemathesis.graphql import nodes
 
+from tests.client import assert_no_leak
 from tests.conftest import REPO
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "500"))
@@ -110,6 +111,7 @@ def test_generated_operations_never_fail_on_the_server(db, tokens, settings):
     def check(case: Case, caller: ThreadPoolExecutor) -> None:
         response = app.call(case, caller, headers=headers)
         assert response.status_code < 500, (case.body, response.text)
+        assert_no_leak(response.text)
         body = response.json()
         errors = body.get("errors", [])
         answered.append((case.operation.label, not errors and bool(body.get("data"))))

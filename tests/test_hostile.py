@@ -239,6 +239,17 @@ def test_refused_operations_are_charged_one_point(db, tokens, settings, document
     assert [a.status for a in answers] == [200, 200, 200, 429]
 
 
+def test_persisted_query_refusals_are_charged_and_apqs_first_step_is_not(gql, settings):
+    unknown = gql.post(None, extensions={"persistedQuery": {"version": 1, "sha256Hash": "1" * 64}})
+    assert unknown.codes == ["PERSISTED_QUERY_NOT_FOUND"]
+    assert "X-RateLimit-Used" not in unknown.headers  # the protocol's first step: free
+    settings.PERSISTED_QUERIES = "trusted"
+    outside = gql.post("{ viewer { username } }")
+    assert outside.status == 403
+    assert outside.codes == ["PERSISTED_QUERY_NOT_IN_LIST"]
+    assert outside.headers["X-RateLimit-Used"] == "1"
+
+
 # --- 2. response amplification through input lists -----------------------------------------
 
 SKILL_SCORE = """query($s: [String!]!) { people(first: 200) { edges { node { name

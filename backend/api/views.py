@@ -271,6 +271,11 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
     try:
         prelude = await sync_to_async(_prelude)(params, context, request.method or "POST")
     except persisted.PersistedQueryError as e:
+        if e.code != "PERSISTED_QUERY_NOT_FOUND":  # APQ's first step is free; refusals not
+            refusal = GraphQLError(e.message, extensions={"code": e.code})
+            errors = await sync_to_async(refuse)(context, refusal)
+            if errors != [refusal]:  # the budget is spent
+                return finish(_refused(errors, context, content_type))
         headers = {"Cache_Control": e.cache_control or "no-store"}
         return finish(_response(error_body(e.message, e.code), e.status, content_type, **headers))
     log["hash"] = prelude.document.hash

@@ -252,9 +252,7 @@ def limits_overhead(documents: list[tuple[str, str, dict]]) -> None:
                 runs.append((time.perf_counter() - t0) * 1000)
             figures.append(statistics.median(runs))
         total = figures[0] + figures[1]
-        print(
-            f"{label:<36} {figures[0]:>8.3f} {figures[1]:>8.3f} {total:>8.3f} {figures[2]:>9.2f}"
-        )
+        print(f"{label:<36} {figures[0]:>8.3f} {figures[1]:>8.3f} {total:>8.3f} {figures[2]:>9.2f}")
 
 
 def main() -> None:
