@@ -30,4 +30,4 @@ USER capgraph
 
 EXPOSE 8000
 # docker-compose.yml names the command (deploy/stack.py's api_command, tested equal).
-CMD ["uvicorn", "--app-dir", "backend", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--lifespan", "off", "--no-access-log", "--timeout-keep-alive", "75", "--forwarded-allow-ips", "*"]
+CMD ["uvicorn", "--app-dir", "backend", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--lifespan", "off", "--no-access-log", "--timeout-keep-alive", "75", "--no-proxy-headers"]

@@ -61,8 +61,9 @@ def api_command(
         # (uvicorn's 5 s default lost a POST under load: ReadError).
         "--timeout-keep-alive",
         "75",
-        "--forwarded-allow-ips",
-        "*",  # behind nginx: trust its X-Forwarded-For / X-Forwarded-Proto
+        # Forwarded headers are judged by the app (TRUSTED_PROXIES, api/edge.py), never by
+        # uvicorn: `--forwarded-allow-ips '*'` let any caller choose its own address.
+        "--no-proxy-headers",
     ]
 
 

@@ -54,6 +54,9 @@ def parse_id(value: object, field: str) -> int:
 
 
 _CURSOR_PREFIX = "cursor:v1:"
+# Offsets go to SQL as 64-bit integers: a cursor past this reached PostgreSQL (and SQLite)
+# as an overflow, an INTERNAL_SERVER_ERROR. No list is anywhere near as long.
+MAX_CURSOR_OFFSET = 2**62
 
 
 def encode_cursor(offset: int) -> str:
@@ -69,7 +72,7 @@ def decode_cursor(cursor: str | None, field: str = "after") -> int:
         if not text.startswith(_CURSOR_PREFIX):
             raise ValueError
         offset = int(text.removeprefix(_CURSOR_PREFIX))
-        if offset < 0:
+        if offset < 0 or offset >= MAX_CURSOR_OFFSET:
             raise ValueError
     except (ValueError, UnicodeError):
         raise BadUserInput(f"{field} is not a valid cursor", field=field) from None

@@ -63,6 +63,13 @@ def viewer_and_expiry(raw: str) -> tuple[Viewer, float | None]:
         token = ApiToken.objects.select_related("user").get(key_hash=hash_token(raw))
     except ApiToken.DoesNotExist:
         raise InvalidToken("Invalid API token") from None
+    return token_viewer(token)
+
+
+def token_viewer(token: ApiToken) -> tuple[Viewer, float | None]:
+    """The viewer a token row (with its user) stands for, checked as every request checks
+    it: revoked, its user deactivated or past its expiry is InvalidToken. Requests and
+    background jobs (exports) both derive their viewer here."""
     if token.revoked or not token.user.is_active:
         raise InvalidToken("Invalid API token")
     if token.expires_at is not None and token.expires_at <= timezone.now():
@@ -83,6 +90,14 @@ def viewer_and_expiry(raw: str) -> tuple[Viewer, float | None]:
     if token.expires_at is not None:
         expires = time.monotonic() + (token.expires_at - timezone.now()).total_seconds()
     return viewer, expires
+
+
+def session_viewer(user: AbstractBaseUser) -> Viewer:
+    """A job's viewer for a session user (no token): as at the request, if still active."""
+    viewer = viewer_from_user(user) if getattr(user, "is_active", False) else None
+    if viewer is None:
+        raise InvalidToken("User is not active")
+    return viewer
 
 
 def viewer_from_user(user: AbstractBaseUser | AnonymousUser) -> Viewer | None:

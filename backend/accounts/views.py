@@ -8,6 +8,12 @@ from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_GET, require_POST
 
+from api.inputs import CONTROL
+
+# Longer than any username Django allows (150) and any sane password; PBKDF2 over a
+# megabyte-long "password" is work an attacker should not get for free.
+MAX_CREDENTIAL_LENGTH = 1024
+
 
 def _me(request: HttpRequest, user) -> dict:
     return {
@@ -34,6 +40,18 @@ async def login(request: HttpRequest) -> JsonResponse:
             {"error": "Send JSON with username and password", "code": "BAD_USER_INPUT"},
             status=400,
         )
+    for field, value in (("username", username), ("password", password)):
+        if CONTROL.search(value) or len(value) > MAX_CREDENTIAL_LENGTH:
+            message = (
+                f"{field} must be at most {MAX_CREDENTIAL_LENGTH} characters, without control "
+                "characters"
+            )
+            return JsonResponse(
+                {"error": message, "code": "BAD_USER_INPUT", "field": field}, status=400
+            )
+    # Failed attempts are throttled inside authenticate() (accounts.backends), which also
+    # hashes the password off the event loop; a throttled one raises LoginThrottled, which
+    # the HTTP edge answers with 429 RATE_LIMITED.
     user = await aauthenticate(request, username=username, password=password)
     if user is None:
         return JsonResponse(

@@ -1,18 +1,90 @@
-"""Django's Redis cache backend, with one connection pool per process.
+"""Django's Redis cache backend, with one connection pool per process, every call bounded
+by a short socket timeout and guarded by a circuit breaker (api.outage.redis).
 
 Django keeps a cache object per async context, and each one built its own redis-py client
 and connection pool: every request opened a new Redis connection (about 1 ms, and a socket
 left for the pool to reap). The client is thread-safe, so all instances share one.
+
+A Redis that accepts connections and never answers held every request for seconds. Each
+call now gives up after REDIS_TIMEOUT_MS (250 ms at most, no retry), and after
+REDIS_BREAKER_FAILURES consecutive failures Redis is skipped for REDIS_BREAKER_SECONDS:
+callers get an immediate ConnectionError, which every caller already treats as "serve
+uncached" (api.dataversion.cache_outage).
 """
 
 import threading
 from functools import cached_property
 from typing import Any
 
+import redis
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+from . import outage
 
 _clients: dict[tuple, RedisCacheClient] = {}
 _lock = threading.Lock()
+_FAILURES = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+class CircuitOpen(redis.exceptions.ConnectionError):
+    pass
+
+
+class _Guarded:
+    """Mixed into redis-py's connection classes: every connect, send and read reports to
+    the breaker, and none is attempted while it is open."""
+
+    def _guard(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        if outage.redis.is_open():
+            raise CircuitOpen("Redis skipped after repeated failures (circuit open)")
+        try:
+            result = call(*args, **kwargs)
+        except _FAILURES as exc:
+            # once per failure: connect() reads the handshake through read_response()
+            if not getattr(exc, "counted_by_breaker", False):
+                setattr(exc, "counted_by_breaker", True)  # noqa: B010
+                outage.redis.failure()
+            raise
+        return result
+
+    def connect(self, *args: Any, **kwargs: Any) -> Any:
+        return self._guard(super().connect, *args, **kwargs)  # type: ignore[misc]
+
+    def send_packed_command(self, *args: Any, **kwargs: Any) -> Any:
+        return self._guard(super().send_packed_command, *args, **kwargs)  # type: ignore[misc]
+
+    def read_response(self, *args: Any, **kwargs: Any) -> Any:
+        result = self._guard(super().read_response, *args, **kwargs)  # type: ignore[misc]
+        outage.redis.success()
+        return result
+
+
+class GuardedConnection(_Guarded, redis.Connection):
+    pass
+
+
+class GuardedSSLConnection(_Guarded, redis.SSLConnection):
+    pass
+
+
+class GuardedUnixConnection(_Guarded, redis.UnixDomainSocketConnection):
+    pass
+
+
+def guarded_class(url: str) -> type:
+    if url.startswith("rediss://"):
+        return GuardedSSLConnection
+    if url.startswith("unix://"):
+        return GuardedUnixConnection
+    return GuardedConnection
+
+
+class GuardedPool(redis.ConnectionPool):
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Any:
+        pool = super().from_url(url, **kwargs)
+        pool.connection_class = guarded_class(url)
+        return pool
 
 
 class SharedPoolRedisCache(RedisCache):
@@ -23,9 +95,10 @@ class SharedPoolRedisCache(RedisCache):
 
     @cached_property
     def _cache(self) -> RedisCacheClient:
-        key = (tuple(self._servers), repr(sorted(self._options.items())))
+        options = {"pool_class": GuardedPool, **self._options}
+        key = (tuple(self._servers), repr(sorted(options.items())))
         with _lock:
             client = _clients.get(key)
             if client is None:
-                client = _clients[key] = self._class(self._servers, **self._options)
+                client = _clients[key] = self._class(self._servers, **options)
         return client

@@ -33,7 +33,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from . import documents, limits, ratelimit
+from . import documents, inputs, limits, ratelimit
 from .rules import replace_rules
 
 
@@ -77,7 +77,7 @@ def bad_request(message: str) -> GraphQLError:
 @lru_cache(maxsize=4)
 def _rules(introspection: bool) -> tuple[type, ...]:
     rules: list[type] = [*replace_rules(tuple(specified_rules))]
-    rules += [MaybeNullValidationRule, OneOfInputValidationRule]
+    rules += [MaybeNullValidationRule, OneOfInputValidationRule, inputs.ControlCharactersRule]
     if not introspection:
         rules.append(limits.NoIntrospectionRule)
     return tuple(rules)
@@ -184,6 +184,9 @@ def _check(
     )
     if isinstance(coerced, list):
         raise Refused(*bad_input(coerced))
+    control = inputs.check_variables(document, coerced.coerced)
+    if control:
+        raise Refused(*control)
     cost = limits.price(schema, document, operation, coerced)
     if cost.error is not None:
         raise Refused(cost.error)

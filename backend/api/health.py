@@ -1,6 +1,12 @@
 """/healthz: the process answers. /readyz: the database (and Redis, when configured)
 answer, each reported with its state and latency, and this process's connection pool (when
-PostgreSQL's is in use) has not stayed exhausted past READY_POOL_EXHAUSTED_SECONDS."""
+PostgreSQL's is in use) has not stayed exhausted past READY_POOL_EXHAUSTED_SECONDS.
+
+Every probe reports to its breaker (api.outage): a failed database probe makes /readyz
+503 at once and opens the breaker (requests answer 503 without waiting for a connection);
+a good one closes it. With no pooled connection free, the database is probed on a
+connection of its own (DIRECT_PROBE_TIMEOUT), so a probe never queues behind requests and
+a database that went away is seen at the first probe."""
 
 import time
 
@@ -9,6 +15,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+
+from . import outage
+
+DIRECT_PROBE_TIMEOUT = 2  # seconds (libpq's connect_timeout is whole seconds)
 
 
 async def healthz(request: HttpRequest) -> JsonResponse:
@@ -32,14 +42,35 @@ def _database() -> None:
         cursor.execute("SELECT 1")
 
 
+def _database_direct() -> None:
+    """SELECT 1 on a connection of its own, outside the pool."""
+    from .database import GuardedPgConnection
+
+    params = connection.get_connection_params()
+    with GuardedPgConnection.connect(**params, connect_timeout=DIRECT_PROBE_TIMEOUT) as conn:
+        conn.execute("SELECT 1")
+
+
+def _probe_database(direct: bool) -> dict:
+    state = _probe(_database_direct if direct else _database)
+    if state["status"] == "up":
+        outage.database.success()
+    else:
+        outage.database.failure()
+    return state
+
+
 def _redis() -> None:
+    if outage.redis.is_open():
+        raise RuntimeError("skipped: circuit open after repeated failures")
+
     cache.set("capgraph:readyz", "1", timeout=5)
     if cache.get("capgraph:readyz") != "1":
         raise RuntimeError("redis did not return what was written")
 
 
-def _checks() -> dict:
-    checks = {"database": _probe(_database)}
+def _checks(direct: bool = False) -> dict:
+    checks = {"database": _probe_database(direct)}
     if settings.REDIS_URL:
         checks["redis"] = _probe(_redis)
     return checks
@@ -81,13 +112,12 @@ def _pool_state() -> dict | None:
 
 async def readyz(request: HttpRequest) -> JsonResponse:
     pool = _pool_state()  # read first: it needs no connection
-    if pool is not None and pool["exhausted"]:
-        # No connection is free: a probe would only queue behind the requests waiting.
-        checks = {"database": {"status": "busy", "latency_ms": 0.0}}
-        if settings.REDIS_URL:
-            checks["redis"] = await sync_to_async(_probe)(_redis)
-    else:
-        checks = await sync_to_async(_checks)()
+    # No pooled connection free (exhausted, or the database away and the pool empty): a
+    # pooled probe would queue behind the requests waiting, so it gets its own connection.
+    direct = pool is not None and pool["available"] == 0
+    checks = await sync_to_async(_checks)(direct)
+    if pool is not None and pool["exhausted"] and checks["database"]["status"] == "up":
+        checks["database"]["status"] = "busy"
     # Redis down degrades to uncached answers; only the database, or a pool that stays
     # exhausted for longer than READY_POOL_EXHAUSTED_SECONDS, makes us unready.
     ready = checks["database"]["status"] in ("up", "busy")

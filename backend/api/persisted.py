@@ -8,6 +8,10 @@ with `register_documents`, except for staff; `off` ignores hashes.
 import hashlib
 import json
 import logging
+import re
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,8 +73,14 @@ def manifest() -> Manifest:
 _registry_hits: dict[str, str] = {}  # only hits: a document registered later must be found
 
 
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
 def _registered(digest: str) -> str | None:
     from .models import PersistedDocument
+
+    if not SHA256_HEX.fullmatch(digest):
+        return None  # never a registered hash; and a NUL in it would reach the database
 
     found = _registry_hits.get(digest)
     if found is None:
@@ -93,22 +103,95 @@ def _in_manifest(key: str) -> str | None:
 
 def trusted_document(key: str) -> str | None:
     found = _in_manifest(key)
-    if found is None and len(key) == 64:
+    if found is None:
         found = _registered(key)
     return found
 
 
+# The APQ store holds at most APQ_MAX_DOCUMENTS registrations, the least recently used
+# evicted first: in Redis (shared, every step one atomic script: the document with its TTL,
+# and an index sorted by last use), else in this process. Its entries are bounded in size by
+# QUERY_MAX_CHARACTERS (a longer document never validates, so is never stored).
+APQ_INDEX = "capgraph:apq-index"
+_APQ_STORE = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
+local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if extra > 0 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, extra - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, extra - 1)
+  redis.call('DEL', unpack(old))
+  return extra
+end
+return 0
+"""
+_APQ_GET = """
+local doc = redis.call('GET', KEYS[1])
+if doc then
+  redis.call('ZADD', KEYS[2], 'XX', ARGV[1], KEYS[1])
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return doc
+"""
+
+
+class _LocalApq:
+    def __init__(self) -> None:
+        self.items: OrderedDict[str, tuple[float, str]] = OrderedDict()  # key -> (expiry, doc)
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            found = self.items.get(key)
+            if found is None or found[0] < time.monotonic():
+                self.items.pop(key, None)
+                return None
+            self.items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, query: str, ttl: int, limit: int) -> None:
+        with self.lock:
+            self.items[key] = (time.monotonic() + ttl, query)
+            self.items.move_to_end(key)
+            while len(self.items) > limit:
+                self.items.popitem(last=False)
+
+
+local_apq = _LocalApq()
+
+
+def _redis_client():
+    return cache._cache.get_client(write=True)
+
+
 def _apq_get(digest: str) -> str | None:
+    key = APQ_PREFIX + digest
+    if not settings.REDIS_URL:
+        return local_apq.get(key)
     try:
-        return cache.get(APQ_PREFIX + digest)
+        found = _redis_client().eval(_APQ_GET, 2, key, APQ_INDEX, time.time(), settings.APQ_TTL)
     except Exception as exc:
         cache_outage(exc)
         return None
+    return found.decode() if isinstance(found, bytes) else found
 
 
 def apq_store(digest: str, query: str) -> None:
+    key = APQ_PREFIX + digest
+    if not settings.REDIS_URL:
+        local_apq.put(key, query, settings.APQ_TTL, settings.APQ_MAX_DOCUMENTS)
+        return
     try:
-        cache.set(APQ_PREFIX + digest, query, timeout=settings.APQ_TTL)
+        _redis_client().eval(
+            _APQ_STORE,
+            2,
+            key,
+            APQ_INDEX,
+            query,
+            settings.APQ_TTL,
+            time.time(),
+            settings.APQ_MAX_DOCUMENTS,
+        )
     except Exception as exc:
         cache_outage(exc)
 
@@ -119,8 +202,10 @@ def _not_in_list() -> PersistedQueryError:
     )
 
 
-def resolve(params: dict[str, Any], is_staff: bool) -> Document:
-    """Pick the document a request runs (sync: a registry lookup may hit the database)."""
+def resolve(params: dict[str, Any], is_staff: bool, anonymous: bool = False) -> Document:
+    """Pick the document a request runs (sync: a registry lookup may hit the database).
+    An anonymous caller's APQ registration runs but is not stored unless
+    APQ_ANONYMOUS_REGISTRATION is on: strangers do not get to fill the store."""
     mode = settings.PERSISTED_QUERIES
     query = params.get("query")
     extensions = params.get("extensions") or {}
@@ -151,7 +236,8 @@ def resolve(params: dict[str, Any], is_staff: bool) -> Document:
                 if trusted_document(digest) is None:
                     raise _not_in_list()
                 return Document(query, digest, trusted=True)
-            return Document(query, digest, trusted=False, register_apq=True)
+            register = not anonymous or settings.APQ_ANONYMOUS_REGISTRATION
+            return Document(query, digest, trusted=False, register_apq=register)
         # The cheap lookups first: the manifest, then (APQ mode) the APQ store, and the
         # database registry last.
         text = _in_manifest(digest)
@@ -161,7 +247,7 @@ def resolve(params: dict[str, Any], is_staff: bool) -> Document:
             text = _apq_get(digest)
             if text is not None:
                 return Document(text, digest, trusted=False)
-        text = _registered(digest) if len(digest) == 64 else None
+        text = _registered(digest)
         if text is not None:
             return Document(text, digest, trusted=True)
         if trusted_only:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from graphql import GraphQLError
 from psycopg_pool import PoolTimeout
 from strawberry.http.ides import get_graphql_ide_html
@@ -115,7 +116,7 @@ class Prelude:
 def _prelude(params: dict[str, Any], context: Context, method: str) -> Prelude:
     viewer = context.viewer
     is_staff = viewer is not None and viewer.is_staff
-    document = persisted.resolve(params, is_staff=is_staff)
+    document = persisted.resolve(params, is_staff=is_staff, anonymous=viewer is None)
     context.introspection_allowed = settings.DEBUG or is_staff
     key = documents.cache_key(SCHEMA_VERSION, document.hash, context.introspection_allowed)
     context.document_key = key
@@ -223,6 +224,9 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
     context: Context | None = None
 
     def finish(response: HttpResponse) -> HttpResponse:
+        # Every answer depends on who asks: a token's (or a session's) must never be served
+        # to another caller by a shared cache that keys on the URL alone.
+        patch_vary_headers(response, ("Authorization", "Cookie"))
         response["X-Capgraph-Cache"] = log["cache"]
         budget = context.budget if context is not None else None
         if budget is not None:
@@ -279,6 +283,9 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
         headers = {"Cache_Control": e.cache_control or "no-store"}
         return finish(_response(error_body(e.message, e.code), e.status, content_type, **headers))
     log["hash"] = prelude.document.hash
+    # What Sentry events keep of a request (config.observability scrubs the rest).
+    sentry_sdk.set_tag("graphql.document_hash", prelude.document.hash)
+    sentry_sdk.set_tag("graphql.operation", (log["operation"] or "anonymous")[:200])
     sentry_sdk.add_breadcrumb(
         category="graphql",
         message=f"start {log['operation'] or 'anonymous operation'}",

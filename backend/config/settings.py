@@ -45,6 +45,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later step (rate limits, login throttling, logs) reads the client address
+    # it settles, and a database outage anywhere below becomes a JSON 503.
+    "api.edge.TrustedProxyMiddleware",
+    "api.edge.EdgeErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,12 +81,16 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     default_db = dj_database_url.parse(DATABASE_URL)
     if default_db["ENGINE"] == "django.db.backends.postgresql":
+        from api.database import GuardedPgConnection
+
         # Persistent connections leak under ASGI; psycopg's pool hands them out instead.
         default_db["CONN_MAX_AGE"] = 0
         default_db.setdefault("OPTIONS", {})["options"] = (
             f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '10000'))}"
         )
         default_db["OPTIONS"]["pool"] = {
+            # reports each connection attempt to the database breaker (api/outage.py)
+            "connection_class": GuardedPgConnection,
             "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
             "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
@@ -109,12 +117,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: in-process by default; Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that accepts connections and never answers must not hold requests: each call
+# gives up after this many ms (at most 250), and after REDIS_BREAKER_FAILURES consecutive
+# failures Redis is skipped for REDIS_BREAKER_SECONDS (requests run uncached meanwhile).
+REDIS_TIMEOUT_MS = min(250, int(os.environ.get("REDIS_TIMEOUT_MS", "250")))
+REDIS_BREAKER_FAILURES = int(os.environ.get("REDIS_BREAKER_FAILURES", "3"))
+REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "30"))
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "api.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "capgraph",
+            # Every call gives up after REDIS_TIMEOUT_MS, without retrying (api/cache.py).
+            "OPTIONS": {
+                "socket_timeout": REDIS_TIMEOUT_MS / 1000,
+                "socket_connect_timeout": REDIS_TIMEOUT_MS / 1000,
+                "retry_on_timeout": False,
+            },
         }
     }
 else:
@@ -142,6 +162,22 @@ DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "10000")
 # waiting for one) for longer than this many seconds, at every probe in between.
 READY_POOL_EXHAUSTED_SECONDS = float(os.environ.get("READY_POOL_EXHAUSTED_SECONDS", "10"))
 SESSION_COOKIE_HTTPONLY = True
+# Once the database has failed (a refused connection, a failed /readyz probe), every
+# request answers JSON 503 SERVICE_UNAVAILABLE at once for this many seconds instead of
+# each waiting DB_POOL_TIMEOUT for a connection; then requests try again.
+DB_BREAKER_SECONDS = float(os.environ.get("DB_BREAKER_SECONDS", "5"))
+# Addresses (IPs, networks like 10.0.0.0/8, or host names) of the reverse proxies whose
+# X-Forwarded-For and X-Forwarded-Proto are believed; default none: the peer's address is
+# the client's (rate limits and login throttling are keyed on it).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+# X-Forwarded-Proto from a trusted proxy says https (api.edge strips it from anyone else).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Failed logins (/auth/login and the admin's) per username and per client address: after
+# LOGIN_MAX_FAILURES within LOGIN_FAILURE_WINDOW seconds, 429 RATE_LIMITED until the
+# window ends; a successful login clears both counts (accounts/throttle.py).
+LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "10"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0)
@@ -169,6 +205,11 @@ LOGGING = {
 }
 # Seconds an APQ registration lives in the cache (Apollo APQ).
 APQ_TTL = int(os.environ.get("APQ_TTL", "86400"))
+# APQ registrations by anonymous callers (off: only authenticated callers register hashes;
+# anyone may still run a registered one), and how many registrations are kept (the least
+# recently used are evicted beyond it).
+APQ_ANONYMOUS_REGISTRATION = env_bool("APQ_ANONYMOUS_REGISTRATION", False)
+APQ_MAX_DOCUMENTS = int(os.environ.get("APQ_MAX_DOCUMENTS", "2000"))
 
 # Document limits, checked before execution (QUERY_TOO_COMPLEX); see api/limits.py.
 QUERY_LIMITS = {
@@ -200,6 +241,15 @@ CELERY_TASK_ACKS_LATE = True  # a worker lost mid-export hands the job to anothe
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queuing an export is a Redis call inside a request: bounded like the cache's (a broker that
+# never answers cost the mutation its whole socket wait), and not retried; a job that
+# cannot be queued is marked FAILED at once (exports/dispatch.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": REDIS_TIMEOUT_MS / 1000,
+    "socket_connect_timeout": REDIS_TIMEOUT_MS / 1000,
+    "max_retries": 0,  # publishing: one connection attempt (workers retry on their own)
+}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "cleanup-exports": {"task": "exports.cleanup_exports", "schedule": 600.0},

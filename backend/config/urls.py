@@ -7,6 +7,8 @@ from api.views import graphql_view
 from api.webapp import asset, index
 from exports.views import download as export_download
 
+handler500 = "api.edge.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("graphql", graphql_view, name="graphql"),

@@ -19,6 +19,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import access
 from assignments import aggregates
 from people.tree import DepartmentTree
 from planning.weeks import week_keys
@@ -79,7 +80,7 @@ def build(job_id: Any, deadline: float | None = None) -> None:
     departments, the department tree, people, assignments, weekly hours, and three
     status/progress updates."""
     started = time.perf_counter()
-    job = ExportJob.objects.select_related("user", "token").filter(pk=job_id).first()
+    job = ExportJob.objects.select_related("user", "token__user").filter(pk=job_id).first()
     if job is None or job.status in (Status.SUCCEEDED, Status.EXPIRED):
         return  # deleted, or delivered twice (acks_late) after it was done
     _set(
@@ -90,11 +91,19 @@ def build(job_id: Any, deadline: float | None = None) -> None:
         started_at=timezone.now(),
         error="",
     )
-    if not job.user.is_active or (job.token is not None and job.token.revoked):
-        raise ExportDenied("The token or user that requested this export was disabled")
-    roots = None
-    if job.token is not None and job.token.restricted:
-        roots = list(job.token.departments.values_list("id", flat=True))
+    # The requester's viewer, derived exactly as a request derives it (revoked, deactivated
+    # or expired: denied), with the departments a restricted token sees.
+    try:
+        if job.token is not None:
+            viewer, _ = access.token_viewer(job.token)
+        else:
+            viewer = access.session_viewer(job.user)
+        if not job.user.is_active:
+            raise access.InvalidToken("User is not active")
+    except access.InvalidToken as exc:
+        reason = "expired" if "expired" in str(exc) else "was disabled"
+        raise ExportDenied(f"The token or user that requested this export {reason}") from None
+    roots = viewer.department_roots
     tree = DepartmentTree.load()
     visible = None if roots is None else tree.descendants(roots)
     params = job.params
