@@ -66,8 +66,14 @@ class GraphQLClient:
     thread-sensitive) runs back on this thread, inside the test's transaction.
     """
 
-    def __init__(self, token: str | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        address: str = "127.0.0.1",  # the peer address the server sees
+    ) -> None:
         self.token = token
+        self.address = address
         self.headers = dict(headers or {})
         self.cookies = httpx.Cookies()  # kept across requests, as a browser does
 
@@ -82,7 +88,7 @@ class GraphQLClient:
         from config.asgi import application
 
         async def send() -> httpx.Response:
-            transport = httpx.ASGITransport(app=application)
+            transport = httpx.ASGITransport(app=application, client=(self.address, 40000))
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://testserver", cookies=self.cookies
             ) as c:

@@ -67,9 +67,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fresh_data_version():
     """Each test starts with a new data version (answers cached by an earlier test, from
     data it rolled back, can never be served to this one) and a full points budget."""
+    from accounts import throttle
     from accounts.access import forget_viewers
-    from api import dataversion, ratelimit
+    from api import dataversion, outage, ratelimit
 
+    outage.redis.reset()  # no breaker left open by a test that took a service away
+    outage.database.reset()
+    throttle.local.counts.clear()
     forget_viewers()  # and no token remembered from an earlier test's rolled-back rows
     dataversion.bump()
     ratelimit.local.used.clear()
@@ -77,8 +81,9 @@ def fresh_data_version():
         from django.core.cache import cache
 
         client = cache._cache.get_client(write=True)
-        for key in client.scan_iter("capgraph:rl:*"):
-            client.delete(key)
+        for pattern in ("capgraph:rl:*", "capgraph:login:*"):
+            for key in client.scan_iter(pattern):
+                client.delete(key)
 
 
 @pytest.fixture

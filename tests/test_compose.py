@@ -350,6 +350,38 @@ def compose_problems(
                 )
         except Exception:
             pass  # reported above
+    # The client address: uvicorn believes no forwarded header (the app decides, with
+    # TRUSTED_PROXIES), the api trusts exactly the service nginx runs in, and nginx sends the
+    # address it saw, not the client's own X-Forwarded-For with it appended.
+    if "command" in api:
+        from uvicorn.main import main as uvicorn_cli
+
+        try:
+            params = uvicorn_cli.make_context("uvicorn", argv(api["command"])[1:]).params
+            if params["proxy_headers"] or params["forwarded_allow_ips"] not in (None, ""):
+                problems.append(
+                    "services.api: uvicorn must not believe forwarded headers "
+                    "(--no-proxy-headers, no --forwarded-allow-ips): TRUSTED_PROXIES decides"
+                )
+        except Exception:
+            pass  # reported above
+    nginx_services = [
+        name for name, svc in services.items() if "nginx" in str(svc.get("build", svc.get("image")))
+        or name == "web"
+    ]  # fmt: skip
+    trusted = str(api.get("environment", {}).get("TRUSTED_PROXIES", ""))
+    trusted_names = {t.strip() for t in trusted.split(",") if t.strip()}
+    if trusted_names != set(nginx_services):
+        problems.append(
+            f"services.api: TRUSTED_PROXIES is {trusted!r}, not the nginx service "
+            f"{', '.join(nginx_services)}"
+        )
+    forwarded = re.findall(r"proxy_set_header\s+X-Forwarded-For\s+(\S+);", nginx)
+    if forwarded != ["$remote_addr"]:
+        problems.append(
+            f"nginx: X-Forwarded-For is {forwarded}, not $remote_addr (the appended form "
+            "passes on whatever the client wrote)"
+        )
     # nginx: upstream is the api service on its port; each proxied prefix is an API route
     upstreams = re.findall(r"server\s+([A-Za-z0-9_-]+):(\d+)\s*;", nginx)
     if not upstreams:
@@ -502,6 +534,22 @@ BROKEN = {
     ),
     "undeclared volume": (_set("services.api.volumes.0", "exprots:/data/exports"), "exprots"),
     "web port": (_set("services.web.ports.0", "8080:8080"), "nginx listens on"),
+    "uvicorn believes any proxy": (
+        lambda c: c["services"]["api"]["command"].extend(["--forwarded-allow-ips", "*"]),
+        "uvicorn must not believe forwarded headers",
+    ),
+    "uvicorn proxy headers on": (
+        lambda c: c["services"]["api"]["command"].remove("--no-proxy-headers"),
+        "uvicorn must not believe forwarded headers",
+    ),
+    "no trusted proxy": (
+        lambda c: c["services"]["api"]["environment"].pop("TRUSTED_PROXIES"),
+        "TRUSTED_PROXIES is '', not the nginx service web",
+    ),
+    "everyone trusted": (
+        _set("services.api.environment.TRUSTED_PROXIES", "0.0.0.0/0"),
+        "TRUSTED_PROXIES is '0.0.0.0/0', not the nginx service web",
+    ),
     "interpolated variable": (
         _set("services.postgres.environment.POSTGRES_PASSWORD", "${PG_SECRET}"),
         ".env.example does not mention PG_SECRET",
@@ -527,6 +575,11 @@ def test_a_broken_compose_file_fails(case):
         ("location /exports/ {", "location /export/ {", "/exports/ is not proxied"),
         ("location /auth/ {", "location /nope/ {", "location /nope/ is not a route"),
         ("alias /srv/static/;", "alias /srv/statics/;", "/srv/statics is not the api's static"),
+        (
+            "X-Forwarded-For $remote_addr;",
+            "X-Forwarded-For $proxy_add_x_forwarded_for;",
+            "X-Forwarded-For is ['$proxy_add_x_forwarded_for'], not $remote_addr",
+        ),
     ],
 )
 def test_a_broken_nginx_conf_fails(old, new, expected):

@@ -8,6 +8,8 @@ Liveness bounds are the only timed assertions here; speeds go to `make bench`.
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import json
 import logging
 import os
@@ -791,3 +793,934 @@ def test_live_server_refuses_30_level_bombs_while_answering_everyone_else(
     assert plain_s < BOUND
     assert health.status_code == 200
     assert health_s < BOUND
+
+
+# --- the HTTP edge: strings, cursors, logins, client addresses, APQ registration, Redis and
+# --- database outages, Vary, downloads, export viewers, Sentry ------------------------------
+
+
+@pytest.fixture
+def known_write_token(tokens):
+    """The write token's viewer remembered, as after an earlier request (without charging
+    it): a counted request then shows only the queries its own input causes."""
+    from accounts.access import remember_viewer, viewer_and_expiry
+
+    remember_viewer(tokens.write, *viewer_and_expiry(tokens.write))
+
+
+def refused(r, field: str) -> None:
+    assert r.status == 200
+    assert "data" not in r.body, r.body
+    (error,) = r.errors
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+    assert error["message"] == (
+        f"{field} contains a control character: only tab, newline and carriage return are "
+        "allowed in strings"
+    )
+
+
+# --- item 4: control characters in every string input, refused in one place ----------------
+
+NUL_QUERIES = [
+    ("{ people(search: $s) { edges { node { id } } } }", "s", "search"),
+    ("{ skills(search: $s) { name } }", "s", "search"),
+    ("{ projects(client: $s) { edges { node { id } } } }", "s", "client"),
+    ('{ person(id: "25") { skillScore(skills: $s) { score } } }', "s", "skills"),
+]
+
+
+@pytest.mark.parametrize(("selection", "var", "field"), NUL_QUERIES)
+@pytest.mark.parametrize("bad", ["a\x00b", "\x1b[31m", "x\x7f", "\x85"])
+def test_control_characters_in_variables_are_bad_user_input(
+    known_write_token, gql, selection, var, field, bad
+):
+    declared = "[String!]!" if field == "skills" else "String"
+    value = [("Python"), bad] if field == "skills" else bad
+    query = f"query Q(${var}: {declared}) " + selection
+    with exact_queries(0):
+        r = timed(gql.post, query, {var: value})
+    refused(r, f"{field}.1" if field == "skills" else field)
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        ('{ people(search: "a\\u0000") { edges { node { id } } } }', "search"),
+        ('{ skills(search: "\\u0007") { name } }', "search"),
+        ('{ projects(client: "x\\u0000y") { edges { node { id } } } }', "client"),
+        ('{ person(id: "25") { skillScore(skills: ["Go", "\\u0000"]) { score } } }', "skills.1"),
+        ('mutation { createPerson(input: {name: "A\\u0000"}) { person { id } } }', "input.name"),
+    ],
+)
+def test_control_characters_in_literals_are_bad_user_input(known_write_token, gql, document, field):
+    with exact_queries(0):
+        r = timed(gql.post, document)
+    assert r.status == 200
+    (error,) = r.errors
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+
+
+def test_control_characters_in_mutation_input_change_nothing(known_write_token, gql):
+    from people.models import Person
+
+    before = Person.objects.count()
+    create = (
+        "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }"
+    )
+    with exact_queries(0):
+        r = timed(gql.post, create, {"input": {"name": "Eve\x00", "email": "e@x.io"}})
+    refused(r, "input.name")
+    skills = """mutation($id: ID!, $skills: [PersonSkillInput!]!) {
+        setPersonSkills(personId: $id, skills: $skills) { person { id } } }"""
+    with exact_queries(0):
+        r = timed(
+            gql.post,
+            skills,
+            {
+                "id": "25",
+                "skills": [
+                    {"skill": "Go", "proficiency": "EXPERT"},
+                    {"skill": "R\x00", "proficiency": "EXPERT"},
+                ],
+            },
+        )
+    refused(r, "skills.1.skill")
+    bulk = """mutation($items: [AssignmentHoursInput!]!) {
+        bulkUpdateAssignmentHours(items: $items) { assignments { id } } }"""
+    with exact_queries(0):
+        r = timed(
+            gql.post,
+            bulk,
+            {
+                "items": [
+                    {
+                        "assignmentId": "54",
+                        "expectedVersion": 1,
+                        "weeklyHours": {"2026-11-02\x00": 8},
+                    }
+                ]
+            },
+        )
+    refused(r, "items.0.weeklyHours")
+    assert Person.objects.count() == before
+
+
+def test_control_characters_reach_neither_the_database_nor_sentry(gql):
+    import sentry_sdk
+
+    from config.observability import init_sentry
+    from tests.test_observability import CapturingTransport, items
+
+    CapturingTransport.envelopes = []
+    init_sentry("https://public@sentry.invalid/1", 0.0, transport=CapturingTransport)
+    try:
+        for selection, var, field in NUL_QUERIES:
+            declared = "[String!]!" if field == "skills" else "String"
+            r = gql.post(f"query Q(${var}: {declared}) " + selection, {var: "\x00"})
+            assert r.codes == ["BAD_USER_INPUT"]
+        sentry_sdk.flush()
+    finally:
+        sentry_sdk.get_client().close()
+        sentry_sdk.init()
+    assert items(CapturingTransport.envelopes, "event") == []
+
+
+def test_control_characters_in_a_variable_default_are_refused(gql):
+    r = gql.post('query Q($s: String = "\\u0000") { people(search: $s) { edges { node { id } } } }')
+    refused(r, "search")
+
+
+def test_tab_newline_and_carriage_return_are_accepted(gql):
+    r = gql.post("query Q($s: String) { skills(search: $s) { name } }", {"s": "\tpy\r\n"})
+    assert r.data == {"skills": [{"name": "Copywriting"}, {"name": "Python"}]}  # "py", trimmed
+
+
+def cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"cursor:v1:{offset}".encode()).decode()
+
+
+@pytest.mark.parametrize("offset", [2**63 - 1, 2**63, 2**64, 10**30])
+def test_a_cursor_past_64_bit_offsets_is_bad_user_input(known_write_token, gql, offset):
+    with exact_queries(0):
+        r = timed(
+            gql.post,
+            "query Q($a: String) { people(after: $a) { edges { cursor } } }",
+            {"a": cursor(offset)},
+        )
+    assert r.body["data"] is None
+    (error,) = r.errors
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
+    assert error["message"] == "after is not a valid cursor"
+
+
+def test_a_large_but_valid_cursor_is_an_empty_page(gql):
+    r = gql.post(
+        "query Q($a: String) { people(after: $a) { edges { cursor } } }", {"a": cursor(2**40)}
+    )
+    assert r.data == {"people": {"edges": []}}
+
+
+# --- item 5: failed logins throttled per username and per address; hashing off the loop ----
+
+WRONG = "not-the-password"
+
+
+def login(client: GraphQLClient, username: str, password: str):
+    csrf = client.request("GET", "/auth/session").json()["csrfToken"]
+    return client.request(
+        "POST",
+        "/auth/login",
+        json={"username": username, "password": password},
+        headers={"X-CSRFToken": csrf},
+    )
+
+
+def assert_throttled(r, window: int = 900) -> None:
+    assert r.status_code == 429, r.text
+    assert r.headers["content-type"] == "application/json"
+    retry = int(r.headers["Retry-After"])
+    assert window - 5 <= retry <= window
+    assert r.json() == {
+        "error": f"Too many failed logins: retry in {retry} s",
+        "code": "RATE_LIMITED",
+        "retryAfter": retry,
+    }
+
+
+@pytest.fixture
+def planner(db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("planner", password="secret")
+
+
+def test_ten_failed_logins_for_a_username_then_429_even_with_the_right_password(planner, settings):
+    for i in range(10):
+        r = login(GraphQLClient(address=f"10.0.0.{i + 1}"), "planner", WRONG)  # 10 addresses
+        assert (r.status_code, r.json()["code"]) == (401, "UNAUTHENTICATED")
+    r = timed(login, GraphQLClient(address="10.0.1.1"), "planner", "secret")
+    assert_throttled(r)
+    if settings.REDIS_URL:  # shared by every process: this one's own counts play no part
+        from accounts import throttle
+
+        throttle.local.counts.clear()
+        assert_throttled(login(GraphQLClient(address="10.0.1.2"), "planner", "secret"))
+    other = login(GraphQLClient(address="10.0.1.3"), "someone-else", WRONG)
+    assert other.status_code == 401  # other usernames are not affected
+
+
+def test_ten_failed_logins_from_one_address_then_429_for_any_username(planner):
+    attacker = GraphQLClient(address="203.0.113.7")
+    for i in range(10):
+        assert login(attacker, f"user{i}", WRONG).status_code == 401
+    assert_throttled(login(attacker, "planner", "secret"))
+    elsewhere = login(GraphQLClient(address="203.0.113.8"), "planner", "secret")
+    assert elsewhere.status_code == 200  # the user, from another address, gets in
+
+
+def test_a_successful_login_resets_the_counts(planner):
+    browser = GraphQLClient(address="198.51.100.4")
+    for _ in range(9):
+        assert login(browser, "planner", WRONG).status_code == 401
+    assert login(browser, "planner", "secret").status_code == 200
+    for _ in range(10):
+        assert login(GraphQLClient(address="198.51.100.4"), "planner", WRONG).status_code == 401
+    assert_throttled(login(GraphQLClient(address="198.51.100.4"), "planner", WRONG))
+
+
+def test_the_admin_login_has_the_same_limit(planner):
+    def admin_login(password: str):
+        browser = GraphQLClient(address="192.0.2.9")
+        browser.request("GET", "/admin/login/")
+        csrf = browser.cookies["csrftoken"]
+        return browser.request(
+            "POST",
+            "/admin/login/",
+            data={"username": "planner", "password": password, "csrfmiddlewaretoken": csrf},
+            headers={"X-CSRFToken": csrf, "Referer": "http://testserver/admin/login/"},
+        )
+
+    for _ in range(10):
+        r = admin_login(WRONG)
+        assert r.status_code == 200 and "Please enter the correct username" in r.text
+    assert_throttled(admin_login("secret"))
+    # and the two login paths share one count
+    assert_throttled(login(GraphQLClient(address="192.0.2.10"), "planner", "secret"))
+
+
+@pytest.mark.parametrize("username", ["plan\x00ner", "a" * 2000])
+def test_login_refuses_control_characters_and_huge_credentials(planner, username):
+    with exact_queries(0):
+        r = timed(login, GraphQLClient(), username, "secret")
+    assert r.status_code == 400
+    assert r.json()["code"] == "BAD_USER_INPUT" and r.json()["field"] == "username"
+
+
+@pytest.fixture(scope="module")
+def api_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The API as production runs it (uvicorn, one worker) on the test database."""
+    from django.db import connection
+
+    from tests.live import database_url, serve
+
+    if connection.vendor != "postgresql":
+        pytest.fail("live-server tests need DATABASE_URL=postgres://...", pytrace=False)
+    env = {"DATABASE_URL": database_url(connection.settings_dict), "SENTRY_DSN": ""}
+    with serve(env, tmp_path_factory.mktemp("hostile-live")) as server:
+        yield server
+
+
+@pytest.mark.postgres
+def test_password_hashing_does_not_hold_the_event_loop(api_server):
+    """Eight wrong passwords at once (PBKDF2, about 0.3 s each; an unknown user is hashed
+    too) while /healthz is asked: it answers at once, the hashing runs in worker threads."""
+    import asyncio
+
+    import httpx
+
+    async def scenario() -> tuple[float, float, list[int]]:
+        async with httpx.AsyncClient(base_url=api_server.base, timeout=30) as c:
+            csrf = (await c.get("/auth/session")).json()["csrfToken"]
+            await c.get("/healthz")  # the connection is open before timing starts
+            started = time.perf_counter()
+            logins = [
+                asyncio.ensure_future(
+                    c.post(
+                        "/auth/login",
+                        json={"username": f"nobody{i}", "password": WRONG},
+                        headers={"X-CSRFToken": csrf},
+                    )
+                )
+                for i in range(8)
+            ]
+            await asyncio.sleep(0.1)
+            probe = time.perf_counter()
+            assert (await c.get("/healthz")).status_code == 200
+            healthz = time.perf_counter() - probe
+            statuses = [r.status_code for r in await asyncio.gather(*logins)]
+            return healthz, time.perf_counter() - started, statuses
+
+    healthz, total, statuses = asyncio.run(scenario())
+    assert statuses == [401] * 8
+    assert total > 0.8, total  # the hashing really is slow work ...
+    assert healthz < 0.25, f"/healthz waited {healthz:.2f} s behind the logins"  # ... elsewhere
+
+
+# --- weak: a Redis that accepts connections and never answers ---------------------------------
+
+
+@pytest.fixture
+def silent_redis(settings):
+    """A real TCP server that accepts every connection and never answers, as the cache."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    url = f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "api.cache.SharedPoolRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "capgraph",
+            "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+        }
+    }
+    yield url
+    stop.set()
+    thread.join(2)
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_a_silent_redis_costs_at_most_the_breaker_then_nothing(gql, silent_redis, settings):
+    from api import outage
+
+    query = '{ person(id: "25") { name } }'
+    started = time.perf_counter()
+    for _ in range(settings.REDIS_BREAKER_FAILURES):  # each request makes 1 or 2 Redis calls
+        r = gql.post(query)
+        assert r.data == {"person": {"name": "Ada Thompson"}}
+        assert r.headers["X-Capgraph-Cache"] == "BYPASS"  # served uncached
+        if outage.redis.is_open():
+            break
+    # REDIS_BREAKER_FAILURES calls of at most 250 ms each, then Redis is skipped
+    assert outage.redis.is_open()
+    assert time.perf_counter() - started < settings.REDIS_BREAKER_FAILURES * 0.25 + BOUND
+    for _ in range(5):
+        started = time.perf_counter()
+        r = gql.post(query)
+        assert time.perf_counter() - started < 0.25  # less than one Redis timeout
+        assert r.data == {"person": {"name": "Ada Thompson"}}
+    mutation = """mutation { updatePerson(id: "25", input: {weeklyCapacity: 38}) {
+        person { weeklyCapacity } } }"""
+    r = timed(gql.post, mutation)
+    assert r.data == {"updatePerson": {"person": {"weeklyCapacity": 38.0}}}
+    ready = timed(GraphQLClient().request, "GET", "/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["redis"]["status"] == "down"
+
+
+def test_each_redis_call_gives_up_after_250_ms_without_retrying(silent_redis):
+    from django.core.cache import cache
+
+    from api import outage
+
+    for _ in range(3):
+        started = time.perf_counter()
+        with pytest.raises(Exception) as raised:
+            cache.get("capgraph:anything")
+        took = time.perf_counter() - started
+        assert 0.2 < took < 0.6, (took, repr(raised.value))  # one socket timeout, no retry
+        assert "Timeout" in type(raised.value).__name__ or "timed out" in str(raised.value)
+    assert outage.redis.is_open()
+    started = time.perf_counter()
+    with pytest.raises(Exception, match="circuit open"):
+        cache.get("capgraph:anything")
+    assert time.perf_counter() - started < 0.05
+
+
+# --- weak: the database away -------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def database_down():
+    """Every SQL statement fails as with a database that went away (undone before the
+    test's transaction is rolled back)."""
+    from django.db import OperationalError
+    from django.db.backends import utils
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused: is the server running?")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(utils.CursorWrapper, "_execute_with_wrappers", refuse)
+        yield
+
+
+def assert_unavailable(r) -> None:
+    assert r.status_code == 503, r.text
+    assert r.headers["content-type"] == "application/json"
+    assert r.headers["Retry-After"].isdigit()
+    assert r.json() == {
+        "errors": [
+            {
+                "message": "The service is busy or unavailable: retry shortly",
+                "extensions": {"code": "SERVICE_UNAVAILABLE"},
+            }
+        ]
+    }
+
+
+def test_every_endpoint_answers_json_503_when_the_database_is_down(tokens, planner, client):
+    from accounts.access import forget_viewers
+
+    client.force_login(planner)  # a session cookie, for the session endpoints
+    cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    csrf = GraphQLClient().request("GET", "/auth/session").json()["csrfToken"]
+    forget_viewers()  # nothing remembered: each request must ask the database
+    job = "/exports/6f1c9a52-0c1e-4a39-9c43-1b1d6a0b2f10/download"
+    bearer = {"Authorization": f"Bearer {tokens.read}"}
+    with database_down():
+        browser = GraphQLClient()
+        browser.cookies.set("csrftoken", csrf)
+        for method, path, kwargs in [
+            (
+                "POST",
+                "/auth/login",
+                {
+                    "json": {"username": "planner", "password": "secret"},
+                    "headers": {"X-CSRFToken": csrf},
+                },
+            ),
+            ("GET", "/auth/session", {"headers": cookie}),
+            ("GET", job, {"headers": bearer}),
+            ("POST", "/graphql", {"json": {"query": "{ viewer { username } }"}, "headers": bearer}),
+            (
+                "GET",
+                "/graphql",
+                {"params": {"query": "{ viewer { username } }"}, "headers": bearer},
+            ),
+        ]:
+            r = timed(browser.request, method, path, **kwargs)
+            assert_unavailable(r)
+        admin = GraphQLClient()
+        admin.request("GET", "/admin/login/")  # its CSRF cookie
+        admin_csrf = admin.cookies["csrftoken"]
+        r = timed(
+            admin.request,
+            "POST",
+            "/admin/login/",
+            data={"username": "planner", "password": "x", "csrfmiddlewaretoken": admin_csrf},
+            headers={"Referer": "http://testserver/admin/login/"},
+        )
+        assert_unavailable(r)
+        ready = timed(browser.request, "GET", "/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["status"] == "unavailable"
+        assert ready.json()["checks"]["database"]["status"] == "down"
+        assert timed(browser.request, "GET", "/healthz").status_code == 200
+
+
+def test_a_failed_probe_makes_every_request_503_at_once_until_the_database_is_back(gql, settings):
+    from api import outage
+
+    with database_down():
+        ready = timed(GraphQLClient().request, "GET", "/readyz")
+    assert ready.status_code == 503  # not ready as soon as a probe fails
+    assert outage.database.is_open()
+    with exact_queries(0):  # not even tried: the breaker answers
+        r = timed(
+            gql.request,
+            "POST",
+            "/graphql",
+            json={"query": '{ person(id: "25") { name } }'},
+            headers=gql._headers(None),
+        )
+    assert_unavailable(r)
+    assert 1 <= int(r.headers["Retry-After"]) <= settings.DB_BREAKER_SECONDS
+
+
+def test_the_breaker_closes_when_a_probe_succeeds(gql):
+    from api import outage
+
+    outage.database.failure()
+    assert outage.database.is_open()
+    assert GraphQLClient().request("GET", "/readyz").status_code == 200
+    assert not outage.database.is_open()
+    assert gql.post('{ person(id: "25") { name } }').data == {"person": {"name": "Ada Thompson"}}
+
+
+# --- weak: Vary, POST to a download, the export job's viewer ---------------------------------
+
+
+def test_token_answers_vary_on_authorization(gql):
+    for r in (
+        gql.get({"query": '{ person(id: "25") { name } }'}),
+        gql.post('{ person(id: "25") { name } }'),
+        GraphQLClient(token="cg_wrong").get({"query": "{ __typename }"}),
+    ):
+        vary = {v.strip() for v in r.headers["Vary"].split(",")}
+        assert {"Authorization", "Cookie"} <= vary, r.headers["Vary"]
+
+
+def test_post_to_a_download_is_a_json_405(tokens):
+    path = "/exports/6f1c9a52-0c1e-4a39-9c43-1b1d6a0b2f10/download"
+    for headers in ({}, {"Authorization": f"Bearer {tokens.read}"}):
+        r = GraphQLClient().request("POST", path, headers=headers)
+        assert (r.status_code, r.headers["Allow"], r.json()) == (
+            405,
+            "GET, HEAD",
+            {"error": "Method not allowed"},
+        )
+
+
+def test_an_export_job_of_an_expired_token_fails_like_a_request_would(db, settings, tmp_path):
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from accounts.models import ApiToken
+    from exports import services
+    from exports.models import ExportJob
+
+    settings.EXPORT_DIR = tmp_path
+    user = User.objects.create_user("late")
+    token, raw = ApiToken.issue(user, "read")
+    token.expires_at = timezone.now() - dt.timedelta(seconds=1)
+    token.save()
+    assert GraphQLClient(token=raw).post("{ viewer { username } }").codes == ["UNAUTHENTICATED"]
+    job = ExportJob.objects.create(
+        user=user, token=token, format="csv", params={"from": "2026-11-02", "weeks": 2}
+    )
+    assert services.attempt(job.pk, 0) is None
+    job.refresh_from_db()
+    assert (job.status, job.error, job.file_path) == (
+        "failed",
+        "The token or user that requested this export expired",
+        "",
+    )
+
+
+# --- item 6: the client address, and who may register APQ documents --------------------------
+
+
+def remaining(r) -> int:
+    return int(r.headers["X-RateLimit-Remaining"])
+
+
+def anonymous(forwarded: str, address: str = "127.0.0.1"):
+    client = GraphQLClient(headers={"X-Forwarded-For": forwarded}, address=address)
+    return client.post("{ __typename }")
+
+
+def test_x_forwarded_for_is_not_believed_by_default(db, settings):
+    assert settings.TRUSTED_PROXIES == []
+    first = anonymous("198.51.100.1")
+    second = anonymous("198.51.100.2")  # a "fresh" address, chosen by the caller
+    assert first.data == second.data == {"__typename": "Query"}
+    assert remaining(second) == remaining(first) - 1  # one budget: the peer's
+
+
+@pytest.mark.parametrize("trusted", ["127.0.0.1", "127.0.0.0/8", "localhost"])
+def test_x_forwarded_for_is_believed_from_a_trusted_proxy(db, settings, trusted):
+    settings.TRUSTED_PROXIES = [trusted]
+    full = settings.RATE_LIMIT_POINTS - 1
+    assert remaining(anonymous("198.51.100.1")) == full
+    assert remaining(anonymous("198.51.100.2")) == full  # another client, its own budget
+    # the rightmost address that is not a trusted proxy is the client; what it wrote
+    # to the left of it is not believed
+    assert remaining(anonymous("203.0.113.9, 198.51.100.1")) == full - 1
+    assert remaining(anonymous("127.0.0.1, 198.51.100.1")) == full - 2
+    # a peer that is not a trusted proxy is the client, whatever it forwards
+    assert remaining(anonymous("198.51.100.1", address="192.0.2.1")) == full
+    assert remaining(anonymous("198.51.100.2", address="192.0.2.1")) == full - 1
+
+
+def test_forwarded_headers_are_dropped_from_untrusted_peers(settings):
+    from asgiref.sync import async_to_sync
+
+    from api.edge import client_address
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    meta = {
+        "REMOTE_ADDR": "192.0.2.1",
+        "HTTP_X_FORWARDED_FOR": "10.1.1.1",
+        "HTTP_X_FORWARDED_PROTO": "https",
+    }
+    assert async_to_sync(client_address)(meta) == "192.0.2.1"
+    assert meta == {"REMOTE_ADDR": "192.0.2.1"}  # https is not believed either
+    trusted = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "garbage, 192.0.2.7"}
+    assert async_to_sync(client_address)(trusted) == "192.0.2.7"
+    assert trusted["HTTP_X_FORWARDED_FOR"] == "garbage, 192.0.2.7"
+    bad = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "not-an-address"}
+    assert async_to_sync(client_address)(bad) == "10.0.0.2"
+
+
+def apq(client: GraphQLClient, document: str, with_text: bool = True):
+    import hashlib
+
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    if with_text:
+        return client.post(document, extensions=extensions)
+    return client.get({"extensions": __import__("json").dumps(extensions)})
+
+
+def test_anonymous_callers_do_not_register_apq_documents_by_default(tokens, settings):
+    assert settings.APQ_ANONYMOUS_REGISTRATION is False
+    document = "query AnonymousApq { __typename }"
+    assert apq(GraphQLClient(), document).data == {"__typename": "Query"}  # it runs ...
+    missed = apq(GraphQLClient(), document, with_text=False)
+    assert missed.codes == ["PERSISTED_QUERY_NOT_FOUND"]  # ... but is not stored
+    settings.APQ_ANONYMOUS_REGISTRATION = True
+    assert apq(GraphQLClient(), document).data == {"__typename": "Query"}
+    assert apq(GraphQLClient(), document, with_text=False).data == {"__typename": "Query"}
+    other = "query TokenApq { __typename }"
+    settings.APQ_ANONYMOUS_REGISTRATION = False
+    assert apq(GraphQLClient(token=tokens.read), other).data == {"__typename": "Query"}
+    assert apq(GraphQLClient(), other, with_text=False).data == {"__typename": "Query"}
+
+
+def test_the_apq_store_is_bounded_least_recently_used_first(gql, settings):
+    import uuid
+
+    settings.APQ_MAX_DOCUMENTS = 3
+    tag = uuid.uuid4().hex[:8]
+    docs = [f"query Bounded{tag}{i} {{ __typename }}" for i in range(6)]
+    for doc in docs[:5]:
+        assert apq(gql, doc).data == {"__typename": "Query"}
+
+    def stored(doc: str) -> bool:
+        r = apq(gql, doc, with_text=False)
+        return r.codes != ["PERSISTED_QUERY_NOT_FOUND"]
+
+    assert [stored(d) for d in docs[2:5]] == [True, True, True]  # docs 2 used first, 4 last
+    assert [stored(d) for d in docs[:2]] == [False, False]  # evicted
+    assert stored(docs[2])  # now the most recently used
+    assert apq(gql, docs[5]).data == {"__typename": "Query"}
+    assert [stored(d) for d in (docs[2], docs[5], docs[3])] == [True, True, False]
+
+
+# --- weak: what Sentry receives ----------------------------------------------------------------
+
+
+def test_sentry_events_carry_no_body_variables_or_credentials(gql, monkeypatch):
+    import hashlib
+    import json
+
+    import sentry_sdk
+
+    from graphql_schema.people import types
+    from tests.test_observability import CapturingTransport, items
+
+    def boom(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(types, "skill_score", boom)
+    from config.observability import init_sentry
+
+    CapturingTransport.envelopes = []
+    init_sentry("https://public@sentry.invalid/1", 1.0, transport=CapturingTransport)
+    document = (
+        'query Boom($s: [String!]!) { person(id: "25") { skillScore(skills: $s) { score } } }'
+    )
+    secrets = {
+        "X-CSRFToken": "csrf-secret-value",
+        "Cookie": "other=cookie-secret-value",
+        "X-Api-Key": "api-key-secret-value",
+    }
+    variables = {"s": ["Eve Secretname <eve@example.org>"]}
+    try:
+        posted = gql.post(document, variables, headers=secrets, operationName="Boom")
+        got = gql.get(
+            {"query": document, "variables": json.dumps(variables), "operationName": "Boom"},
+            headers=secrets,
+        )
+        sentry_sdk.flush()
+    finally:
+        sentry_sdk.get_client().close()
+        sentry_sdk.init()
+    assert posted.codes == got.codes == ["INTERNAL_SERVER_ERROR"]
+    events = items(CapturingTransport.envelopes, "event")
+    assert len(events) == 2
+    raw = json.dumps(
+        items(CapturingTransport.envelopes, "event")
+        + items(CapturingTransport.envelopes, "transaction")
+    )
+    for secret in (
+        "csrf-secret-value",
+        "cookie-secret-value",
+        "api-key-secret-value",
+        gql.token,
+        gql.token[:10],
+        "Eve Secretname",
+        "eve@example.org",
+        "Secretname",
+    ):
+        assert secret not in raw, secret
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    for event in events:
+        assert event["transaction"] == "graphql Boom"
+        assert event["tags"]["graphql.operation"] == "Boom"
+        assert event["tags"]["graphql.document_hash"] == digest
+        assert "data" not in event["request"] and "query_string" not in event["request"]
+        headers = {h.lower() for h in event["request"]["headers"]}
+        assert "user-agent" in headers
+        assert headers <= {
+            "accept",
+            "accept-encoding",
+            "content-length",
+            "content-type",
+            "host",
+            "user-agent",
+        }
+
+
+class CuttableProxy:
+    """A TCP proxy to PostgreSQL that can be cut (existing connections dropped, new ones
+    refused) and restored on the same port: the database going away and coming back."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        import socket
+
+        self.upstream = upstream
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.sockets: list = []
+        self.listener = None
+        self.restore()
+
+    def restore(self) -> None:
+        import socket
+        import threading
+
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            server = socket.create_connection(self.upstream)
+            self.sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, target) -> None:
+        import socket
+
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                target.sendall(data)
+        for s in (source, target):
+            # shutdown first: a close() alone neither wakes the other direction's recv()
+            # nor sends the FIN that ends PostgreSQL's session
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+    def cut(self) -> None:
+        import socket
+
+        with contextlib.suppress(OSError):  # shutdown wakes the accept(); close would not
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for s in self.sockets:
+            with contextlib.suppress(OSError):  # already closed by its peer, say
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+        self.sockets = []
+
+
+@pytest.mark.postgres
+def test_a_live_server_answers_503_at_once_while_the_database_is_away(
+    django_db_setup, tokens, tmp_path
+):
+    """The API as production runs it, its database behind a proxy that is cut: every
+    endpoint answers JSON 503 within the bound (not after DB_POOL_TIMEOUT), /readyz is 503,
+    /healthz 200; once the database is back, so is the API."""
+    import httpx
+    from django.db import connection
+
+    from tests.live import database_url, serve
+
+    if connection.vendor != "postgresql":
+        pytest.fail("needs DATABASE_URL=postgres://...", pytrace=False)
+    settings_dict = connection.settings_dict
+    proxy = CuttableProxy(
+        (settings_dict["HOST"] or "127.0.0.1", int(settings_dict["PORT"] or 5432))
+    )
+    url = database_url({**settings_dict, "HOST": "127.0.0.1", "PORT": proxy.port})
+    env = {"DATABASE_URL": url, "SENTRY_DSN": "", "DB_POOL_TIMEOUT": "10"}
+    bearer = {"Authorization": f"Bearer {tokens.read}"}
+    with serve(env, tmp_path) as server, httpx.Client(base_url=server.base, timeout=30) as c:
+        csrf = c.get("/auth/session").json()["csrfToken"]
+        assert c.get("/readyz").status_code == 200
+        proxy.cut()
+        for method, path, kwargs in [
+            (
+                "GET",
+                "/graphql",
+                {"params": {"query": "{ viewer { username } }"}, "headers": bearer},
+            ),
+            (
+                "POST",
+                "/auth/login",
+                {"json": {"username": "reader", "password": "x"}, "headers": {"X-CSRFToken": csrf}},
+            ),
+            ("GET", "/exports/6f1c9a52-0c1e-4a39-9c43-1b1d6a0b2f10/download", {"headers": bearer}),
+            ("POST", "/graphql", {"json": {"query": "{ viewer { username } }"}, "headers": bearer}),
+        ]:
+            r = timed(c.request, method, path, **kwargs)
+            assert_unavailable(r)
+        ready = timed(c.get, "/readyz")
+        assert (ready.status_code, ready.json()["checks"]["database"]["status"]) == (503, "down")
+        assert timed(c.get, "/healthz").status_code == 200
+        proxy.restore()
+        deadline = time.monotonic() + 30
+        while c.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, server.log()
+            time.sleep(0.5)
+        while (
+            r := c.get("/graphql", params={"query": "{ viewer { username } }"}, headers=bearer)
+        ).status_code != 200:
+            assert time.monotonic() < deadline, server.log()
+            time.sleep(0.5)
+        assert r.json()["data"] == {"viewer": {"username": "reader"}}
+    proxy.cut()
+
+
+PUBLISH = """
+import os, sys, time
+import django
+
+django.setup()
+from exports.tasks import build_export
+
+started = time.perf_counter()
+try:
+    build_export.delay("00000000-0000-0000-0000-000000000000")
+    outcome = "queued"
+except Exception as exc:
+    outcome = type(exc).__name__
+print(outcome, round(time.perf_counter() - started, 3))
+"""
+
+
+@pytest.mark.parametrize("broker", ["silent", "refused"])
+def test_queuing_an_export_on_a_broker_that_never_answers_gives_up_at_once(broker, tmp_path):
+    """requestGridExport queues its job inside the request: a Celery broker that accepts
+    connections and never answers (or refuses them) costs one bounded attempt, not the
+    6-7 s of kombu's default connection retries. (A process of its own: the broker is read
+    when the Celery app starts.)"""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import REPO
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(server.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    port = server.getsockname()[1] if broker == "silent" else 1
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        PYTHONPATH=str(REPO / "backend"),
+        CELERY_BROKER_URL=f"redis://127.0.0.1:{port}/0",
+        SQLITE_PATH=str(tmp_path / "unused.sqlite3"),
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", PUBLISH], env=env, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        with contextlib.suppress(OSError):
+            server.shutdown(socket.SHUT_RDWR)
+        server.close()
+        for conn in held:
+            conn.close()
+    assert result.returncode == 0, result.stderr
+    outcome, seconds = result.stdout.split()
+    assert outcome == "OperationalError"
+    assert float(seconds) < 0.6  # one attempt of at most 250 ms (connect, then read)
