@@ -71,7 +71,9 @@ class GraphQLClient:
         token: str | None = None,
         headers: dict[str, str] | None = None,
         address: str = "127.0.0.1",  # the peer address the server sees
+        app: Any = None,  # another ASGI application (built under other settings)
     ) -> None:
+        self.app = app
         self.token = token
         self.address = address
         self.headers = dict(headers or {})
@@ -88,7 +90,9 @@ class GraphQLClient:
         from config.asgi import application
 
         async def send() -> httpx.Response:
-            transport = httpx.ASGITransport(app=application, client=(self.address, 40000))
+            transport = httpx.ASGITransport(
+                app=self.app or application, client=(self.address, 40000)
+            )
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://testserver", cookies=self.cookies
             ) as c:

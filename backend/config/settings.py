@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "api.edge.TrustedProxyMiddleware",
     "api.edge.EdgeErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "api.staticfiles.StaticFilesMiddleware",  # WhiteNoise, async (api/staticfiles.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "api.middleware.ApiCsrfViewMiddleware",
@@ -149,9 +150,33 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True
 
+# Static files: WhiteNoise (api/staticfiles.py). In DEBUG the admin's files are found where
+# the apps keep them (no collectstatic needed); otherwise from STATIC_ROOT, which
+# `collectstatic` fills with hashed, compressed copies (the Docker image runs it).
 STATIC_URL = "static/"
 STATIC_ROOT = REPO_ROOT / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# The built web app (frontend/dist): its files at the site root (/assets/..., /favicon.ico,
+# /robots.txt); its own routes get index.html (api/webapp.py). In DEBUG a build made while the
+# server runs is found too.
+WEB_APP_DIST = REPO_ROOT / "frontend" / "dist"
+WHITENOISE_ROOT = str(WEB_APP_DIST) if DEBUG or WEB_APP_DIST.is_dir() else None
+# Names that carry a hash of the content are cached for a year: Vite's build output
+# (<name>-<8 characters>.<ext>) and collectstatic's copies (<name>.<12 hex digits>.<ext>).
+WHITENOISE_IMMUTABLE_FILE_TEST = (
+    r"^/assets/.+-[0-9A-Za-z_-]{8}\.\w+(\.map)?$|^/static/.+\.[0-9a-f]{12}\.\w+$"
+)
 
+# Origins (scheme://host[:port]) whose cookie-authenticated POSTs are accepted besides this
+# site's own, comma-separated. With DEBUG on, the Vite dev server's (`cd frontend && npm run
+# dev`, which proxies the API) are trusted as well.
+VITE_DEV_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+] + (VITE_DEV_ORIGINS if DEBUG else [])
 CSRF_COOKIE_HTTPONLY = False  # the web app reads it to send X-CSRFToken
 CSRF_FAILURE_VIEW = "api.middleware.csrf_failure"
 # Larger request bodies are refused with 413 (a 500-item bulk edit is well under 1 MB).
@@ -199,6 +224,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) printed each of its warnings a second
+        # time (a CSRF refusal, a 404): Django's records reach the root handler alone.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
     },

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from accounts import views as session
 from api.health import healthz, readyz
 from api.views import graphql_view
-from api.webapp import asset, index
+from api.webapp import app_routes, index, route_regex
 from exports.views import download as export_download
 
 handler500 = "api.edge.server_error"
@@ -18,8 +18,8 @@ urlpatterns = [
     path("auth/session", session.session, name="session"),
     path("auth/login", session.login, name="login"),
     path("auth/logout", session.logout, name="logout"),
-    path("assets/<path:path>", asset, name="webapp-asset"),
-    # the web app routes in the browser: every other page gets its index.html
+    # The web app's own routes (frontend/src/routes.json) get its index.html; its files are
+    # WhiteNoise's (api/staticfiles.py); every other path is a 404.
     path("", index, name="webapp"),
-    re_path(r"^(?!graphql|admin|auth|assets|healthz|readyz|exports/)(?P<path>.*)$", index),
+    *(re_path(route_regex(p), index, name=f"webapp-{n}") for n, p in app_routes().items()),
 ]

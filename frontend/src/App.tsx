@@ -3,6 +3,8 @@ import { NavLink, Navigate, Route, Routes } from "react-router-dom";
 import { Provider } from "urql";
 
 import { makeClient } from "./client";
+// The app's routes, one list: the server gives index.html to these paths only.
+import ROUTES from "./routes.json";
 import { SessionContext } from "./components/SessionContext";
 import { DRAFTS_KEY } from "./lib/gridEdits";
 import { currentSession, logOut, type Session } from "./lib/session";
@@ -88,12 +90,12 @@ export function App() {
         </header>
         <main>
           <Routes>
-            <Route path="/heatmap" element={<Heatmap />} />
-            <Route path="/grid" element={<Grid />} />
-            <Route path="/find" element={<FindAvailable />} />
-            <Route path="/projects/:projectId?" element={<ProjectAvailability />} />
+            <Route path={ROUTES.heatmap} element={<Heatmap />} />
+            <Route path={ROUTES.grid} element={<Grid />} />
+            <Route path={ROUTES.find} element={<FindAvailable />} />
+            <Route path={ROUTES.projects} element={<ProjectAvailability />} />
             <Route
-              path="/roles"
+              path={ROUTES.roles}
               element={
                 <Suspense fallback={<p className="loading">Loading charts…</p>}>
                   <RoleCapacity />
