@@ -18,6 +18,8 @@ an async iterator, reading it in a worker thread.
 """
 
 import asyncio
+import logging
+import os
 from collections.abc import AsyncIterator
 from typing import IO, Any
 
@@ -26,6 +28,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]
 
+logger = logging.getLogger("capgraph.static")
 CHUNK_BYTES = 256 * 1024
 
 
@@ -48,6 +51,13 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         self.is_async = iscoroutinefunction(get_response)
         if self.is_async:
             markcoroutinefunction(self)
+
+    def add_files(self, root: str, prefix: str | None = None) -> None:
+        if not self.autorefresh and not os.path.isdir(root):
+            # WhiteNoise warns (a UserWarning, in every test run); a log line says what to do.
+            logger.warning("No static files at %s: run `manage.py collectstatic`", root)
+            return
+        super().add_files(root, prefix)
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
