@@ -8,12 +8,13 @@ with `register_documents`, except for staff; `off` ignores hashes.
 import hashlib
 import json
 import logging
+import os
 import re
+import signal
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +55,7 @@ class Manifest:
     by_sha256: dict[str, str]
 
 
-@lru_cache(maxsize=1)
-def manifest() -> Manifest:
-    """The trusted-documents manifest ({hash: document}, as GraphQL Code Generator's client
-    preset writes it; keys may be sha256 or sha1 hashes), loaded once at start-up."""
-    path = settings.PERSISTED_DOCUMENTS
-    if not path:
-        return Manifest({}, {})
+def _read_manifest(path: str) -> Manifest:
     data = json.loads(Path(path).read_text())
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
@@ -68,6 +63,96 @@ def manifest() -> Manifest:
         raise ValueError(f"{path}: a persisted-documents manifest is a {{hash: document}} object")
     by_key = {k.removeprefix("sha256:"): v for k, v in data.items()}
     return Manifest(by_key, {sha256(doc): doc for doc in data.values()})
+
+
+def _signature(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class _LoadedManifest:
+    """The trusted-documents manifest ({hash: document}, as GraphQL Code Generator's client
+    preset writes it; keys may be sha256 or sha1 hashes), read at start-up and read again:
+    - in DEBUG, when the file changed (one stat per lookup), so a document codegen just added
+      runs without a restart;
+    - otherwise on SIGHUP (`install_reload_on_sighup`, from config/asgi.py), at the next
+      lookup. `manage.py reload_documents` reaches every process without a signal, through
+      the database registry (see its help).
+    A file that cannot be read again (half-written, invalid) leaves the last good manifest in
+    use, and says so in the log; at start-up it is an error."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: tuple[str, tuple[int, int, int] | None, Manifest] | None = None
+        self.reload_requested = False
+        self._bad: tuple[int, int, int] | None = None  # a file that failed: not read again
+
+    def __call__(self) -> Manifest:
+        path = settings.PERSISTED_DOCUMENTS
+        current = self._current
+        if (
+            current is not None
+            and current[0] == path
+            and not self.reload_requested
+            and (not settings.DEBUG or not path or _signature(path) in (current[1], self._bad))
+        ):
+            return current[2]
+        with self._lock:
+            return self._load(path)
+
+    def _load(self, path: str) -> Manifest:
+        current = self._current
+        self.reload_requested = False
+        if not path:
+            self._current = (path, None, Manifest({}, {}))
+            return self._current[2]
+        signature = _signature(path)
+        if current is not None and current[0] == path and current[1] == signature:
+            return current[2]  # another thread has just read it, or the file is unchanged
+        try:
+            loaded = _read_manifest(path)
+        except (OSError, ValueError) as exc:
+            if current is None or current[0] != path:
+                raise
+            logger.error("Kept the previous trusted-documents manifest: %s", exc)
+            self._bad = signature
+            return current[2]
+        if current is not None:
+            logger.info(
+                "Reloaded the trusted-documents manifest %s: %d documents (was %d)",
+                path,
+                len(loaded.by_key),
+                len(current[2].by_key),
+            )
+        self._current = (path, signature, loaded)
+        return loaded
+
+    def request_reload(self) -> None:
+        """Read the file again at the next lookup (safe in a signal handler: sets a flag)."""
+        self.reload_requested = True
+
+    def cache_clear(self) -> None:
+        self._current = None
+
+
+manifest = _LoadedManifest()
+
+
+def _on_sighup(signum: int, frame: object) -> None:
+    manifest.request_reload()
+
+
+def install_reload_on_sighup() -> bool:
+    """SIGHUP makes this process read the manifest again (Unix, from the main thread: where
+    the ASGI application is imported). Under `uvicorn --workers N` the supervisor answers
+    SIGHUP itself by restarting its workers, which read the file as they start."""
+    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        return False
+    signal.signal(signal.SIGHUP, _on_sighup)
+    return True
 
 
 _registry_hits: dict[str, str] = {}  # only hits: a document registered later must be found
