@@ -27,6 +27,9 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_asy
 from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]
+from whitenoise.storage import (  # type: ignore[import-untyped]
+    CompressedManifestStaticFilesStorage,
+)
 
 logger = logging.getLogger("capgraph.static")
 CHUNK_BYTES = 256 * 1024
@@ -84,3 +87,18 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         if found.file is not None:  # closed also when the client goes away mid-file
             response._resource_closers.append(found.file.close)  # type: ignore[attr-defined]
         return response
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """collectstatic's output: names with a hash of the content (cached for a year), gzip
+    copies. Where collectstatic has not run (DEBUG, the tests, a deployment that forgot it,
+    which the log says at start-up) a page names the plain file instead of failing with
+    "Missing staticfiles manifest entry"."""
+
+    manifest_strict = False
+
+    def hashed_name(self, name: str, content: Any = None, filename: str | None = None) -> str:
+        try:
+            return super().hashed_name(name, content, filename)
+        except ValueError:  # "The file ... could not be found": not collected
+            return name

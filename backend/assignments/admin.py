@@ -14,8 +14,18 @@ class AssignmentWeekInline(admin.TabularInline):
 
 @admin.register(Assignment)
 class AssignmentAdmin(DataVersionAdmin, admin.ModelAdmin):
-    list_display = ["id", "person", "project", "role_on_project", "is_active", "version"]
-    list_filter = ["is_active"]
+    list_display = [
+        "__str__",
+        "person",
+        "project",
+        "role_on_project",
+        "is_active",
+        "version",
+        "updated_at",
+    ]
+    list_filter = ["is_active", "project__status", "person__department", "project"]
+    list_select_related = ["person", "project"]
+    search_fields = ["person__name", "project__name", "project__client", "role_on_project"]
     raw_id_fields = ["person", "project"]
     readonly_fields = ["version"]
     inlines = [AssignmentWeekInline]

@@ -21,6 +21,10 @@ class Assignment(models.Model):
             models.Index(fields=["project", "is_active"], name="assignment_project_active_idx"),
         ]
 
+    def __str__(self) -> str:
+        role = f" ({self.role_on_project})" if self.role_on_project else ""
+        return f"{self.person} on {self.project}{role}"
+
 
 class AssignmentWeek(models.Model):
     """Planned hours of one assignment in one week (named by its Monday).
@@ -46,3 +50,6 @@ class AssignmentWeek(models.Model):
             models.Index(fields=["person", "week"], name="assignmentweek_person_week_idx"),
             models.Index(fields=["week"], name="assignmentweek_week_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week:%d %b %Y}: {self.hours} h"

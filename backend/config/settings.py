@@ -157,7 +157,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = REPO_ROOT / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "api.staticfiles.StaticFilesStorage"},
 }
 # The built web app (frontend/dist): its files at the site root (/assets/..., /favicon.ico,
 # /robots.txt); its own routes get index.html (api/webapp.py). In DEBUG a build made while the

@@ -13,8 +13,17 @@ class PersonSkillInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(DataVersionAdmin, admin.ModelAdmin):
-    list_display = ["name", "department", "role", "weekly_capacity", "hire_date", "is_active"]
-    list_filter = ["is_active", "department", "role"]
+    list_display = [
+        "name",
+        "email",
+        "department",
+        "role",
+        "weekly_capacity",
+        "hire_date",
+        "is_active",
+    ]
+    list_filter = ["is_active", "department", "role", ("hire_date", admin.DateFieldListFilter)]
+    list_select_related = ["department", "role"]
     search_fields = ["name", "email"]
     inlines = [PersonSkillInline]
 

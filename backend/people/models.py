@@ -107,3 +107,7 @@ class PersonSkill(models.Model):
             models.Index(fields=["skill"], name="personskill_skill_idx"),
             models.Index(fields=["person", "skill"], name="personskill_person_skill_idx"),
         ]
+
+    def __str__(self) -> str:
+        level = f"{self.get_proficiency_display()}, {self.get_kind_display()}"
+        return f"{self.person}: {self.skill} ({level})"
