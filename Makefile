@@ -8,7 +8,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format schema bench stack clean frontend webapp
+.PHONY: install portcheck run test lint format schema bench stack clean frontend webapp
 
 install: $(STAMP)
 
@@ -40,7 +40,11 @@ webapp:
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(WEB)/dist/index.html; \
 	else echo "npm not found: serving the API without the web app (needs Node 20)"; fi
 
-run: install webapp
+# First of all: a second `make run` on a taken port says so and stops (no new token).
+portcheck:
+	@$(PYTHON) deploy/check_port.py $(HOST) $(PORT)
+
+run: portcheck install webapp
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) seed_demo --url http://$(HOST):$(PORT)
 	$(VENV)/bin/uvicorn --app-dir backend config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
