@@ -20,8 +20,12 @@ COPY graphql_schema/ graphql_schema/
 # The web app's trusted-documents manifest (PERSISTED_DOCUMENTS' default): the app sends
 # only hashes, so the api must know them.
 COPY frontend/src/gql/persisted-documents.json frontend/src/gql/
+# The web app's routes (api/webapp.py): known to the api when it serves the app itself.
+COPY frontend/src/routes.json frontend/src/
 
-# The admin's static files, served by nginx from the `static` volume (STATIC_ROOT).
+# Static files (the admin's, GraphiQL's vendored build): hashed and gzipped into STATIC_ROOT,
+# served by WhiteNoise in this image (api/staticfiles.py) and by nginx from the `static`
+# volume.
 RUN DEBUG=true python backend/manage.py collectstatic --no-input -v 0
 
 RUN useradd --system --uid 10001 --home-dir /app capgraph \

@@ -21,13 +21,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from graphql import GraphQLError
 from psycopg_pool import PoolTimeout
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types.graphql import OperationType
 
 from graphql_schema.context import Context, build_context
 from graphql_schema.schema import SCHEMA_VERSION, schema
 
-from . import dataversion, documents, limits, persisted, response_cache, sqlcount
+from . import dataversion, documents, graphiql, limits, persisted, response_cache, sqlcount
 from .auth import AuthFailed, authenticate
 from .errors import error_body, format_error
 from .gate import Admission, admit, refuse
@@ -212,7 +211,7 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
         )
     if _wants_ide(request):  # GraphiQL: in DEBUG, or for staff sessions
         if settings.DEBUG or (await request.auser()).is_staff:
-            return HttpResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+            return graphiql.page(request)
         return HttpResponse("Not Found", status=404, content_type="text/plain")
 
     started = time.perf_counter()
