@@ -190,3 +190,24 @@ def test_the_app_router_takes_every_path_from_routes_json():
         ['"*"', *(f"{{ROUTES.{name}}}" for name in json.loads(ROUTES_FILE.read_text()))]
     )
     assert app_routes() == json.loads(ROUTES_FILE.read_text())
+
+
+def test_nginx_gives_index_html_to_the_same_routes():
+    """docker compose's `web` (deploy/nginx.conf) serves the app in production: the same
+    routes get index.html there, every other unknown path is a 404."""
+    conf = (REPO / "deploy" / "nginx.conf").read_text()
+    (regex,) = re.findall(r"location ~ (\S+) \{[^}]*try_files /index\.html =404;", conf)
+    assert re.search(r"location = / \{[^}]*try_files /index\.html =404;", conf)
+    assert re.search(r"location / \{\s*try_files \$uri =404;\s*\}", conf)
+    samples = []
+    for pattern in app_routes().values():
+        samples.append(re.sub(r"/:\w+\?", "", pattern))  # without the optional segment
+        samples.append(re.sub(r":\w+\??", "14", pattern))
+    assert sorted(samples) == sorted(
+        ["/heatmap", "/heatmap", "/grid", "/grid", "/find", "/find", "/projects",
+         "/projects/14", "/roles", "/roles"]
+    )  # fmt: skip
+    for path in [*samples, *APP_PAGES[1:]]:
+        assert re.fullmatch(regex, path), path
+    for path in NOT_APP_PAGES:
+        assert not re.fullmatch(regex, path), path
