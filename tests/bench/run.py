@@ -255,6 +255,53 @@ def limits_overhead(documents: list[tuple[str, str, dict]]) -> None:
         print(f"{label:<36} {figures[0]:>8.3f} {figures[1]:>8.3f} {total:>8.3f} {figures[2]:>9.2f}")
 
 
+def static_files_overhead(token: str) -> None:
+    """WhiteNoise 6.12's middleware as is (sync only) against api/staticfiles.py's async
+    subclass, both under Django's ASGI handler: a GraphQL request (no static file: the cost
+    is the sync middleware's thread hops), the admin's base.css, and the warnings Django
+    prints for files served from a synchronous iterator."""
+    import warnings
+
+    from django.conf import settings
+    from django.core.handlers.asgi import ASGIHandler
+    from django.test import override_settings
+
+    from tests.client import GraphQLClient
+
+    ours = list(settings.MIDDLEWARE)
+    stock = [
+        "whitenoise.middleware.WhiteNoiseMiddleware" if m.endswith("StaticFilesMiddleware") else m
+        for m in ours
+    ]
+    viewer = {"query": "{ viewer { username } }"}
+    clients = {}
+    for label, middleware in (("WhiteNoise 6.12 as is", stock), ("async subclass", ours)):
+        with override_settings(MIDDLEWARE=middleware):
+            clients[label] = GraphQLClient(token=token, app=ASGIHandler())
+    # Alternating runs, the median of each kind: the machine's load drifts.
+    runs: dict[str, list[tuple[float, float, int]]] = {label: [] for label in clients}
+    for _ in range(5):
+        for label, client in clients.items():
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                graphql = measure(
+                    lambda c=client: c.request("POST", json=viewer, headers=c._headers(None))
+                )
+                css = measure(lambda c=client: c.request("GET", "/static/admin/css/base.css"))
+            runs[label].append((graphql[0], css[0], len(caught)))
+    rows = {
+        label: tuple(statistics.median(r[i] for r in found) for i in range(3))
+        for label, found in runs.items()
+    }
+    print("\nstatic files under ASGI (median ms; Django's warnings over the rounds)")
+    for label, (graphql, css, caught) in rows.items():
+        print(
+            f"  {label:<22} GraphQL viewer {graphql:6.2f}  base.css {css:6.2f}  warnings {caught}"
+        )
+    (g0, c0, _), (g1, c1, _) = rows.values()
+    print(f"  async / as is: GraphQL {g1 / g0:.2f}x, base.css {c1 / c0:.2f}x")
+
+
 def main() -> None:
     os.environ.setdefault("RATE_LIMIT_POINTS", str(10**9))  # measuring, not limiting
     backend = setup_database()
@@ -335,6 +382,7 @@ def main() -> None:
     limits_overhead([heatmap26, people])
 
     warm_cache_and_throughput(client, heatmap26[1], request)
+    static_files_overhead(client.token)
 
     # Tracing overhead: the same heatmap with Sentry on, every transaction sampled, and a
     # transport that drops envelopes (no Sentry server here).
