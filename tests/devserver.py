@@ -27,6 +27,7 @@ class DevServer:
     base: str
     token: str  # seed_demo's, printed as make run prints it
     log_path: Path
+    process: subprocess.Popen
 
     def log(self) -> str:
         return self.log_path.read_text()
@@ -82,7 +83,7 @@ def make_run_server(tmp: Path, **env: str) -> Iterator[DevServer]:
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the server did not start:\n{log.read_text()}")
             time.sleep(0.2)
-        yield DevServer(base, token.group(1), log)
+        yield DevServer(base, token.group(1), log, server)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import signal
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,9 +18,8 @@ from django.core.management import CommandError, call_command
 
 from api import persisted
 from api.models import PersistedDocument
-from deploy.stack import free_port
 from tests.client import GraphQLClient
-from tests.conftest import REPO
+from tests.devserver import make_run_server
 
 PERSON = '{ person(id: "25") { name } }'
 ANSWER = {"data": {"person": {"name": "Ada Thompson"}}}
@@ -158,59 +156,32 @@ def test_reload_documents_refuses_a_document_that_does_not_validate(
         call_command("reload_documents")
 
 
-def test_a_running_server_reloads_its_manifest_on_sighup(tmp_path, new_document):
-    """The real thing: uvicorn as production runs it (DEBUG off), signalled from outside."""
+def test_a_running_server_reloads_its_manifest_on_sighup(tmp_path):
+    """The real thing: uvicorn with DEBUG off, signalled from outside."""
     manifest = tmp_path / "persisted-documents.json"
     write_manifest(manifest, "query Probe { __typename }")
     added = f"query Added_{uuid.uuid4().hex[:8]} {{ __typename }}"
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+    production = {
         "DEBUG": "false",
         "SECRET_KEY": "manifest-test",
-        "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
         "PERSISTED_DOCUMENTS": str(manifest),
     }
-    python = str(REPO / ".venv" / "bin" / "python")
-    subprocess.run(
-        [python, "backend/manage.py", "migrate", "-v", "0"], cwd=REPO, env=env, check=True
-    )
-    port = free_port()
-    log = tmp_path / "server.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [
-                *(python, "-m", "uvicorn", "--app-dir", "backend", "config.asgi:application"),
-                *("--port", str(port), "--lifespan", "off"),
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/graphql"
+    with make_run_server(tmp_path, **production) as server:
 
-    def ask(document: str) -> dict:
-        body = httpx.post(url, json={"documentId": f"sha256:{sha(document)}"}, timeout=10).json()
-        body.pop("extensions", None)  # the cost
-        return body
+        def ask(document: str) -> dict:
+            body = httpx.post(
+                f"{server.base}/graphql",
+                json={"documentId": f"sha256:{sha(document)}"},
+                timeout=10,
+            ).json()
+            body.pop("extensions", None)  # the cost
+            return body
 
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
         assert ask("query Probe { __typename }") == {"data": {"__typename": "Query"}}
         write_manifest(manifest, "query Probe { __typename }", added)
         assert ask(added) == UNKNOWN_ID
-        server.send_signal(signal.SIGHUP)
+        server.process.send_signal(signal.SIGHUP)
         time.sleep(0.2)  # the flag is set between two bytecodes; any later request sees it
         assert ask(added) == {"data": {"__typename": "Query"}}
-        assert server.poll() is None  # SIGHUP did not stop it
-        assert "Reloaded the trusted-documents manifest" in log.read_text()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        assert server.process.poll() is None  # SIGHUP did not stop it
+        assert "Reloaded the trusted-documents manifest" in server.log()
