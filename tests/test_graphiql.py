@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import strawberry
+from django.core.handlers.asgi import ASGIHandler
 
 from api.graphiql import EXAMPLE_QUERY, HINT, VENDOR_JSON
 from api.management.commands.vendor_graphiql import PACKAGES, STATIC
@@ -46,8 +47,8 @@ def sri(data: bytes) -> str:
 
 
 def test_graphiql_page_loads_only_files_of_this_server_with_integrity(db, settings):
-    settings.DEBUG = True
-    browser = GraphQLClient()
+    settings.DEBUG = True  # as make run: GraphiQL is on, static files come from the apps
+    browser = GraphQLClient(app=ASGIHandler())  # its middleware reads DEBUG when built
     page = browser.request("GET", "/graphql", headers=HTML)
     assert (page.status_code, page.headers["cache-control"]) == (200, "no-store")
     parsed = Assets()
