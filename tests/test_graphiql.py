@@ -10,6 +10,7 @@ import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 import strawberry
 from django.core.handlers.asgi import ASGIHandler
 
@@ -115,3 +116,33 @@ def test_the_first_tab_is_the_readmes_example_query():
         for block in re.findall(r"```graphql\n(.*?)```", doc.read_text(), re.S)
     ]
     assert EXAMPLE_QUERY in blocks
+
+
+def test_vendor_graphiql_refuses_a_tarball_that_is_not_the_pinned_one(monkeypatch, tmp_path):
+    """What npm hands over must be the pinned package: a substitute is refused before any
+    file is written."""
+    import io
+    import subprocess
+    import tarfile
+
+    from django.core.management import CommandError, call_command
+
+    from api.management.commands import vendor_graphiql
+
+    def fake_npm_pack(argv, **kwargs):
+        assert argv[:3] == ["npm", "pack", "react@18.2.0"]  # the first package asked for
+        destination = Path(argv[argv.index("--pack-destination") + 1])
+        data = b"window.React = 'not react'"
+        with tarfile.open(destination / "react-18.2.0.tgz", "w:gz") as tar:
+            info = tarfile.TarInfo("package/umd/react.production.min.js")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        return subprocess.CompletedProcess(argv, 0, json.dumps([{"filename": "react-18.2.0.tgz"}]))
+
+    before = {p.name: p.stat().st_mtime_ns for p in STATIC.iterdir()}
+    monkeypatch.setattr(vendor_graphiql.subprocess, "run", fake_npm_pack)
+    with pytest.raises(
+        CommandError, match=r"^react@18\.2\.0: integrity sha512-\S+, expected sha512-/3IjMdb2"
+    ):
+        call_command("vendor_graphiql")
+    assert {p.name: p.stat().st_mtime_ns for p in STATIC.iterdir()} == before

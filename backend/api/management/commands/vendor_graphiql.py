@@ -56,7 +56,7 @@ def integrity(data: bytes, algorithm: str = "sha512") -> str:
 class Command(BaseCommand):
     help = __doc__
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         STATIC.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
         with tempfile.TemporaryDirectory() as tmp:
