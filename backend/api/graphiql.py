@@ -28,10 +28,10 @@ EXAMPLE_QUERY = """\
 """
 HINT = """\
 # capgraph's GraphQL API: press Run (Ctrl-Enter).
-# Signed in to the web app or /admin/? Nothing else is needed.
+# Signed in to the app or /admin/? That is all.
 # Otherwise put this in Headers below:
 #   {"Authorization": "Bearer <token>"}
-# (make run printed a token; so does manage.py create_api_token)
+# (make run printed one; so does create_api_token)
 """
 
 
