@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 import strawberry
 from asgiref.sync import sync_to_async
 
+from core.errors import Denied, InvalidInput, Missing, TooLarge, VersionConflict
 from graphql_schema.errors import BadUserInput, Conflict, Forbidden, NotFound, RequestTooLarge
-from planning.errors import Denied, InvalidInput, Missing, TooLarge, VersionConflict
 
 R = TypeVar("R")
 

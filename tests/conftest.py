@@ -69,7 +69,8 @@ def fresh_data_version():
     data it rolled back, can never be served to this one) and a full points budget."""
     from accounts import throttle
     from accounts.access import forget_viewers
-    from api import dataversion, outage, ratelimit
+    from api import ratelimit
+    from core import dataversion, outage
 
     outage.redis.reset()  # no breaker left open by a test that took a service away
     outage.database.reset()

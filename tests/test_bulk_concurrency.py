@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from assignments.bulk import HoursItem, bulk_update_hours
 from assignments.models import Assignment, AssignmentWeek
-from planning.errors import VersionConflict
+from core.errors import VersionConflict
 
 pytestmark = pytest.mark.postgres
 

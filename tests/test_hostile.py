@@ -1135,7 +1135,7 @@ def silent_redis(settings):
     settings.REDIS_URL = url
     settings.CACHES = {
         "default": {
-            "BACKEND": "api.cache.SharedPoolRedisCache",
+            "BACKEND": "core.cache.SharedPoolRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "capgraph",
             "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
@@ -1150,7 +1150,7 @@ def silent_redis(settings):
 
 
 def test_a_silent_redis_costs_at_most_the_breaker_then_nothing(gql, silent_redis, settings):
-    from api import outage
+    from core import outage
 
     query = '{ person(id: "25") { name } }'
     started = time.perf_counter()
@@ -1180,7 +1180,7 @@ def test_a_silent_redis_costs_at_most_the_breaker_then_nothing(gql, silent_redis
 def test_each_redis_call_gives_up_after_250_ms_without_retrying(silent_redis):
     from django.core.cache import cache
 
-    from api import outage
+    from core import outage
 
     for _ in range(3):
         started = time.perf_counter()
@@ -1279,7 +1279,7 @@ def test_every_endpoint_answers_json_503_when_the_database_is_down(tokens, plann
 
 
 def test_a_failed_probe_makes_every_request_503_at_once_until_the_database_is_back(gql, settings):
-    from api import outage
+    from core import outage
 
     with database_down():
         ready = timed(GraphQLClient().request, "GET", "/readyz")
@@ -1298,7 +1298,7 @@ def test_a_failed_probe_makes_every_request_503_at_once_until_the_database_is_ba
 
 
 def test_the_breaker_closes_when_a_probe_succeeds(gql):
-    from api import outage
+    from core import outage
 
     outage.database.failure()
     assert outage.database.is_open()

@@ -162,7 +162,7 @@ def test_redis_outage_falls_back_to_a_per_process_limit(gql, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     settings.CACHES = {
         "default": {
-            "BACKEND": "api.cache.SharedPoolRedisCache",
+            "BACKEND": "core.cache.SharedPoolRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2},
         }

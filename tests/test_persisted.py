@@ -103,7 +103,7 @@ def test_known_document_skips_parse_and_validation(gql, monkeypatch, unique_quer
 
     monkeypatch.setattr(strawberry_schema, "parse", fail)
     monkeypatch.setattr(strawberry_schema, "validate_document", fail)
-    from api import dataversion
+    from core import dataversion
 
     dataversion.bump()  # not from the response cache: really executed
     r = gql.post(unique_query)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from django.core.management import call_command
 
-from api import dataversion
+from core import dataversion
 from tests.client import exact_queries
 from tests.conftest import SMALL
 

@@ -1,9 +1,9 @@
-"""The read-replica router's decisions (config/routers.py), without a second server."""
+"""The read-replica router's decisions (core/routing.py), without a second server."""
 
 import pytest
 
-from config import routers
-from config.routers import REPLICA, ReplicaRouter, read_alias, report_reads
+from core import routing as routers
+from core.routing import REPLICA, ReplicaRouter, read_alias, report_reads
 from people.models import Person
 
 
@@ -55,7 +55,7 @@ def test_settings_add_the_replica_and_router_only_when_configured(monkeypatch):
         configured = importlib.reload(module)
         assert configured.DATABASES["replica"]["HOST"] == "replica"
         assert configured.DATABASES["replica"]["OPTIONS"]["pool"]["max_size"] >= 1
-        assert configured.DATABASE_ROUTERS == ["config.routers.ReplicaRouter"]
+        assert configured.DATABASE_ROUTERS == ["core.routing.ReplicaRouter"]
         monkeypatch.delenv("DATABASE_REPLICA_URL")
         plain = importlib.reload(module)
         assert "replica" not in plain.DATABASES
@@ -82,9 +82,9 @@ def test_reports_read_from_the_replica_when_one_is_configured(gql, settings, mon
     replica_settings = {**connections.settings["default"]}
     connections["replica"] = type(connections["default"])(replica_settings, alias="replica")
     monkeypatch.setattr(routers, "has_replica", lambda: True)
-    settings.DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    settings.DATABASE_ROUTERS = ["core.routing.ReplicaRouter"]
     try:
-        from api import dataversion
+        from core import dataversion
 
         dataversion.bump()  # not the answer cached a moment ago
         with (

@@ -9,7 +9,7 @@ one rate limits, login throttling and logs are keyed on. (uvicorn runs with
 
 EdgeErrorsMiddleware: a database that cannot be reached becomes a JSON 503
 `SERVICE_UNAVAILABLE` with Retry-After on every endpoint, never Django's HTML 500; and while
-the database breaker is open (api.outage) requests get it at once instead of each waiting
+the database breaker is open (core.outage) requests get it at once instead of each waiting
 DB_POOL_TIMEOUT for a connection. A login refused by the failed-login throttle (raised
 from inside `authenticate()`, whichever view called it: /auth/login or the admin's) becomes
 a JSON 429 `RATE_LIMITED` with Retry-After. `server_error` (handler500) does the same for errors
@@ -30,8 +30,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
 from accounts.throttle import LoginThrottled
-
-from . import outage
+from core import outage
 
 logger = logging.getLogger("capgraph.edge")
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address

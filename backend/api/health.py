@@ -2,7 +2,7 @@
 answer, each reported with its state and latency, and this process's connection pool (when
 PostgreSQL's is in use) has not stayed exhausted past READY_POOL_EXHAUSTED_SECONDS.
 
-Every probe reports to its breaker (api.outage): a failed database probe makes /readyz
+Every probe reports to its breaker (core.outage): a failed database probe makes /readyz
 503 at once and opens the breaker (requests answer 503 without waiting for a connection);
 a good one closes it. With no pooled connection free, the database is probed on a
 connection of its own (DIRECT_PROBE_TIMEOUT), so a probe never queues behind requests and
@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
-from . import outage
+from core import outage
 
 DIRECT_PROBE_TIMEOUT = 2  # seconds (libpq's connect_timeout is whole seconds)
 
@@ -44,7 +44,7 @@ def _database() -> None:
 
 def _database_direct() -> None:
     """SELECT 1 on a connection of its own, outside the pool."""
-    from .database import GuardedPgConnection
+    from core.database import GuardedPgConnection
 
     params = connection.get_connection_params()
     with GuardedPgConnection.connect(**params, connect_timeout=DIRECT_PROBE_TIMEOUT) as conn:

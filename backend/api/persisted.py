@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from .dataversion import cache_outage
+from core.dataversion import cache_outage
 
 logger = logging.getLogger("capgraph.persisted")
 APQ_PREFIX = "capgraph:apq:"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from .dataversion import cache_outage
+from core.dataversion import cache_outage
 
 WINDOW = 3600
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from .dataversion import cache_outage
+from core.dataversion import cache_outage
 
 PREFIX = "capgraph:rc:"
 

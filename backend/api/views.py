@@ -23,10 +23,11 @@ from graphql import GraphQLError
 from psycopg_pool import PoolTimeout
 from strawberry.types.graphql import OperationType
 
+from core import dataversion
 from graphql_schema.context import Context, build_context
 from graphql_schema.schema import SCHEMA_VERSION, schema
 
-from . import dataversion, documents, graphiql, limits, persisted, response_cache, sqlcount
+from . import documents, graphiql, limits, persisted, response_cache, sqlcount
 from .auth import AuthFailed, authenticate
 from .errors import error_body, format_error
 from .gate import Admission, admit, refuse

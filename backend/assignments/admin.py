@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import F
 
-from api.dataversion import DataVersionAdmin
+from core.dataversion import DataVersionAdmin
 
 from .models import Assignment, AssignmentWeek
 

@@ -14,7 +14,7 @@ from django.db import connections
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Lower
 
-from config.routers import read_alias
+from core.routing import read_alias
 from people.models import Person, PersonSkill
 from planning.capacity import ZERO
 from planning.reports import PersonFacts, role_series

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 
-from api.dataversion import write_transaction
+from core.dataversion import write_transaction
+from core.errors import InvalidInput, Missing, TooLarge, VersionConflict
 from people.services import Visible
-from planning.errors import InvalidInput, Missing, TooLarge, VersionConflict
 from planning.hours import parse_weekly_hours
 
 from .models import Assignment, AssignmentWeek

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from api.dataversion import write_transaction
+from core.dataversion import write_transaction
+from core.errors import InvalidInput, Missing, VersionConflict
 from people.services import Visible, visible_person
-from planning.errors import InvalidInput, Missing, VersionConflict
 from planning.hours import parse_weekly_hours
 from projects.services import get_project
 

@@ -82,7 +82,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     default_db = dj_database_url.parse(DATABASE_URL)
     if default_db["ENGINE"] == "django.db.backends.postgresql":
-        from api.database import GuardedPgConnection
+        from core.database import GuardedPgConnection
 
         # Persistent connections leak under ASGI; psycopg's pool hands them out instead.
         default_db["CONN_MAX_AGE"] = 0
@@ -90,7 +90,7 @@ if DATABASE_URL:
             f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '10000'))}"
         )
         default_db["OPTIONS"]["pool"] = {
-            # reports each connection attempt to the database breaker (api/outage.py)
+            # reports each connection attempt to the database breaker (core/outage.py)
             "connection_class": GuardedPgConnection,
             "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
             "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
@@ -103,7 +103,7 @@ else:
         "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
     }
 DATABASES = {"default": default_db}
-# A PostgreSQL read replica for reports (config/routers.py); same pool and timeout options.
+# A PostgreSQL read replica for reports (core/routing.py); same pool and timeout options.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 DATABASE_ROUTERS: list[str] = []
 if DATABASE_REPLICA_URL and default_db["ENGINE"] == "django.db.backends.postgresql":
@@ -113,7 +113,7 @@ if DATABASE_REPLICA_URL and default_db["ENGINE"] == "django.db.backends.postgres
         "OPTIONS": default_db["OPTIONS"],
         "TEST": {"MIRROR": "default"},
     }
-    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["core.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: in-process by default; Redis when REDIS_URL is set.
@@ -127,10 +127,10 @@ REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "30"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "api.cache.SharedPoolRedisCache",
+            "BACKEND": "core.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "capgraph",
-            # Every call gives up after REDIS_TIMEOUT_MS, without retrying (api/cache.py).
+            # Every call gives up after REDIS_TIMEOUT_MS, without retrying (core/cache.py).
             "OPTIONS": {
                 "socket_timeout": REDIS_TIMEOUT_MS / 1000,
                 "socket_connect_timeout": REDIS_TIMEOUT_MS / 1000,

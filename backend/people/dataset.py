@@ -12,9 +12,9 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from accounts.models import ApiToken
-from api.dataversion import write_transaction
 from assignments.models import Assignment, AssignmentWeek
-from planning.errors import InvalidInput
+from core.dataversion import write_transaction
+from core.errors import InvalidInput
 from planning.hours import parse_amount, parse_week
 from projects.models import Project
 

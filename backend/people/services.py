@@ -8,8 +8,8 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from api.dataversion import write_transaction
-from planning.errors import Denied, InvalidInput, Missing
+from core.dataversion import write_transaction
+from core.errors import Denied, InvalidInput, Missing
 from planning.hours import parse_amount
 
 from .models import Department, Person, PersonSkill, Role, SkillTag

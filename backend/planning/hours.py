@@ -4,7 +4,8 @@ import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
 
-from .errors import InvalidInput
+from core.errors import InvalidInput
+
 from .weeks import monday, sunday
 
 MAX_HOURS = Decimal(168)

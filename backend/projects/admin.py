@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from api.dataversion import DataVersionAdmin
+from core.dataversion import DataVersionAdmin
 
 from .models import Project
 

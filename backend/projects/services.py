@@ -4,9 +4,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from api.dataversion import write_transaction
+from core.dataversion import write_transaction
+from core.errors import InvalidInput, Missing
 from people.services import clean_name
-from planning.errors import InvalidInput, Missing
 
 from .models import Project
 

@@ -10,7 +10,7 @@ import strawberry
 from asgiref.sync import sync_to_async
 
 from assignments import aggregates
-from config.routers import report_reads
+from core.routing import report_reads
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput, NotFound
 from graphql_schema.filters import department_ids
@@ -50,7 +50,7 @@ T = TypeVar("T")
 
 def on_replica(compute: Callable[[], T]) -> Callable[[], Awaitable[T]]:
     """A report's reads, in a worker thread, on the read replica when one is configured
-    (DATABASE_REPLICA_URL; config/routers.py)."""
+    (DATABASE_REPLICA_URL; core/routing.py)."""
 
     def run() -> T:
         with report_reads():

@@ -153,8 +153,8 @@ def warm_cache_and_throughput(client, document: str, request) -> None:
     import httpx
     from django.conf import settings
 
-    from api import dataversion
     from config.asgi import application
+    from core import dataversion
 
     digest = hashlib.sha256(document.encode()).hexdigest()
     extensions = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": digest}})
@@ -333,7 +333,7 @@ def main() -> None:
 
     print(f"capgraph bench on {backend}, medium.json (500 people), {ROUNDS} rounds each")
     print(f"load_dataset medium.json: {load_seconds:.2f} s\n")
-    from api import dataversion
+    from core import dataversion
 
     def request(document, variables, cached=False):
         if not cached:

@@ -1,4 +1,4 @@
-"""The database side of api.outage: psycopg's pool opens connections in its own worker
+"""The database side of core.outage: psycopg's pool opens connections in its own worker
 threads, and a refused one used to surface only as each waiting request's PoolTimeout,
 DB_POOL_TIMEOUT (10 s) later. The pool's connection class reports every attempt to the
 database breaker; a failed one also ends the wait of the requests queued for a connection

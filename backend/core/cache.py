@@ -1,5 +1,5 @@
 """Django's Redis cache backend, with one connection pool per process, every call bounded
-by a short socket timeout and guarded by a circuit breaker (api.outage.redis).
+by a short socket timeout and guarded by a circuit breaker (core.outage.redis).
 
 Django keeps a cache object per async context, and each one built its own redis-py client
 and connection pool: every request opened a new Redis connection (about 1 ms, and a socket
@@ -9,7 +9,7 @@ A Redis that accepts connections and never answers held every request for second
 call now gives up after REDIS_TIMEOUT_MS (250 ms at most, no retry), and after
 REDIS_BREAKER_FAILURES consecutive failures Redis is skipped for REDIS_BREAKER_SECONDS:
 callers get an immediate ConnectionError, which every caller already treats as "serve
-uncached" (api.dataversion.cache_outage).
+uncached" (core.dataversion.cache_outage).
 """
 
 import threading
