@@ -8,39 +8,41 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from core.errors import ErrorCode
+
 
 class ApiError(GraphQLError):
-    code = "INTERNAL_SERVER_ERROR"
+    code = ErrorCode.INTERNAL_SERVER_ERROR
 
     def __init__(self, message: str, **extensions: Any) -> None:
         super().__init__(message, extensions={"code": self.code, **extensions})
 
 
 class Unauthenticated(ApiError):
-    code = "UNAUTHENTICATED"
+    code = ErrorCode.UNAUTHENTICATED
 
 
 class Forbidden(ApiError):
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
 
 
 class NotFound(ApiError):
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
 
 
 class BadUserInput(ApiError):
-    code = "BAD_USER_INPUT"
+    code = ErrorCode.BAD_USER_INPUT
 
     def __init__(self, message: str, field: str, **extensions: Any) -> None:
         super().__init__(message, field=field, **extensions)
 
 
 class Conflict(ApiError):
-    code = "CONFLICT"
+    code = ErrorCode.CONFLICT
 
 
 class RequestTooLarge(ApiError):
-    code = "REQUEST_TOO_LARGE"
+    code = ErrorCode.REQUEST_TOO_LARGE
 
     def __init__(self, message: str, field: str, **extensions: Any) -> None:
         super().__init__(message, field=field, **extensions)

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from api.schema import schema
 from assignments.models import Assignment
-from graphql_schema.schema import schema
 from people.models import Person
 from tests.client import exact_queries
 from tests.conftest import SMALL

@@ -388,7 +388,7 @@ def test_at_the_bound_the_operation_runs(gql):
 
 def test_every_list_argument_and_input_field_in_the_schema_has_a_bound():
     from api.limits import list_bounds
-    from graphql_schema.schema import schema
+    from api.schema import schema
 
     bounds = {
         name: bound and (bound.items, bound.noun) for name, bound in list_bounds(schema._schema)

@@ -6,7 +6,7 @@ from pathlib import Path
 from graphql import build_schema
 from graphql.utilities import find_breaking_changes
 
-from graphql_schema.schema import schema
+from api.schema import schema
 
 SDL = Path(__file__).resolve().parent.parent / "graphql_schema" / "schema.graphql"
 

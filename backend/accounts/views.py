@@ -9,6 +9,7 @@ from django.middleware.csrf import get_token
 from django.views.decorators.http import require_GET, require_POST
 
 from api.inputs import CONTROL
+from core.errors import ErrorCode
 
 # Longer than any username Django allows (150) and any sane password; PBKDF2 over a
 # megabyte-long "password" is work an attacker should not get for free.
@@ -37,7 +38,7 @@ async def login(request: HttpRequest) -> JsonResponse:
         username, password = str(body["username"]), str(body["password"])
     except (ValueError, KeyError, TypeError):
         return JsonResponse(
-            {"error": "Send JSON with username and password", "code": "BAD_USER_INPUT"},
+            {"error": "Send JSON with username and password", "code": ErrorCode.BAD_USER_INPUT},
             status=400,
         )
     for field, value in (("username", username), ("password", password)):
@@ -47,7 +48,7 @@ async def login(request: HttpRequest) -> JsonResponse:
                 "characters"
             )
             return JsonResponse(
-                {"error": message, "code": "BAD_USER_INPUT", "field": field}, status=400
+                {"error": message, "code": ErrorCode.BAD_USER_INPUT, "field": field}, status=400
             )
     # Failed attempts are throttled inside authenticate() (accounts.backends), which also
     # hashes the password off the event loop; a throttled one raises LoginThrottled, which
@@ -55,7 +56,7 @@ async def login(request: HttpRequest) -> JsonResponse:
     user = await aauthenticate(request, username=username, password=password)
     if user is None:
         return JsonResponse(
-            {"error": "Wrong username or password", "code": "UNAUTHENTICATED"}, status=401
+            {"error": "Wrong username or password", "code": ErrorCode.UNAUTHENTICATED}, status=401
         )
     await alogin(request, user)
     return JsonResponse(await sync_to_async(_me)(request, user))

@@ -31,6 +31,7 @@ from django.views import defaults
 
 from accounts.throttle import LoginThrottled
 from core import outage
+from core.errors import ErrorCode
 
 logger = logging.getLogger("capgraph.edge")
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -143,7 +144,9 @@ class TrustedProxyMiddleware:
 
 def unavailable_response(retry_after: int = RETRY_AFTER_SECONDS) -> JsonResponse:
     body = {
-        "errors": [{"message": UNAVAILABLE_MESSAGE, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]
+        "errors": [
+            {"message": UNAVAILABLE_MESSAGE, "extensions": {"code": ErrorCode.SERVICE_UNAVAILABLE}}
+        ]
     }
     response = JsonResponse(body, status=503)
     response["Retry-After"] = str(retry_after)
@@ -153,7 +156,8 @@ def unavailable_response(retry_after: int = RETRY_AFTER_SECONDS) -> JsonResponse
 
 def login_throttled_response(exc: LoginThrottled) -> JsonResponse:
     response = JsonResponse(
-        {"error": str(exc), "code": "RATE_LIMITED", "retryAfter": exc.retry_after}, status=429
+        {"error": str(exc), "code": ErrorCode.RATE_LIMITED, "retryAfter": exc.retry_after},
+        status=429,
     )
     response["Retry-After"] = str(exc.retry_after)
     response["Cache-Control"] = "no-store"
@@ -203,7 +207,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
             "errors": [
                 {
                     "message": "Internal server error",
-                    "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+                    "extensions": {"code": ErrorCode.INTERNAL_SERVER_ERROR},
                 }
             ]
         }

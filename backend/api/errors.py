@@ -6,7 +6,9 @@ import re
 from typing import Any
 
 import sentry_sdk
-from graphql import DocumentNode, GraphQLError
+from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError
+
+from core.errors import ErrorCode
 
 from .rules import argument_of_variable_error
 
@@ -19,15 +21,12 @@ _SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 MAX_MESSAGE = 500  # a message echoing a client's value never carries more than this
 
 
-def _classify(error: GraphQLError) -> str:
-    message = error.message
-    if "Document contains more than" in message:
-        return "QUERY_TOO_COMPLEX"
-    if message.startswith("Syntax Error"):
-        return "GRAPHQL_PARSE_FAILED"
-    if message.startswith("Variable '$") or message.startswith("Expected value of type"):
-        return "BAD_USER_INPUT"  # a value that does not fit its type, e.g. a malformed Date
-    return "GRAPHQL_VALIDATION_FAILED"
+def _code(error: GraphQLError) -> ErrorCode:
+    """The code of an error that was given none where it was raised: by graphql-core's error
+    type (the gate codes parse and validation errors by the rule that raised them)."""
+    if isinstance(error, GraphQLSyntaxError):
+        return ErrorCode.GRAPHQL_PARSE_FAILED
+    return ErrorCode.GRAPHQL_VALIDATION_FAILED
 
 
 def format_error(error: GraphQLError, document: DocumentNode | None = None) -> dict[str, Any]:
@@ -36,8 +35,8 @@ def format_error(error: GraphQLError, document: DocumentNode | None = None) -> d
         formatted: dict[str, Any] = dict(error.formatted)
         formatted["message"] = clean_message(formatted["message"])
         extensions = dict(error.extensions or {})
-        extensions.setdefault("code", _classify(error))
-        if extensions["code"] == "BAD_USER_INPUT" and "field" not in extensions:
+        extensions.setdefault("code", _code(error))
+        if extensions["code"] == ErrorCode.BAD_USER_INPUT and "field" not in extensions:
             argument = argument_of_variable_error(error.message, document)
             if argument:
                 extensions["field"] = argument
@@ -46,7 +45,7 @@ def format_error(error: GraphQLError, document: DocumentNode | None = None) -> d
     if _is_timeout(original):
         timed_out: dict[str, Any] = {
             "message": "The database took too long to answer; try a smaller request",
-            "extensions": {"code": "TIMEOUT"},
+            "extensions": {"code": ErrorCode.TIMEOUT},
         }
         if error.locations:
             timed_out["locations"] = [
@@ -62,7 +61,7 @@ def format_error(error: GraphQLError, document: DocumentNode | None = None) -> d
         masked["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
     if error.path:
         masked["path"] = error.path
-    masked["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
+    masked["extensions"] = {"code": ErrorCode.INTERNAL_SERVER_ERROR}
     if event_id:
         masked["extensions"]["eventId"] = event_id
     return masked
@@ -100,5 +99,5 @@ def clean_message(message: str) -> str:
     return message
 
 
-def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
+def error_body(message: str, code: ErrorCode, **extensions: Any) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}

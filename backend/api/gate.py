@@ -18,8 +18,12 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
+    GraphQLSyntaxError,
+    Lexer,
     OperationDefinitionNode,
     OperationType,
+    Source,
+    TokenKind,
     VariableNode,
     get_operation_ast,
     parse,
@@ -32,6 +36,8 @@ from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from core.errors import ErrorCode
 
 from . import documents, inputs, limits, ratelimit
 from .rules import replace_rules
@@ -71,7 +77,7 @@ class Refused(Exception):
 
 
 def bad_request(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "BAD_REQUEST"})
+    return GraphQLError(message, extensions={"code": ErrorCode.BAD_REQUEST})
 
 
 @lru_cache(maxsize=4)
@@ -94,7 +100,10 @@ def validation_failed(errors: list[GraphQLError]) -> list[GraphQLError]:
     coded = []
     for error in errors:
         if not (error.extensions or {}).get("code"):
-            error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+            error.extensions = {
+                **(error.extensions or {}),
+                "code": ErrorCode.GRAPHQL_VALIDATION_FAILED,
+            }
         coded.append(error)
     return coded
 
@@ -102,7 +111,7 @@ def validation_failed(errors: list[GraphQLError]) -> list[GraphQLError]:
 def bad_input(errors: list[GraphQLError]) -> list[GraphQLError]:
     for error in errors:
         if not (error.extensions or {}).get("code"):
-            error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+            error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT}
     return errors
 
 
@@ -118,16 +127,50 @@ class _VariableArguments(Visitor):
             self.arguments.setdefault(node.value.name.value, node.name.value)
 
 
+def tokens_through(source: str, position: int, stop: int) -> int:
+    """How many tokens, comments included as the parser's `max_tokens` counts them, start at
+    or before `position` (counting stops past `stop`, or at a token the lexer refuses)."""
+    lexer = Lexer(Source(source))
+    count = 0
+    current = lexer.token
+    try:
+        while True:
+            following = lexer.advance()
+            token = current.next  # the comments skipped on the way, then `following`
+            while token is not None:
+                if token.kind is TokenKind.EOF or token.start > position:
+                    return count
+                count += 1
+                if count > stop or token is following:
+                    break
+                token = token.next
+            if count > stop:
+                return count
+            current = following
+    except GraphQLSyntaxError:
+        return count
+
+
+def parse_failed(error: GraphQLSyntaxError, query: str) -> GraphQLSyntaxError:
+    """A parse error's code, by the parser's rule that stopped it: QUERY_TOO_COMPLEX when the
+    document holds more tokens than QUERY_LIMITS["tokens"] up to where parsing stopped (the
+    token limit), GRAPHQL_PARSE_FAILED for any other syntax error."""
+    limit = settings.QUERY_LIMITS["tokens"]
+    position = next(iter(error.positions or ()), len(query))
+    over = tokens_through(query, position, limit) > limit
+    code = ErrorCode.QUERY_TOO_COMPLEX if over else ErrorCode.GRAPHQL_PARSE_FAILED
+    error.extensions = {"code": code}
+    return error
+
+
 def document_of(query: str, cached: DocumentNode | None) -> DocumentNode:
     """Parse, limit and validate a document (or take a validated one)."""
     if cached is not None:
         return cached
     try:
         document = parse(query, max_tokens=settings.QUERY_LIMITS["tokens"])
-    except GraphQLError as error:
-        code = "QUERY_TOO_COMPLEX" if "Document contains more than" in error.message else None
-        error.extensions = {"code": code or "GRAPHQL_PARSE_FAILED"}
-        raise Refused(error) from None
+    except GraphQLSyntaxError as error:
+        raise Refused(parse_failed(error, query)) from None
     refused = limits.check_document(document)
     if refused:
         raise Refused(*refused)
@@ -247,7 +290,7 @@ def _rate_limited(budget: ratelimit.Budget) -> GraphQLError:
     return GraphQLError(
         f"Rate limit of {budget.limit} points per hour exceeded; this request costs "
         f"{budget.cost}, {budget.remaining} remain until {budget.reset_iso}",
-        extensions={"code": "RATE_LIMITED", "retryAfter": budget.retry_after()},
+        extensions={"code": ErrorCode.RATE_LIMITED, "retryAfter": budget.retry_after()},
     )
 
 
@@ -256,8 +299,12 @@ class Gate(SchemaExtension):
     admit (it hands the admitted one over): they keep the same limits."""
 
     def on_parse(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = settings.QUERY_LIMITS["tokens"]
+        ctx = self.execution_context
+        ctx.parse_options["max_tokens"] = settings.QUERY_LIMITS["tokens"]
         yield
+        for error in ctx.pre_execution_errors or ():
+            if isinstance(error, GraphQLSyntaxError):
+                parse_failed(error, ctx.query or "")
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
@@ -267,3 +314,5 @@ class Gate(SchemaExtension):
                 ctx.pre_execution_errors = refused
         ctx.validation_rules = _rules(getattr(ctx.context, "introspection_allowed", True))
         yield
+        if ctx.pre_execution_errors:
+            ctx.pre_execution_errors = validation_failed(ctx.pre_execution_errors)

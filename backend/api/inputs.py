@@ -33,6 +33,8 @@ from graphql import (
 from graphql.language import Visitor
 from graphql.language.visitor import SKIP, VisitorAction
 
+from core.errors import ErrorCode
+
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 Path = tuple[str | int, ...]
 
@@ -42,7 +44,7 @@ def refusal(field: str, nodes: Any = None) -> GraphQLError:
         f"{field} contains a control character: only tab, newline and carriage return are "
         "allowed in strings",
         nodes,
-        extensions={"code": "BAD_USER_INPUT", "field": field},
+        extensions={"code": ErrorCode.BAD_USER_INPUT, "field": field},
     )
 
 

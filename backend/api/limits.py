@@ -51,6 +51,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values
 
+from core.errors import ErrorCode
 from graphql_schema.validation import ListBound, list_bound_of
 
 SIZE_ARGUMENTS = ("first", "limit", "weeks")
@@ -76,11 +77,11 @@ def clip(text: str, limit: int = CLIP) -> str:
 
 
 def too_complex(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "QUERY_TOO_COMPLEX"})
+    return GraphQLError(message, extensions={"code": ErrorCode.QUERY_TOO_COMPLEX})
 
 
 def too_large(message: str, field: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "REQUEST_TOO_LARGE", "field": field})
+    return GraphQLError(message, extensions={"code": ErrorCode.REQUEST_TOO_LARGE, "field": field})
 
 
 # --- the document's own figures ---------------------------------------------------------
@@ -252,7 +253,7 @@ class NoIntrospectionRule(ValidationRule):
                 GraphQLError(
                     "Introspection is disabled",
                     node,
-                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                    extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED},
                 )
             )
 

@@ -8,6 +8,8 @@ from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.csrf import csrf_failure as django_csrf_failure
 
+from core.errors import ErrorCode
+
 CSRF_MESSAGE = "CSRF verification failed: send the csrftoken cookie's value as X-CSRFToken"
 
 
@@ -21,7 +23,7 @@ class ApiCsrfViewMiddleware(CsrfViewMiddleware):
 def csrf_failure(request: HttpRequest, reason: str = ""):
     if not request.path.startswith("/admin/"):  # the API's clients read JSON, never HTML
         return JsonResponse(
-            {"errors": [{"message": CSRF_MESSAGE, "extensions": {"code": "FORBIDDEN"}}]},
+            {"errors": [{"message": CSRF_MESSAGE, "extensions": {"code": ErrorCode.FORBIDDEN}}]},
             status=403,
         )
     return django_csrf_failure(request, reason)

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core.dataversion import cache_outage
+from core.errors import ErrorCode
 
 logger = logging.getLogger("capgraph.persisted")
 APQ_PREFIX = "capgraph:apq:"
@@ -29,7 +30,9 @@ NO_CACHE = "private, no-cache, must-revalidate"
 
 
 class PersistedQueryError(Exception):
-    def __init__(self, status: int, message: str, code: str, cache_control: str | None = None):
+    def __init__(
+        self, status: int, message: str, code: ErrorCode, cache_control: str | None = None
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
@@ -283,7 +286,7 @@ def apq_store(digest: str, query: str) -> None:
 
 def _not_in_list() -> PersistedQueryError:
     return PersistedQueryError(
-        403, "This server only runs trusted documents", "PERSISTED_QUERY_NOT_IN_LIST"
+        403, "This server only runs trusted documents", ErrorCode.PERSISTED_QUERY_NOT_IN_LIST
     )
 
 
@@ -300,23 +303,29 @@ def resolve(params: dict[str, Any], is_staff: bool, anonymous: bool = False) -> 
 
     if mode != "off" and document_id is not None:
         if not isinstance(document_id, str):
-            raise PersistedQueryError(400, "documentId must be a string", "BAD_REQUEST")
+            raise PersistedQueryError(400, "documentId must be a string", ErrorCode.BAD_REQUEST)
         key = document_id.removeprefix("sha256:")
         text = trusted_document(key)
         if text is None:
-            raise PersistedQueryError(400, "Unknown documentId", "PERSISTED_QUERY_NOT_FOUND")
+            raise PersistedQueryError(
+                400, "Unknown documentId", ErrorCode.PERSISTED_QUERY_NOT_FOUND
+            )
         return Document(text, sha256(text), trusted=True)
 
     if mode != "off" and persisted is not None:
         if not isinstance(persisted, dict) or persisted.get("version") != 1:
-            raise PersistedQueryError(400, "Unsupported persisted query version", "BAD_REQUEST")
+            raise PersistedQueryError(
+                400, "Unsupported persisted query version", ErrorCode.BAD_REQUEST
+            )
         digest = persisted.get("sha256Hash")
         if not isinstance(digest, str):
-            raise PersistedQueryError(400, "sha256Hash must be a string", "BAD_REQUEST")
+            raise PersistedQueryError(400, "sha256Hash must be a string", ErrorCode.BAD_REQUEST)
         digest = digest.lower()
         if query is not None:
             if sha256(query) != digest:
-                raise PersistedQueryError(400, "provided sha does not match query", "BAD_REQUEST")
+                raise PersistedQueryError(
+                    400, "provided sha does not match query", ErrorCode.BAD_REQUEST
+                )
             if trusted_only:
                 if trusted_document(digest) is None:
                     raise _not_in_list()
@@ -338,11 +347,13 @@ def resolve(params: dict[str, Any], is_staff: bool, anonymous: bool = False) -> 
         if trusted_only:
             raise _not_in_list()
         raise PersistedQueryError(
-            200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND", NO_CACHE
+            200, "PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND, NO_CACHE
         )
 
     if not isinstance(query, str) or not query.strip():
-        raise PersistedQueryError(400, "No GraphQL query found in the request", "BAD_REQUEST")
+        raise PersistedQueryError(
+            400, "No GraphQL query found in the request", ErrorCode.BAD_REQUEST
+        )
     digest = sha256(query)
     if trusted_only:
         if trusted_document(digest) is None:

@@ -16,6 +16,8 @@ from graphql.language import Visitor
 from graphql.language.visitor import SKIP, VisitorAction
 from graphql.utilities.validate_input_value import validate_input_literal
 
+from core.errors import ErrorCode
+
 
 class NamedValuesOfCorrectTypeRule(ValuesOfCorrectTypeRule):
     """graphql-core's rule, but each error names the argument (and input field) whose
@@ -36,7 +38,7 @@ class NamedValuesOfCorrectTypeRule(ValuesOfCorrectTypeRule):
             def on_error(error: GraphQLError, path: list[str | int]) -> None:
                 field = ".".join([argument, *map(str, path)]) if argument else None
                 message = f"Argument '{field}': {error.message}" if field else error.message
-                extensions = {"code": "BAD_USER_INPUT"}
+                extensions: dict[str, str] = {"code": ErrorCode.BAD_USER_INPUT}
                 if field:
                     extensions["field"] = field
                 self.report_error(GraphQLError(message, error.nodes or node, extensions=extensions))

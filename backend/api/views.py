@@ -24,14 +24,15 @@ from psycopg_pool import PoolTimeout
 from strawberry.types.graphql import OperationType
 
 from core import dataversion
+from core.errors import ErrorCode
 from graphql_schema.context import Context, build_context
-from graphql_schema.schema import SCHEMA_VERSION, schema
 
 from . import documents, graphiql, limits, persisted, response_cache, sqlcount
 from .auth import AuthFailed, authenticate
 from .errors import error_body, format_error
 from .gate import Admission, admit, refuse
 from .limits import clip
+from .schema import SCHEMA_VERSION, schema
 
 logger = logging.getLogger("capgraph.operation")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -39,7 +40,9 @@ POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
 class BadRequest(Exception):
-    def __init__(self, message: str, status: int = 400, code: str = "BAD_REQUEST") -> None:
+    def __init__(
+        self, message: str, status: int = 400, code: ErrorCode = ErrorCode.BAD_REQUEST
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -73,7 +76,7 @@ def _params(request: HttpRequest) -> dict[str, Any]:
             raise BadRequest(
                 f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes",
                 413,
-                "REQUEST_TOO_LARGE",
+                ErrorCode.REQUEST_TOO_LARGE,
             ) from None
         except orjson.JSONDecodeError:
             raise BadRequest("Unable to parse request body as JSON") from None
@@ -195,7 +198,7 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         logger.error("database unavailable: %s", type(exc).__name__)
         sentry_sdk.capture_exception(exc)
         message = "The service is busy or unavailable: retry shortly"
-        body = error_body(message, "SERVICE_UNAVAILABLE")
+        body = error_body(message, ErrorCode.SERVICE_UNAVAILABLE)
         return _response(
             body,
             503,
@@ -208,7 +211,9 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
 async def _graphql_view(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return _response(
-            error_body("GraphQL only supports GET and POST", "BAD_REQUEST"), 405, Allow="GET, POST"
+            error_body("GraphQL only supports GET and POST", ErrorCode.BAD_REQUEST),
+            405,
+            Allow="GET, POST",
         )
     if _wants_ide(request):  # GraphiQL: in DEBUG, or for staff sessions
         if settings.DEBUG or (await request.auser()).is_staff:
@@ -261,7 +266,7 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
     try:
         viewer = await authenticate(request)
     except AuthFailed as e:
-        code = "UNAUTHENTICATED" if e.status == 401 else "FORBIDDEN"
+        code = ErrorCode.UNAUTHENTICATED if e.status == 401 else ErrorCode.FORBIDDEN
         headers = {"WWW_Authenticate": 'Bearer realm="capgraph"'} if e.status == 401 else {}
         return finish(_response(error_body(e.message, code), e.status, content_type, **headers))
     log["user"] = viewer.user_id if viewer else None
@@ -275,7 +280,7 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
     try:
         prelude = await sync_to_async(_prelude)(params, context, request.method or "POST")
     except persisted.PersistedQueryError as e:
-        if e.code != "PERSISTED_QUERY_NOT_FOUND":  # APQ's first step is free; refusals not
+        if e.code != ErrorCode.PERSISTED_QUERY_NOT_FOUND:  # APQ's first step is free; refusals not
             refusal = GraphQLError(e.message, extensions={"code": e.code})
             errors = await sync_to_async(refuse)(context, refusal)
             if errors != [refusal]:  # the budget is spent
@@ -328,7 +333,7 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
                 f"The response would be {len(encoded)} bytes; the limit is "
                 f"{settings.MAX_RESPONSE_BYTES}: ask for fewer items or fewer weeks"
             )
-            encoded = orjson.dumps(error_body(message, "REQUEST_TOO_LARGE"))
+            encoded = orjson.dumps(error_body(message, ErrorCode.REQUEST_TOO_LARGE))
             errors, request_error = [GraphQLError(message)], True
         status = 400 if request_error and content_type == GRAPHQL_RESPONSE else 200
         if context.budget is not None and not context.budget.allowed:

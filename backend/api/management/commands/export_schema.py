@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from graphql import build_schema
 from graphql.utilities import find_breaking_changes, find_dangerous_changes
 
-from graphql_schema.schema import schema
+from api.schema import schema
 
 SDL = Path(settings.REPO_ROOT) / "graphql_schema" / "schema.graphql"
 

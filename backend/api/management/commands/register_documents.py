@@ -7,7 +7,7 @@ from graphql import GraphQLError, parse, validate
 
 from api.models import PersistedDocument
 from api.persisted import sha256
-from graphql_schema.schema import schema
+from api.schema import schema
 
 
 class Command(BaseCommand):
