@@ -8,8 +8,8 @@ from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_GET, require_POST
 
-from api.inputs import CONTROL
 from core.errors import ErrorCode
+from core.text import CONTROL
 
 # Longer than any username Django allows (150) and any sane password; PBKDF2 over a
 # megabyte-long "password" is work an attacker should not get for free.

@@ -14,7 +14,6 @@ graphql-core has coerced them (so defaults count, and only declared variables do
 """
 
 import enum
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,8 +33,8 @@ from graphql.language import Visitor
 from graphql.language.visitor import SKIP, VisitorAction
 
 from core.errors import ErrorCode
+from core.text import CONTROL
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 Path = tuple[str | int, ...]
 
 

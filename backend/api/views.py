@@ -23,12 +23,12 @@ from graphql import GraphQLError
 from psycopg_pool import PoolTimeout
 from strawberry.types.graphql import OperationType
 
+from accounts.auth import AuthFailed, authenticate
 from core import dataversion
 from core.errors import ErrorCode
 from graphql_schema.context import Context, build_context
 
 from . import documents, graphiql, limits, persisted, response_cache, sqlcount
-from .auth import AuthFailed, authenticate
 from .errors import error_body, format_error
 from .gate import Admission, admit, refuse
 from .limits import clip

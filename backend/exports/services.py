@@ -235,17 +235,6 @@ def _unlink(path: Path) -> bool:
     return True
 
 
-def request_export(
-    user_id: int, token_id: int | None, format: str, params: dict[str, Any]
-) -> ExportJob:
-    """A QUEUED job, started once this transaction commits."""
-    from .dispatch import enqueue
-
-    job = ExportJob.objects.create(user_id=user_id, token_id=token_id, format=format, params=params)
-    enqueue(job.id)
-    return job
-
-
 def owned(viewer: Any) -> Any:
     """The jobs `viewer` may read: a token's own jobs, or a session user's session jobs."""
     return ExportJob.objects.filter(user_id=viewer.user_id, token_id=viewer.token_id)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from api.auth import AuthFailed, authenticate
+from accounts.auth import AuthFailed, authenticate
 
 from .models import ExportJob
 from .services import CONTENT_TYPES, export_dir, file_name, owned

@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 from asgiref.sync import sync_to_async
 
-from exports import services
+from exports import dispatch, services
 from graphql_schema.context import Info
 from graphql_schema.filters import department_ids
 from graphql_schema.permissions import AUTH
@@ -44,7 +44,7 @@ class ExportsMutation:
             "department": None if department is None else int(department),
             "includeChildren": bool(include_children),
         }
-        job = await sync_to_async(services.request_export)(
+        job = await sync_to_async(dispatch.request_export)(
             viewer.user_id, viewer.token_id, format.value, params
         )
         return ExportJob(_job=job)

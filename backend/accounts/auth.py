@@ -3,7 +3,7 @@
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest
 
-from accounts.access import (
+from .access import (
     InvalidToken,
     Viewer,
     cached_viewer,
