@@ -53,6 +53,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	PYTHONPATH=backend:. $(VENV)/bin/lint-imports --no-cache  # the layers (docs/design.md)
 	$(MANAGE) makemigrations --check --dry-run -v 0
 
 format: install
