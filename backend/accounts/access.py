@@ -26,6 +26,10 @@ class InvalidToken(Exception):
     pass
 
 
+class TokenExpired(InvalidToken):
+    pass
+
+
 # Token -> Viewer, per process, for a few seconds: a token is looked up on every request,
 # and the query was a fifth of a cached answer's time. Saving or deleting any token or user
 # (revocation, a scope change, deactivation) clears it; other processes see such a change
@@ -73,7 +77,7 @@ def token_viewer(token: ApiToken) -> tuple[Viewer, float | None]:
     if token.revoked or not token.user.is_active:
         raise InvalidToken("Invalid API token")
     if token.expires_at is not None and token.expires_at <= timezone.now():
-        raise InvalidToken("API token expired")
+        raise TokenExpired("API token expired")
     roots = None
     if token.restricted:
         roots = frozenset(token.departments.values_list("id", flat=True))

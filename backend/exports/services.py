@@ -101,7 +101,7 @@ def build(job_id: Any, deadline: float | None = None) -> None:
         if not job.user.is_active:
             raise access.InvalidToken("User is not active")
     except access.InvalidToken as exc:
-        reason = "expired" if "expired" in str(exc) else "was disabled"
+        reason = "expired" if isinstance(exc, access.TokenExpired) else "was disabled"
         raise ExportDenied(f"The token or user that requested this export {reason}") from None
     roots = viewer.department_roots
     tree = DepartmentTree.load()
