@@ -143,3 +143,42 @@ def test_strawberrys_own_parse_and_validation_get_the_same_codes():
             {"code": "GRAPHQL_VALIDATION_FAILED"},
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [("expire", "expired"), ("deactivate", "was disabled"), ("revoke", "was disabled")],
+)
+def test_an_export_job_tells_an_expired_token_from_a_disabled_one_by_its_type(
+    db, settings, tmp_path, change, reason
+):
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from accounts.models import ApiToken
+    from exports import services
+    from exports.models import ExportJob
+
+    settings.EXPORT_DIR = tmp_path
+    user = User.objects.create_user("late")
+    token, _ = ApiToken.issue(user, "read")
+    job = ExportJob.objects.create(
+        user=user, token=token, format="csv", params={"from": "2026-11-02", "weeks": 2}
+    )
+    if change == "expire":
+        token.expires_at = timezone.now() - dt.timedelta(seconds=1)
+        token.save()
+    elif change == "deactivate":
+        user.is_active = False
+        user.save()
+    else:
+        token.revoked = True
+        token.save()
+    assert services.attempt(job.pk, 0) is None
+    job.refresh_from_db()
+    assert (job.status, job.error) == (
+        "failed",
+        f"The token or user that requested this export {reason}",
+    )
