@@ -1187,7 +1187,8 @@ def test_each_redis_call_gives_up_after_250_ms_without_retrying(silent_redis):
         with pytest.raises(Exception) as raised:
             cache.get("capgraph:anything")
         took = time.perf_counter() - started
-        assert 0.2 < took < 0.6, (took, repr(raised.value))  # one socket timeout, no retry
+        # one socket timeout of 250 ms (the unbounded client waited 5 s); generous for a busy CI
+        assert 0.2 < took < 1.0, (took, repr(raised.value))
         assert "Timeout" in type(raised.value).__name__ or "timed out" in str(raised.value)
     assert outage.redis.is_open()
     started = time.perf_counter()
@@ -1723,4 +1724,5 @@ def test_queuing_an_export_on_a_broker_that_never_answers_gives_up_at_once(broke
     assert result.returncode == 0, result.stderr
     outcome, seconds = result.stdout.split()
     assert outcome == "OperationalError"
-    assert float(seconds) < 0.6  # one attempt of at most 250 ms (connect, then read)
+    # one attempt of at most 250 ms (connect, then read); unbounded it took 6.9 s
+    assert float(seconds) < 1.5
