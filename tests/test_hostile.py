@@ -1103,7 +1103,8 @@ def test_password_hashing_does_not_hold_the_event_loop(api_server):
     healthz, total, statuses = asyncio.run(scenario())
     assert statuses == [401] * 8
     assert total > 0.8, total  # the hashing really is slow work ...
-    assert healthz < 0.25, f"/healthz waited {healthz:.2f} s behind the logins"  # ... elsewhere
+    # ... elsewhere: /healthz waited 3.9 s behind them while they ran on the event loop
+    assert healthz < 0.5, f"/healthz waited {healthz:.2f} s behind the logins"
 
 
 # --- weak: a Redis that accepts connections and never answers ---------------------------------
