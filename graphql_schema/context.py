@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from asgiref.sync import sync_to_async
 
-from accounts.access import Viewer
+from accounts.access import EVERYTHING, Scope, Viewer
 from graphql_schema.errors import Forbidden, Unauthenticated
 
 if TYPE_CHECKING:
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 class Context:
     request: HttpRequest | None
     viewer: Viewer | None
-    # Expanded department ids the viewer may see; None means every department.
-    visible_departments: frozenset[int] | None = None
+    # What the viewer may see (accounts.access.Scope), built once by build_context.
+    scope: Scope = EVERYTHING
     # Schema version and document hash: the key of the parsed-document cache.
     document_key: str | None = None
     introspection_allowed: bool = True
@@ -60,26 +60,14 @@ class Context:
         return viewer
 
     def require_unrestricted(self, what: str) -> None:
-        if self.visible_departments is not None:
+        if self.scope.restricted:
             raise Forbidden(f"A department-restricted viewer cannot {what}")
-
-    def can_see_department(self, department_id: int | None) -> bool:
-        if self.visible_departments is None:
-            return True
-        return department_id is not None and department_id in self.visible_departments
-
-    def scope_people(self, qs: Any, prefix: str = "") -> Any:
-        """Restrict a queryset to the viewer's departments (`prefix` leads to a Person)."""
-        if self.visible_departments is None:
-            return qs
-        return qs.filter(**{f"{prefix}department_id__in": self.visible_departments})
 
 
 async def build_context(request: HttpRequest | None, viewer: Viewer | None) -> Context:
     ctx = Context(request=request, viewer=viewer)
-    if viewer is not None and viewer.department_roots is not None:
-        tree = await ctx.department_tree()
-        ctx.visible_departments = frozenset(tree.descendants(viewer.department_roots))
+    if viewer is not None and viewer.restricted:  # only then is the tree needed (one query)
+        ctx.scope = Scope.for_viewer(viewer, await ctx.department_tree())
     return ctx
 
 

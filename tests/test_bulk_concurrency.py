@@ -8,6 +8,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from accounts.access import EVERYTHING
 from assignments.bulk import HoursItem, bulk_update_hours
 from assignments.models import Assignment, AssignmentWeek
 from core.errors import VersionConflict
@@ -57,13 +58,15 @@ def test_concurrent_bulk_updates_never_lose_an_update(db, tokens):
                 Assignment.objects.select_for_update().get(pk=assignment.pk)
                 locked.set()
                 time.sleep(HOLD)  # B is now waiting on the row lock
-                return bulk_update_hours([HoursItem(assignment.pk, 1, {W1.isoformat(): 5})], None)
+                return bulk_update_hours(
+                    [HoursItem(assignment.pk, 1, {W1.isoformat(): 5})], EVERYTHING
+                )
 
         def second():
             locked.wait(5)
             started = time.monotonic()
             try:
-                bulk_update_hours([HoursItem(assignment.pk, 1, {W2.isoformat(): 7})], None)
+                bulk_update_hours([HoursItem(assignment.pk, 1, {W2.isoformat(): 7})], EVERYTHING)
             finally:
                 second.waited = time.monotonic() - started  # type: ignore[attr-defined]
 
@@ -84,7 +87,9 @@ def test_concurrent_bulk_updates_never_lose_an_update(db, tokens):
 
         # The loser re-reads and retries: both edits are kept.
         retry, retry_out = in_thread(
-            lambda: bulk_update_hours([HoursItem(assignment.pk, 2, {W2.isoformat(): 7})], None)
+            lambda: bulk_update_hours(
+                [HoursItem(assignment.pk, 2, {W2.isoformat(): 7})], EVERYTHING
+            )
         )
         retry.join(10)
         assert [x.version for x in retry_out["result"]] == [3]

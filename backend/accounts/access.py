@@ -1,12 +1,18 @@
 """Who is asking and what they may see: resolved once per request."""
 
+from __future__ import annotations
+
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
 from .models import ApiToken, hash_token
+
+if TYPE_CHECKING:
+    from people.tree import DepartmentTree
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +26,44 @@ class Viewer:
     # None: every department. Otherwise the roots the viewer is restricted to; the
     # request context expands them to descendants with the department tree.
     department_roots: frozenset[int] | None = None
+
+    @property
+    def restricted(self) -> bool:
+        return self.department_roots is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a viewer may see: the departments (expanded to their descendants) whose people,
+    and those people's assignments and hours, it may read and write. None: every department.
+
+    Built once per request (graphql_schema.context) and by background jobs (exports) from
+    the viewer that `token_viewer` / `session_viewer` derive, so both read the same rows.
+    Querysets apply it with `.visible_to(scope)` (people.models), the one place the
+    department filter is written."""
+
+    departments: frozenset[int] | None = None
+
+    @classmethod
+    def for_viewer(cls, viewer: Viewer | None, tree: DepartmentTree | None) -> Scope:
+        """`tree` may be None only for a viewer that is not restricted (nothing to expand)."""
+        if viewer is None or viewer.department_roots is None:
+            return EVERYTHING
+        if tree is None:
+            raise ValueError("a department-restricted viewer's scope needs the department tree")
+        return cls(frozenset(tree.descendants(viewer.department_roots)))
+
+    @property
+    def restricted(self) -> bool:
+        return self.departments is not None
+
+    def can_see_department(self, department_id: int | None) -> bool:
+        if self.departments is None:
+            return True
+        return department_id is not None and department_id in self.departments
+
+
+EVERYTHING = Scope()  # an unrestricted viewer's scope
 
 
 class InvalidToken(Exception):

@@ -164,7 +164,7 @@ def _response_key(
         params.get("operationName"),
         params.get("variables"),
         response_cache.scope_key(
-            context.visible_departments, viewer.can_write, viewer.user_id, per_viewer
+            context.scope.departments, viewer.can_write, viewer.user_id, per_viewer
         ),
         prelude.data_version,
     )

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.access import Scope
 from core.dataversion import write_transaction
 from core.errors import InvalidInput, Missing, TooLarge, VersionConflict
-from people.services import Visible
 from planning.hours import parse_weekly_hours
 
 from .models import Assignment, AssignmentWeek
@@ -42,7 +42,7 @@ def _check_items(items: Sequence[HoursItem]) -> None:
 
 
 @write_transaction
-def bulk_update_hours(items: Sequence[HoursItem], visible: Visible) -> list[Assignment]:
+def bulk_update_hours(items: Sequence[HoursItem], scope: Scope) -> list[Assignment]:
     """Check every item (existence and access, hours, versions) before writing anything.
 
     The assignments are locked in id order (no deadlock between two bulk updates), so a
@@ -50,13 +50,12 @@ def bulk_update_hours(items: Sequence[HoursItem], visible: Visible) -> list[Assi
     """
     _check_items(items)
     qs = (
-        Assignment.objects.select_for_update(of=("self",))
+        Assignment.objects.visible_to(scope)
+        .select_for_update(of=("self",))
         .select_related("person", "project")
         .filter(pk__in=[item.assignment_id for item in items])
         .order_by("pk")
     )
-    if visible is not None:
-        qs = qs.filter(person__department_id__in=visible)
     locked = {a.pk: a for a in qs}
     for i, item in enumerate(items):
         if item.assignment_id not in locked:

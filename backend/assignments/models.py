@@ -1,8 +1,12 @@
 from django.db import models
 from django.db.models import Q
 
-from people.models import Person
+from people.models import Person, PersonRows
 from projects.models import Project
+
+
+class PersonOwnedRows(PersonRows):
+    person_path = "person__"
 
 
 class Assignment(models.Model):
@@ -14,6 +18,8 @@ class Assignment(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonOwnedRows.as_manager()
 
     class Meta:
         indexes = [
@@ -36,6 +42,8 @@ class AssignmentWeek(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     week = models.DateField()
     hours = models.DecimalField(max_digits=5, decimal_places=2)
+
+    objects = PersonOwnedRows.as_manager()
 
     class Meta:
         constraints = [

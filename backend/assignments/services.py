@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from accounts.access import Scope
 from core.dataversion import write_transaction
 from core.errors import InvalidInput, Missing, VersionConflict
-from people.services import Visible, visible_person
+from people.services import visible_person
 from planning.hours import parse_weekly_hours
 from projects.services import get_project
 
@@ -39,8 +40,8 @@ def replace_weeks(assignment: Assignment, hours: dict[dt.date, Decimal]) -> None
 
 
 @write_transaction
-def create_assignment(data: Mapping[str, Any], visible: Visible) -> Assignment:
-    person = visible_person(data["person_id"], visible, "input.personId")
+def create_assignment(data: Mapping[str, Any], scope: Scope) -> Assignment:
+    person = visible_person(data["person_id"], scope, "input.personId")
     project = get_project(data["project_id"], "input.projectId")
     hours = parse_weekly_hours(
         data.get("weekly_hours") or {}, "input.weeklyHours", person.hire_date
@@ -58,10 +59,8 @@ def create_assignment(data: Mapping[str, Any], visible: Visible) -> Assignment:
     return assignment
 
 
-def locked_assignment(assignment_id: int, visible: Visible, field: str = "id") -> Assignment:
-    qs = Assignment.objects.select_for_update().select_related("person")
-    if visible is not None:
-        qs = qs.filter(person__department_id__in=visible)
+def locked_assignment(assignment_id: int, scope: Scope, field: str = "id") -> Assignment:
+    qs = Assignment.objects.visible_to(scope).select_for_update().select_related("person")
     try:
         return qs.get(pk=assignment_id)
     except Assignment.DoesNotExist:
@@ -70,9 +69,9 @@ def locked_assignment(assignment_id: int, visible: Visible, field: str = "id") -
 
 @write_transaction
 def update_assignment(
-    assignment_id: int, expected_version: int, data: Mapping[str, Any], visible: Visible
+    assignment_id: int, expected_version: int, data: Mapping[str, Any], scope: Scope
 ) -> Assignment:
-    assignment = locked_assignment(assignment_id, visible)  # row lock: no lost updates
+    assignment = locked_assignment(assignment_id, scope)  # row lock: no lost updates
     if assignment.version != expected_version:
         raise VersionConflict([(assignment.pk, assignment.version)])
     if "project_id" in data:
@@ -96,8 +95,8 @@ def update_assignment(
 
 
 @write_transaction
-def delete_assignment(assignment_id: int, expected_version: int | None, visible: Visible) -> None:
-    assignment = locked_assignment(assignment_id, visible)
+def delete_assignment(assignment_id: int, expected_version: int | None, scope: Scope) -> None:
+    assignment = locked_assignment(assignment_id, scope)
     if expected_version is not None and assignment.version != expected_version:
         raise VersionConflict([(assignment.pk, assignment.version)])
     assignment.delete()

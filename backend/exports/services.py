@@ -103,17 +103,16 @@ def build(job_id: Any, deadline: float | None = None) -> None:
     except access.InvalidToken as exc:
         reason = "expired" if isinstance(exc, access.TokenExpired) else "was disabled"
         raise ExportDenied(f"The token or user that requested this export {reason}") from None
-    roots = viewer.department_roots
     tree = DepartmentTree.load()
-    visible = None if roots is None else tree.descendants(roots)
+    scope = access.Scope.for_viewer(viewer, tree)
     params = job.params
     departments = None
     if params.get("department") is not None:
         departments = tree.scope(int(params["department"]), bool(params.get("includeChildren")))
     weeks = week_keys(dt.date.fromisoformat(params["from"]), int(params["weeks"]))
 
-    people = aggregates.active_people(visible, departments)
-    grid = aggregates.grid_rows(visible, departments, weeks[0], weeks[-1])
+    people = aggregates.active_people(scope, departments)
+    grid = aggregates.grid_rows(scope, departments, weeks[0], weeks[-1])
     _set(job_id, progress=60)
     _check_deadline(deadline)
 

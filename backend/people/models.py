@@ -1,6 +1,14 @@
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+
+if TYPE_CHECKING:
+    from accounts.access import Scope
 
 
 class Department(models.Model):
@@ -40,6 +48,30 @@ class SkillTag(models.Model):
         return self.name
 
 
+class PersonRows(models.QuerySet):
+    """Rows of people, or rows that belong to a person (`person_path` leads to the Person).
+
+    The department filter is written here and nowhere else (tests/test_scope.py fails if it
+    appears in another module): what a viewer may see (`visible_to`) and the department
+    subtree a report or list asks for (`in_departments`)."""
+
+    person_path = ""
+
+    def visible_to(self, scope: Scope) -> Self:
+        return self.in_departments(scope.departments)
+
+    def in_departments(self, departments: Collection[int] | None) -> Self:
+        """None: no filter."""
+        if departments is None:
+            return self
+        return self.filter(**{f"{self.person_path}department_id__in": departments})
+
+
+def person_in_departments(departments: Collection[int]) -> Q:
+    """The department filter as a condition, for an OR with other conditions."""
+    return Q(department_id__in=departments)
+
+
 class Person(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254, null=True, blank=True)
@@ -54,6 +86,8 @@ class Person(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonRows.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

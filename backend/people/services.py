@@ -8,13 +8,13 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from accounts.access import Scope
 from core.dataversion import write_transaction
 from core.errors import Denied, InvalidInput, Missing
 from planning.hours import parse_amount
 
 from .models import Department, Person, PersonSkill, Role, SkillTag
 
-Visible = frozenset[int] | None  # departments a viewer may touch; None: all
 EMAIL_MAX_LENGTH = cast(int, Person._meta.get_field("email").max_length)  # 254, set on the model
 
 
@@ -39,17 +39,17 @@ def clean_email(value: Any, field: str) -> str | None:
     return value.strip()
 
 
-def visible_person(person_id: int, visible: Visible, field: str, lock: bool = False) -> Person:
-    qs = Person.objects.select_for_update() if lock else Person.objects.all()
-    if visible is not None:
-        qs = qs.filter(department_id__in=visible)
+def visible_person(person_id: int, scope: Scope, field: str, lock: bool = False) -> Person:
+    qs = Person.objects.visible_to(scope)
+    if lock:
+        qs = qs.select_for_update()
     try:
         return qs.get(pk=person_id)
     except Person.DoesNotExist:
         raise Missing(f"Person {person_id} not found", field) from None
 
 
-def _apply(person: Person, data: Mapping[str, Any], visible: Visible, prefix: str) -> None:
+def _apply(person: Person, data: Mapping[str, Any], scope: Scope, prefix: str) -> None:
     if "name" in data:
         person.name = clean_name(data["name"], f"{prefix}.name")
     if "email" in data:
@@ -71,7 +71,7 @@ def _apply(person: Person, data: Mapping[str, Any], visible: Visible, prefix: st
         dep_id = data["department_id"]
         if dep_id is not None and not Department.objects.filter(pk=dep_id).exists():
             raise Missing(f"Department {dep_id} not found", f"{prefix}.departmentId")
-        if visible is not None and dep_id not in visible:
+        if not scope.can_see_department(dep_id):
             raise Denied(
                 "A department-restricted viewer can only place people in its departments",
                 f"{prefix}.departmentId",
@@ -80,28 +80,28 @@ def _apply(person: Person, data: Mapping[str, Any], visible: Visible, prefix: st
 
 
 @write_transaction
-def create_person(data: Mapping[str, Any], visible: Visible) -> Person:
+def create_person(data: Mapping[str, Any], scope: Scope) -> Person:
     if "name" not in data:
         raise InvalidInput("input.name is required", "input.name")
     person = Person(weekly_capacity=Decimal(40))
-    if visible is not None and "department_id" not in data:
+    if scope.restricted and "department_id" not in data:
         data = {**data, "department_id": None}  # refused below: must name a department
-    _apply(person, data, visible, "input")
+    _apply(person, data, scope, "input")
     person.save()
     return person
 
 
 @write_transaction
-def update_person(person_id: int, data: Mapping[str, Any], visible: Visible) -> Person:
-    person = visible_person(person_id, visible, "id", lock=True)
-    _apply(person, data, visible, "input")
+def update_person(person_id: int, data: Mapping[str, Any], scope: Scope) -> Person:
+    person = visible_person(person_id, scope, "id", lock=True)
+    _apply(person, data, scope, "input")
     person.save()
     return person
 
 
 @write_transaction
-def delete_person(person_id: int, visible: Visible) -> None:
-    visible_person(person_id, visible, "id", lock=True).delete()
+def delete_person(person_id: int, scope: Scope) -> None:
+    visible_person(person_id, scope, "id", lock=True).delete()
 
 
 @dataclass(frozen=True)
@@ -112,10 +112,10 @@ class SkillEntry:
 
 
 @write_transaction
-def set_person_skills(person_id: int, entries: Iterable[SkillEntry], visible: Visible) -> Person:
+def set_person_skills(person_id: int, entries: Iterable[SkillEntry], scope: Scope) -> Person:
     """Replace a person's skills. Unknown skill names become new skills; names match
     existing ones ignoring case and surrounding blanks."""
-    person = visible_person(person_id, visible, "personId", lock=True)
+    person = visible_person(person_id, scope, "personId", lock=True)
     entries = list(entries)
     names: dict[str, str] = {}
     seen: set[tuple[str, str]] = set()

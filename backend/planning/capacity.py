@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .weeks import sunday
+from .weeks import monday
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -19,9 +19,17 @@ def round_half_away(value: Decimal, places: Decimal = ONE_DECIMAL) -> Decimal:
     return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
+def first_counted_week(hire_date: dt.date | None) -> dt.date | None:
+    """The hire-week rule: a person counts from the week (Monday) that holds the hire date,
+    always when there is none. Every capacity, heatmap cell and hours check derives from it
+    (the role-capacity SQL in assignments.aggregates states it as `hire_date <= week + 6`)."""
+    return None if hire_date is None else monday(hire_date)
+
+
 def is_counted(hire_date: dt.date | None, week: dt.date) -> bool:
-    """People count from the week they are hired in."""
-    return hire_date is None or hire_date <= sunday(week)
+    """Whether a person hired on `hire_date` counts in `week` (a Monday)."""
+    first = first_counted_week(hire_date)
+    return first is None or week >= first
 
 
 def capacity(weekly_capacity: Decimal, hire_date: dt.date | None, week: dt.date) -> Decimal:

@@ -6,7 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from core.errors import InvalidInput
 
-from .weeks import monday, sunday
+from .capacity import is_counted
+from .weeks import monday
 
 MAX_HOURS = Decimal(168)
 CENT = Decimal("0.01")
@@ -61,7 +62,7 @@ def parse_weekly_hours(
                 f"{field} names the week of {week.isoformat()} more than once", f"{field}.{key}"
             )
         hours = parse_amount(value, f"{field}.{key}")
-        if hours and hire_date is not None and sunday(week) < hire_date:
+        if hours and hire_date is not None and not is_counted(hire_date, week):
             raise InvalidInput(
                 f"{field}.{key}: hours in the week of {week.isoformat()} fall before the "
                 f"hire date {hire_date.isoformat()}",

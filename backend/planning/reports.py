@@ -4,20 +4,23 @@ Inputs are plain values: people as `PersonFacts`, hours as `{person_id: {week: h
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .capacity import (
     ZERO,
+    WeekLoad,
     availability_percent,
     available_hours,
     capacity,
+    first_counted_week,
     round_half_away,
     utilization_percent,
+    week_load,
 )
 from .skills import HeldSkill, skill_score
-from .weeks import sunday
 
 Hours = Mapping[dt.date, Decimal]
 
@@ -64,7 +67,6 @@ def heatmap_rows(
     integer cents: a 500 x 26 heatmap is 13,000 cells, and Decimal arithmetic per cell was
     most of the report's time."""
     keys = [week.isoformat() for week in weeks]
-    sundays = [sunday(week) for week in weeks]
     rows = []
     for person in people:
         weekly = _cents(person.weekly_capacity)
@@ -74,13 +76,13 @@ def heatmap_rows(
         available_map: dict[str, float] = {}
         peak: int | None = None
         total_hours = total_capacity = 0
-        hire = person.hire_date
-        for week, key, week_end in zip(weeks, keys, sundays, strict=True):
+        counted_from = first_counted_week(person.hire_date) or dt.date.min
+        for week, key in zip(weeks, keys, strict=True):
             h = person_hours.get(week)
             h_cents = 0 if h is None else _cents(h)
             if h_cents:
                 hours_map[key] = h_cents / 100
-            if weekly and (hire is None or hire <= week_end):
+            if weekly and week >= counted_from:
                 tenths = _tenths_of_percent(h_cents, weekly)
                 percent_map[key] = tenths / 10
                 available_map[key] = max(0, weekly - h_cents) / 100
@@ -230,8 +232,26 @@ def role_series(
     return series
 
 
-def first_eligible_week(hire_date: dt.date | None) -> dt.date | None:
-    """The Monday of the week a person starts counting (None: always counted)."""
-    if hire_date is None:
-        return None
-    return hire_date - dt.timedelta(days=hire_date.weekday())
+def project_availability(
+    people: Iterable[Any],
+    members: Container[int],
+    departments: Container[int | None] | None,
+    hours: Mapping[int, Hours],
+    project_hours: Mapping[int, Decimal],
+    week: dt.date,
+) -> list[tuple[Any, Decimal, WeekLoad]]:
+    """A project's availability in `week`: for each of `people` (by name then id) who is one
+    of its `members` (people assigned to it), or with `departments` given, in one of those
+    departments: (person, hours on the project, the person's week load)."""
+    rows = []
+    for person in people:
+        if departments is not None:
+            if person.department_id not in departments:
+                continue
+        elif person.id not in members:
+            continue
+        load = week_load(
+            week, hours.get(person.id, {}).get(week, ZERO), person.weekly_capacity, person.hire_date
+        )
+        rows.append((person, project_hours.get(person.id, ZERO), load))
+    return rows

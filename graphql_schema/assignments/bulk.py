@@ -64,5 +64,5 @@ class BulkHoursMutation:
             )
             for i, item in enumerate(items)
         ]
-        assignments = await run_service(bulk_update_hours, parsed, info.context.visible_departments)
+        assignments = await run_service(bulk_update_hours, parsed, info.context.scope)
         return BulkUpdateAssignmentHoursPayload(assignments=assignments)  # type: ignore[arg-type]

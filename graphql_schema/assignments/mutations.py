@@ -56,9 +56,7 @@ class AssignmentsMutation:
         data = given(input)
         data["person_id"] = parse_id(input.person_id, "input.personId")
         data["project_id"] = parse_id(input.project_id, "input.projectId")
-        assignment = await run_service(
-            services.create_assignment, data, info.context.visible_departments
-        )
+        assignment = await run_service(services.create_assignment, data, info.context.scope)
         return AssignmentPayload(assignment=assignment)  # type: ignore[arg-type]
 
     @strawberry.mutation(permission_classes=AUTH)
@@ -77,7 +75,7 @@ class AssignmentsMutation:
             parse_id(id, "id"),
             expected,
             data,
-            info.context.visible_departments,
+            info.context.scope,
         )
         return AssignmentPayload(assignment=assignment)  # type: ignore[arg-type]
 
@@ -91,6 +89,6 @@ class AssignmentsMutation:
             services.delete_assignment,
             assignment_id,
             expected_version,
-            info.context.visible_departments,
+            info.context.scope,
         )
         return DeletePayload(id=strawberry.ID(str(assignment_id)))

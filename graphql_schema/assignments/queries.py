@@ -30,14 +30,12 @@ class AssignmentsQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Assignment]:
-        qs = info.context.scope_people(models.Assignment.objects.all(), prefix="person__")
+        qs = models.Assignment.objects.visible_to(info.context.scope)
         if person is not None:
             qs = qs.filter(person_id=parse_id(person, "person"))
         if project is not None:
             qs = qs.filter(project_id=parse_id(project, "project"))
-        deps = await department_ids(info, department, include_children)
-        if deps is not None:
-            qs = qs.filter(person__department_id__in=deps)
+        qs = qs.in_departments(await department_ids(info, department, include_children))
         if not include_inactive:
             qs = qs.filter(is_active=True)
         return await paginate(ordered_assignments(qs), first, after)

@@ -4,8 +4,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Sum
-
+from assignments import selectors
 from assignments.models import Assignment, AssignmentWeek
 from assignments.queries import ordered_assignments
 
@@ -22,9 +21,9 @@ class AssignmentsByPersonLoader(SyncBatchLoader[OwnerKey, list[Assignment]]):
 
     def load_batch(self, keys: Sequence[OwnerKey]) -> dict[OwnerKey, list[Assignment]]:
         owners = {k.owner_id for k in keys}
-        qs = ordered_assignments(
-            self.context.scope_people(Assignment.objects.all(), prefix="person__")
-        ).filter(**{f"{self.owner_field}__in": owners})
+        qs = ordered_assignments(Assignment.objects.visible_to(self.context.scope)).filter(
+            **{f"{self.owner_field}__in": owners}
+        )
         if all(k.include_inactive is False for k in keys):
             qs = qs.filter(is_active=True)
         result: dict[OwnerKey, list[Assignment]] = defaultdict(list)
@@ -80,20 +79,11 @@ class HoursByPersonWindowLoader(SyncBatchLoader[PersonWindow, dict[dt.date, Deci
     def load_batch(
         self, keys: Sequence[PersonWindow]
     ) -> dict[PersonWindow, dict[dt.date, Decimal]]:
-        people = {k.person_id for k in keys}
-        low = min(k.first for k in keys)
-        high = max(k.last for k in keys)
-        rows = (
-            AssignmentWeek.objects.filter(
-                person_id__in=people, week__gte=low, week__lte=high, assignment__is_active=True
-            )
-            .values_list("person_id", "week")
-            .annotate(total=Sum("hours"))
-            .order_by()
+        by_person = selectors.hours_by_person_week(
+            min(k.first for k in keys),
+            max(k.last for k in keys),
+            person_ids={k.person_id for k in keys},
         )
-        by_person: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
-        for person_id, week, total in rows:
-            by_person[person_id][week] = total
         result = {}
         for key in keys:
             weeks = by_person.get(key.person_id, {})

@@ -10,7 +10,7 @@ class PersonByIdLoader(SyncBatchLoader[int, Person | None]):
     """People the viewer may see; others resolve to None, exactly like missing ids."""
 
     def load_batch(self, keys: Sequence[int]) -> dict[int, Person]:
-        qs = self.context.scope_people(Person.objects.filter(pk__in=keys))
+        qs = Person.objects.visible_to(self.context.scope).filter(pk__in=keys)
         return qs.in_bulk()
 
 

@@ -69,9 +69,7 @@ class PeopleMutation:
     @strawberry.mutation(permission_classes=AUTH)
     async def create_person(self, info: Info, input: CreatePersonInput) -> PersonPayload:
         info.context.require_write()
-        person = await run_service(
-            services.create_person, person_data(input), info.context.visible_departments
-        )
+        person = await run_service(services.create_person, person_data(input), info.context.scope)
         return PersonPayload(person=person)  # type: ignore[arg-type]
 
     @strawberry.mutation(permission_classes=AUTH)
@@ -83,7 +81,7 @@ class PeopleMutation:
             services.update_person,
             parse_id(id, "id"),
             person_data(input),
-            info.context.visible_departments,
+            info.context.scope,
         )
         return PersonPayload(person=person)  # type: ignore[arg-type]
 
@@ -91,7 +89,7 @@ class PeopleMutation:
     async def delete_person(self, info: Info, id: strawberry.ID) -> DeletePayload:
         info.context.require_write()
         person_id = parse_id(id, "id")
-        await run_service(services.delete_person, person_id, info.context.visible_departments)
+        await run_service(services.delete_person, person_id, info.context.scope)
         return DeletePayload(id=strawberry.ID(str(person_id)))
 
     @strawberry.mutation(
@@ -116,6 +114,6 @@ class PeopleMutation:
             services.set_person_skills,
             parse_id(person_id, "personId"),
             entries,
-            info.context.visible_departments,
+            info.context.scope,
         )
         return PersonPayload(person=person)  # type: ignore[arg-type]

@@ -40,10 +40,8 @@ class PeopleQuery:
         first: int | None = 50,
         after: str | None = None,
     ) -> Connection[Person]:
-        qs = info.context.scope_people(models.Person.objects.order_by("name", "id"))
-        deps = await department_ids(info, department, include_children)
-        if deps is not None:
-            qs = qs.filter(department_id__in=deps)
+        qs = models.Person.objects.visible_to(info.context.scope).order_by("name", "id")
+        qs = qs.in_departments(await department_ids(info, department, include_children))
         if not include_inactive:
             qs = qs.filter(is_active=True)
         if search and search.strip():

@@ -9,7 +9,7 @@ from typing import Annotated, TypeVar, overload
 import strawberry
 from asgiref.sync import sync_to_async
 
-from assignments import aggregates
+from assignments import aggregates, selectors
 from core.routing import report_reads
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput, NotFound
@@ -31,7 +31,7 @@ from graphql_schema.validation import (
 )
 from people.models import Role as RoleModel
 from planning import reports
-from planning.capacity import ZERO
+from planning.capacity import ZERO, first_counted_week
 from planning.weeks import week_keys
 
 from .types import (
@@ -110,11 +110,11 @@ class ReportsQuery:
     ) -> CapacityHeatmap:
         keys = week_keys(*window(from_, weeks))
         deps = await department_ids(info, department, include_children)
-        visible = info.context.visible_departments
+        scope = info.context.scope
 
         def compute() -> list[reports.HeatmapRow]:
-            people = aggregates.active_people(visible, deps)
-            hours = aggregates.hours_by_person_week(visible, deps, keys[0], keys[-1])
+            people = aggregates.active_people(scope, deps)
+            hours = selectors.hours_by_person_week(keys[0], keys[-1], scope=scope, departments=deps)
             return reports.heatmap_rows(people, hours, keys)
 
         rows = await on_replica(compute)()
@@ -140,13 +140,13 @@ class ReportsQuery:
         limit = check_limit(limit, 50)
         the_week = None if week is None else week_or_current(week, "week")
         deps = await department_ids(info, department, include_children)
-        visible = info.context.visible_departments
+        scope = info.context.scope
 
         def compute() -> list[reports.Candidate]:
-            people = aggregates.active_people(visible, deps)
+            people = aggregates.active_people(scope, deps)
             ids = [p.id for p in people]
             hours = (
-                aggregates.hours_by_person_week(visible, deps, the_week, the_week)
+                selectors.hours_by_person_week(the_week, the_week, scope=scope, departments=deps)
                 if the_week
                 else {}
             )
@@ -197,11 +197,13 @@ class ReportsQuery:
         aw = check_number(availability_weight, "availabilityWeight", 0.5)
         sw = check_number(skill_weight, "skillWeight", 0.5)
         deps = await department_ids(info, department, include_children)
-        visible = info.context.visible_departments
+        scope = info.context.scope
 
         def compute() -> list[reports.Candidate]:
-            people = aggregates.active_people(visible, deps)
-            hours = aggregates.hours_by_person_week(visible, deps, the_week, the_week)
+            people = aggregates.active_people(scope, deps)
+            hours = selectors.hours_by_person_week(
+                the_week, the_week, scope=scope, departments=deps
+            )
             held = aggregates.held_skills([p.id for p in people]) if requested else {}
             ranked = reports.find_available(
                 people,
@@ -245,11 +247,11 @@ class ReportsQuery:
     ) -> GridSnapshot:
         keys = week_keys(*window(from_, weeks))
         deps = await department_ids(info, department, include_children)
-        visible = info.context.visible_departments
+        scope = info.context.scope
 
         def compute() -> GridSnapshot:
-            people = aggregates.active_people(visible, deps)
-            rows = aggregates.grid_rows(visible, deps, keys[0], keys[-1])
+            people = aggregates.active_people(scope, deps)
+            rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1])
             return GridSnapshot(
                 week_keys=keys,
                 people=[
@@ -260,7 +262,7 @@ class ReportsQuery:
                         department_id=p.department_id,  # type: ignore[arg-type]
                         role_id=p.role_id,  # type: ignore[arg-type]
                         email=p.email,
-                        first_eligible_week=reports.first_eligible_week(p.hire_date),
+                        first_eligible_week=first_counted_week(p.hire_date),
                     )
                     for p in people
                 ],
@@ -307,10 +309,10 @@ class ReportsQuery:
         keys = week_keys(*window(from_, weeks))
         role_ids = None if roles is None else [parse_id(r, "roles") for r in roles]
         deps = await department_ids(info, department, include_children)
-        visible = info.context.visible_departments
+        scope = info.context.scope
 
         def compute() -> RoleCapacityReport:
-            totals = aggregates.role_week_totals(visible, deps, role_ids, keys)
+            totals = aggregates.role_week_totals(scope, deps, role_ids, keys)
             wanted = set(totals) if role_ids is None else set(role_ids)
             found = list(RoleModel.objects.filter(pk__in=wanted).order_by("name", "id"))
             if len(found) != len(wanted):

@@ -1,0 +1,102 @@
+"""hours(P, W) read from the database: the one place it is queried.
+
+DESIGN.md: hours(P, W) is the sum of `AssignmentWeek.hours` over P's active assignments.
+`counted_weeks` is the set of rows that sum covers; the functions below are the shapes the
+loaders and reports need, each one query. A report passes its `scope` (and the department
+subtree it asks for): then only active people in scope count, as every report defines.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from accounts.access import Scope
+from planning.capacity import ZERO
+
+from .models import AssignmentWeek, PersonOwnedRows
+
+HoursMap = dict[int, dict[dt.date, Decimal]]
+
+
+def counted_weeks(
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    *,
+    weeks: Collection[dt.date] | None = None,
+    person_ids: Collection[int] | None = None,
+    scope: Scope | None = None,
+    departments: Collection[int] | None = None,
+) -> PersonOwnedRows:
+    """The rows hours(P, W) sums, in weeks first..last (or among `weeks`), of `person_ids`;
+    with a `scope`, of active people in it (and in `departments`)."""
+    rows = AssignmentWeek.objects.all()
+    if first is not None:
+        rows = rows.filter(week__gte=first, week__lte=last)
+    if weeks is not None:
+        rows = rows.filter(week__in=weeks)
+    rows = rows.filter(assignment__is_active=True)
+    if scope is not None:
+        rows = rows.filter(person__is_active=True).visible_to(scope).in_departments(departments)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=person_ids)
+    return rows
+
+
+def hours_by_person_week(
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    *,
+    weeks: Collection[dt.date] | None = None,
+    person_ids: Collection[int] | None = None,
+    scope: Scope | None = None,
+    departments: Collection[int] | None = None,
+) -> HoursMap:
+    """{person_id: {week: hours(P, W)}}; weeks without hours are left out. One GROUP BY."""
+    rows = counted_weeks(
+        first, last, weeks=weeks, person_ids=person_ids, scope=scope, departments=departments
+    )
+    result: HoursMap = defaultdict(dict)
+    for person_id, week, total in (
+        rows.values_list("person_id", "week").annotate(total=Sum("hours")).order_by()
+    ):
+        result[person_id][week] = total
+    return result
+
+
+def project_hours_by_person_week(
+    project_ids: Collection[int], weeks: Collection[dt.date], person_ids: Collection[int]
+) -> dict[tuple[int, int, dt.date], Decimal]:
+    """{(project_id, person_id, week): hours} over the same rows: P's hours on a project."""
+    rows = counted_weeks(weeks=weeks, person_ids=person_ids).filter(
+        assignment__project_id__in=project_ids
+    )
+    return {
+        (project_id, person_id, week): total
+        for project_id, person_id, week, total in rows.values_list(
+            "assignment__project_id", "person_id", "week"
+        )
+        .annotate(total=Sum("hours"))
+        .order_by()
+    }
+
+
+def hours_by_assignment_and_person(
+    first: dt.date, last: dt.date, scope: Scope, departments: Collection[int] | None
+) -> tuple[HoursMap, HoursMap]:
+    """({assignment_id: {week: hours}}, {person_id: {week: hours(P, W)}}) from one read of
+    the rows: the grid shows both, and summing the rows it reads anyway costs no query."""
+    by_assignment: HoursMap = defaultdict(dict)
+    by_person: HoursMap = defaultdict(dict)
+    rows = counted_weeks(first, last, scope=scope, departments=departments).order_by(
+        "assignment_id", "week"
+    )
+    for assignment_id, person_id, week, hours in rows.values_list(
+        "assignment_id", "person_id", "week", "hours"
+    ):
+        by_assignment[assignment_id][week] = hours
+        per_week = by_person[person_id]
+        per_week[week] = per_week.get(week, ZERO) + hours
+    return by_assignment, by_person
