@@ -27,9 +27,9 @@ def first_counted_week(hire_date: dt.date | None) -> dt.date | None:
 
 
 def is_counted(hire_date: dt.date | None, week: dt.date) -> bool:
-    """Whether a person hired on `hire_date` counts in `week` (a Monday)."""
+    """Whether a person hired on `hire_date` counts in the week holding `week`."""
     first = first_counted_week(hire_date)
-    return first is None or week >= first
+    return first is None or monday(week) >= first
 
 
 def capacity(weekly_capacity: Decimal, hire_date: dt.date | None, week: dt.date) -> Decimal:

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand
 
 from accounts.models import ApiToken
 from people.dataset import is_empty, load
-from planning.weeks import current_week
+from planning.capacity import is_counted
+from planning.weeks import current_week, sunday
 
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "small.json"
 # The demo starts two weeks ago and is planned this far ahead: the heatmap's longest window
@@ -80,8 +81,7 @@ def plan_ahead(data: dict, last_week: dt.date) -> dict:
             for i in range((last_week - latest).days // 7)
         ]
         for week, amount in wanted:
-            sunday = week + dt.timedelta(days=6)
-            if (hired is not None and sunday < hired) or (starts is not None and sunday < starts):
+            if not is_counted(hired, week) or (starts is not None and sunday(week) < starts):
                 continue
             key = (a["personId"], week.isoformat())
             hours = min(amount, person["weeklyCapacity"] - booked.get(key, 0))
