@@ -1,15 +1,15 @@
-"""Set-based reads behind the reports and the export: one query each, whatever the number
-of people.
+"""Set-based reads behind the reports and the export that combine people and their
+assignments: one query each, whatever the number of people.
 
 Every read is limited to active people in the viewer's `scope` and, when a report asks for
-them, in some departments (`departments`; None means no limit).
+them, in some departments (`departments`; None means no limit). The people themselves come
+from people.selectors, hours(P, W) from assignments.selectors.
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -17,39 +17,17 @@ from django.db.models.functions import Lower
 
 from accounts.access import Scope
 from core.routing import read_alias
-from people.models import Person, PersonSkill
+from people.selectors import active_people, people_in_scope
 from planning.capacity import ZERO
-from planning.reports import PersonFacts, role_series
-from planning.skills import HeldSkill
+from planning.reports import role_series
 
 from . import selectors
 from .models import Assignment
 from .selectors import HoursMap
 
+__all__ = ["GridRows", "active_people", "grid_rows", "role_week_totals"]
+
 Departments = Collection[int] | None
-FACT_FIELDS = ("id", "name", "weekly_capacity", "hire_date", "department_id", "role_id", "email")
-
-
-def people_in_scope(scope: Scope, departments: Departments) -> Any:
-    """Active people in scope (a queryset)."""
-    return Person.objects.filter(is_active=True).visible_to(scope).in_departments(departments)
-
-
-def active_people(scope: Scope, departments: Departments) -> list[PersonFacts]:
-    """Active people in scope, by name then id (rows, not model instances: reports read
-    hundreds of people and only these attributes)."""
-    qs = people_in_scope(scope, departments).order_by("name", "id")
-    return [PersonFacts(*row) for row in qs.values_list(*FACT_FIELDS)]
-
-
-def held_skills(person_ids: Collection[int]) -> dict[int, list[HeldSkill]]:
-    result: dict[int, list[HeldSkill]] = defaultdict(list)
-    rows = PersonSkill.objects.filter(person_id__in=person_ids).values_list(
-        "person_id", "skill__name", "proficiency", "kind"
-    )
-    for person_id, name, proficiency, kind in rows:
-        result[person_id].append(HeldSkill(name, proficiency, kind))
-    return result
 
 
 class GridRows(NamedTuple):
@@ -162,9 +140,9 @@ def _role_week_totals_pg(
     people = people_in_scope(scope, departments).filter(role_id__isnull=False)
     if roles is not None:
         people = people.filter(role_id__in=roles)
-    people = people.order_by().values_list("id", "role_id", "weekly_capacity", "hire_date")
+    columns = people.order_by().values_list("id", "role_id", "weekly_capacity", "hire_date")
     try:
-        people_sql, people_params = people.query.get_compiler(using=alias).as_sql()
+        people_sql, people_params = columns.query.get_compiler(using=alias).as_sql()
     except EmptyResultSet:  # an empty list of roles or departments: nobody
         return {}
     first, last = weeks[0], weeks[-1]

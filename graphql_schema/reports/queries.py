@@ -9,7 +9,8 @@ from typing import Annotated, TypeVar, overload
 import strawberry
 from asgiref.sync import sync_to_async
 
-from assignments import aggregates, selectors
+from assignments import aggregates
+from assignments import selectors as assignment_selectors
 from core.routing import report_reads
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput, NotFound
@@ -29,6 +30,7 @@ from graphql_schema.validation import (
     parse_id,
     week_or_current,
 )
+from people import selectors as people_selectors
 from people.models import Role as RoleModel
 from planning import reports
 from planning.capacity import ZERO, first_counted_week
@@ -113,8 +115,10 @@ class ReportsQuery:
         scope = info.context.scope
 
         def compute() -> list[reports.HeatmapRow]:
-            people = aggregates.active_people(scope, deps)
-            hours = selectors.hours_by_person_week(keys[0], keys[-1], scope=scope, departments=deps)
+            people = people_selectors.active_people(scope, deps)
+            hours = assignment_selectors.hours_by_person_week(
+                keys[0], keys[-1], scope=scope, departments=deps
+            )
             return reports.heatmap_rows(people, hours, keys)
 
         rows = await on_replica(compute)()
@@ -143,17 +147,19 @@ class ReportsQuery:
         scope = info.context.scope
 
         def compute() -> list[reports.Candidate]:
-            people = aggregates.active_people(scope, deps)
+            people = people_selectors.active_people(scope, deps)
             ids = [p.id for p in people]
             hours = (
-                selectors.hours_by_person_week(the_week, the_week, scope=scope, departments=deps)
+                assignment_selectors.hours_by_person_week(
+                    the_week, the_week, scope=scope, departments=deps
+                )
                 if the_week
                 else {}
             )
             ranked = reports.skill_match(
                 people,
                 hours,
-                aggregates.held_skills(ids),
+                people_selectors.held_skills(ids),
                 requested,
                 the_week,
                 limit,
@@ -200,11 +206,11 @@ class ReportsQuery:
         scope = info.context.scope
 
         def compute() -> list[reports.Candidate]:
-            people = aggregates.active_people(scope, deps)
-            hours = selectors.hours_by_person_week(
+            people = people_selectors.active_people(scope, deps)
+            hours = assignment_selectors.hours_by_person_week(
                 the_week, the_week, scope=scope, departments=deps
             )
-            held = aggregates.held_skills([p.id for p in people]) if requested else {}
+            held = people_selectors.held_skills([p.id for p in people]) if requested else {}
             ranked = reports.find_available(
                 people,
                 hours,
@@ -250,7 +256,7 @@ class ReportsQuery:
         scope = info.context.scope
 
         def compute() -> GridSnapshot:
-            people = aggregates.active_people(scope, deps)
+            people = people_selectors.active_people(scope, deps)
             rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1])
             return GridSnapshot(
                 week_keys=keys,

@@ -18,6 +18,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 MEDIUM = REPO / "datasets" / "medium.json"
+# Another file of datasets/generate.py's (same first week), e.g. 10,000 people:
+#   python datasets/generate.py --people 10000 > /tmp/p10k.json
+#   BENCH_DATASET=/tmp/p10k.json make bench
+DATASET = Path(os.environ.get("BENCH_DATASET", MEDIUM))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 FROM = "2026-11-02"  # medium.json's first week
 
@@ -302,6 +306,33 @@ def static_files_overhead(token: str) -> None:
     print(f"  async / as is: GraphQL {g1 / g0:.2f}x, base.css {c1 / c0:.2f}x")
 
 
+def role_capacity_paths() -> None:
+    """assignments.aggregates keeps a PostgreSQL-only role-capacity statement beside the
+    portable path only while it is at least 2x faster at 10,000 people (BENCH_DATASET)."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from accounts.access import EVERYTHING
+    from assignments.aggregates import role_week_totals
+    from planning.weeks import week_keys
+
+    if connection.vendor != "postgresql":
+        print("\nrole capacity paths: PostgreSQL only")
+        return
+    print("\nrole capacity, all roles: PostgreSQL statement vs portable path (function only)")
+    for weeks in (12, 26):
+        keys = week_keys(dt.date.fromisoformat(FROM), weeks)
+        pg = measure(lambda keys=keys: role_week_totals(EVERYTHING, None, None, keys))[0]
+        portable = measure(
+            lambda keys=keys: role_week_totals(EVERYTHING, None, None, keys, portable=True)
+        )[0]
+        print(
+            f"  {weeks} weeks: statement {pg:.1f} ms, portable {portable:.1f} ms; "
+            f"portable / statement = {portable / pg:.2f}x"
+        )
+
+
 def main() -> None:
     os.environ.setdefault("RATE_LIMIT_POINTS", str(10**9))  # measuring, not limiting
     backend = setup_database()
@@ -325,14 +356,19 @@ def main() -> None:
     request_started.disconnect(reset_queries)
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    call_command("load_dataset", str(MEDIUM), "--replace", stdout=StringIO())
+    call_command("load_dataset", str(DATASET), "--replace", stdout=StringIO())
     load_seconds = time.perf_counter() - started
     out = StringIO()
     call_command("create_api_token", "bench", stdout=out)
     client = GraphQLClient(token=out.getvalue().strip())
 
-    print(f"capgraph bench on {backend}, medium.json (500 people), {ROUNDS} rounds each")
-    print(f"load_dataset medium.json: {load_seconds:.2f} s\n")
+    from people.models import Person
+
+    print(
+        f"capgraph bench on {backend}, {DATASET.name} ({Person.objects.count():,} people), "
+        f"{ROUNDS} rounds each"
+    )
+    print(f"load_dataset {DATASET.name}: {load_seconds:.2f} s\n")
     from core import dataversion
 
     def request(document, variables, cached=False):
@@ -377,6 +413,8 @@ def main() -> None:
     for weeks in (12, 26):
         ratio = medians[f"gridSnapshot {weeks} weeks"] / measure(heatmap_floor(weeks))[0]
         print(f"  gridSnapshot {weeks} weeks / heatmap floor = {ratio:.2f}x")
+
+    role_capacity_paths()
 
     people = next(op for op in ops if op[0].startswith("people(first: 200)"))
     limits_overhead([heatmap26, people])
