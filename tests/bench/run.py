@@ -421,7 +421,7 @@ def main() -> None:
 
     if DATASET != MEDIUM:
         # 50 clients each asking for a multi-second report exhaust the pool's 10 s wait
-        print("\nthroughput and tracing: measured on medium.json only")
+        print("\nthroughput, static files and tracing: measured on medium.json only")
         return
     warm_cache_and_throughput(client, heatmap26[1], request)
     static_files_overhead(client.token)
