@@ -10,6 +10,7 @@ from django.db import connection
 from accounts.access import Scope
 from assignments.aggregates import role_week_totals
 from planning.weeks import week_keys
+from tests.client import exact_queries
 from tests.conftest import MEDIUM
 
 pytestmark = pytest.mark.postgres
@@ -43,3 +44,15 @@ def test_role_week_totals_match_the_portable_path(
     assert pg == portable
     assert pg, "the case must cover some data"
     assert sum(sum(assigned) for assigned, _ in pg.values()) > 0 or first.year == 2027
+
+
+@pytest.mark.parametrize(
+    ("departments", "roles"),
+    [(frozenset(), None), (None, [])],  # a token whose departments were all deleted; roles: []
+)
+def test_nobody_in_scope_is_still_one_statement_and_no_rows(dataset, departments, roles):
+    keys = week_keys(dt.date(2026, 11, 2), 4)
+    scope = Scope(departments)
+    with exact_queries(1):
+        assert role_week_totals(scope, None, roles, keys) == {}
+    assert role_week_totals(scope, None, roles, keys, portable=True) == {}

@@ -143,8 +143,11 @@ def _role_week_totals_pg(
     columns = people.order_by().values_list("id", "role_id", "weekly_capacity", "hire_date")
     try:
         people_sql, people_params = columns.query.get_compiler(using=alias).as_sql()
-    except EmptyResultSet:  # an empty list of roles or departments: nobody
-        return {}
+    except EmptyResultSet:  # an empty list of roles or departments: nobody (one query still)
+        people_sql, people_params = (
+            "SELECT NULL::int, NULL::int, NULL::numeric, NULL::date LIMIT 0",
+            (),
+        )
     first, last = weeks[0], weeks[-1]
     result: RoleTotals = {}
     index = {week: i for i, week in enumerate(weeks)}
