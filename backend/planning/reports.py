@@ -4,6 +4,7 @@ Inputs are plain values: people as `PersonFacts`, hours as `{person_id: {week: h
 """
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -65,8 +66,9 @@ def heatmap_rows(
 ) -> list[HeatmapRow]:
     """Every person's heatmap maps. The same definitions as `capacity.week_load`, computed in
     integer cents: a 500 x 26 heatmap is 13,000 cells, and Decimal arithmetic per cell was
-    most of the report's time."""
+    most of the report's time. `weeks` ascend (week_keys)."""
     keys = [week.isoformat() for week in weeks]
+    positions = range(len(weeks))
     rows = []
     for person in people:
         weekly = _cents(person.weekly_capacity)
@@ -76,13 +78,14 @@ def heatmap_rows(
         available_map: dict[str, float] = {}
         peak: int | None = None
         total_hours = total_capacity = 0
-        counted_from = first_counted_week(person.hire_date) or dt.date.min
-        for week, key in zip(weeks, keys, strict=True):
+        hired = first_counted_week(person.hire_date)
+        counted_from = 0 if hired is None else bisect_left(weeks, hired)  # an index in weeks
+        for i, week, key in zip(positions, weeks, keys, strict=True):
             h = person_hours.get(week)
             h_cents = 0 if h is None else _cents(h)
             if h_cents:
                 hours_map[key] = h_cents / 100
-            if weekly and week >= counted_from:
+            if weekly and i >= counted_from:
                 tenths = _tenths_of_percent(h_cents, weekly)
                 percent_map[key] = tenths / 10
                 available_map[key] = max(0, weekly - h_cents) / 100
