@@ -53,12 +53,6 @@ class Context:
             raise Unauthenticated("Authentication required")
         return self.viewer
 
-    def require_write(self) -> Viewer:
-        viewer = self.require_viewer()
-        if not viewer.can_write:
-            raise Forbidden("This operation needs the write scope")
-        return viewer
-
     def require_unrestricted(self, what: str) -> None:
         if self.scope.restricted:
             raise Forbidden(f"A department-restricted viewer cannot {what}")

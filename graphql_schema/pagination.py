@@ -6,6 +6,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from graphql_schema.policy import policy
 from graphql_schema.validation import check_first, decode_cursor, encode_cursor
 
 T = TypeVar("T")
@@ -27,7 +28,8 @@ class Edge(Generic[T]):
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
+    # as many as the connection's `first` (50 when it is sent as null)
+    edges: list[Edge[T]] = strawberry.field(metadata=policy(items=50, page=True))
     page_info: PageInfo
     queryset: strawberry.Private[Any]
 

@@ -5,6 +5,9 @@ error list, which is how Strawberry skips parsing and validation. The key is the
 version and the document's SHA-256, not the validation rules' identity, so extra rules
 (depth or alias limits) do not turn every lookup into a miss (strawberry issue 4635);
 whatever changes the rules must change SCHEMA_VERSION.
+
+Whether an answer may be cached, and whether it differs per user, is read from the fields
+the document selects: each declares it (`graphql_schema.policy`).
 """
 
 import hashlib
@@ -13,16 +16,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from threading import Lock
 
-from graphql import DocumentNode, FieldNode, OperationType, get_operation_ast, visit
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLSchema,
+    OperationType,
+    TypeInfo,
+    TypeInfoVisitor,
+    get_operation_ast,
+    visit,
+)
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
+
+from graphql_schema.policy import policy_of
 
 from .rules import replace_rules
 
 MAX_DOCUMENTS = 1000
-PER_VIEWER_FIELDS = frozenset({"viewer"})  # answers that differ per user
-# answers that differ per request, or change without a write (an export job's progress)
-UNCACHEABLE_FIELDS = frozenset({"rateLimit", "job"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,39 +80,51 @@ def cache_key(version: str, document_hash: str, introspection: bool = True) -> s
     return f"{version}:{document_hash}:{'i' if introspection else '-'}"
 
 
-class _FieldNames(Visitor):
-    def __init__(self) -> None:
+class _FieldPolicies(Visitor):
+    """The declared policies of every field the document selects (in any of its
+    operations or fragments, as validation walks them)."""
+
+    def __init__(self, type_info: TypeInfo) -> None:
         super().__init__()
-        self.names: set[str] = set()
+        self.type_info = type_info
+        self.per_viewer = False
+        self.uncacheable = False
 
     def enter_field(self, node: FieldNode, *_args: object) -> None:
-        self.names.add(node.name.value)
+        declared = policy_of(self.type_info.get_field_def())
+        self.per_viewer = self.per_viewer or declared.per_viewer
+        self.uncacheable = self.uncacheable or declared.uncacheable
 
 
-def operation_of(document: DocumentNode, operation_name: str | None) -> Operation | None:
+def operation_of(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+) -> Operation | None:
     op = get_operation_ast(document, operation_name)
     if op is None:
         return None
-    names = _FieldNames()
-    visit(document, names)
+    type_info = TypeInfo(schema)
+    policies = _FieldPolicies(type_info)
+    visit(document, TypeInfoVisitor(type_info, policies))
     return Operation(
         op.operation,
-        per_viewer=bool(names.names & PER_VIEWER_FIELDS),
-        cacheable=op.operation == OperationType.QUERY and not names.names & UNCACHEABLE_FIELDS,
+        per_viewer=policies.per_viewer,
+        cacheable=op.operation == OperationType.QUERY and not policies.uncacheable,
     )
 
 
 _operations: dict[tuple[str, str | None], Operation | None] = {}
 
 
-def known_operation(key: str, operation_name: str | None) -> Operation | None:
+def known_operation(
+    schema: GraphQLSchema, key: str, operation_name: str | None
+) -> Operation | None:
     """What a validated document's operation is (None until it has validated once)."""
     found = _operations.get((key, operation_name))
     if found is None:
         doc = validated.get(key)
         if doc is None:
             return None
-        found = operation_of(doc, operation_name)
+        found = operation_of(schema, doc, operation_name)
         if len(_operations) >= 2 * MAX_DOCUMENTS:
             _operations.clear()
         _operations[(key, operation_name)] = found

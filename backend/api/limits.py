@@ -11,7 +11,10 @@ response name at one place of the response (graphql-core's OverlappingFieldsCanB
 compares those pairwise: 450 `viewer { username }` took it a second).
 
 Cost counts nodes the way GitHub does: a list field's `first`, `limit` or `weeks` (or its
-default; an estimate for lists without one) multiplies everything below it, and every item
+default) multiplies everything below it; a list of objects without one declares what it is
+assumed to hold on the field (`graphql_schema.policy`, a test fails for one that does not),
+a connection's `edges` hold its `first`, and a size argument sent as null counts
+DEFAULT_LIST_ESTIMATE. Every item
 of an input list (and entry of a JSON map) sent as an argument counts one node where the
 field is. Arguments are the operation's coerced values (variables with their defaults).
 A request over MAX_QUERY_NODES is refused.
@@ -52,21 +55,11 @@ from graphql import (
 from graphql.execution.values import get_argument_values
 
 from core.errors import ErrorCode
+from graphql_schema.policy import policy_of
 from graphql_schema.validation import ListBound, list_bound_of
 
 SIZE_ARGUMENTS = ("first", "limit", "weeks")
-# Lists without a size argument: what one such list is assumed to hold.
-LIST_ESTIMATES = {
-    "rows": 500,  # heatmap rows: every active person in scope
-    "people": 500,  # gridSnapshot.people
-    "assignments": 10,
-    "availability": 50,
-    "skills": 10,
-    "departments": 50,
-    "roles": 50,
-    "series": 20,
-    "children": 10,
-}
+# A list whose size argument is sent as null (or one that declares no estimate)
 DEFAULT_LIST_ESTIMATE = 50
 CLIP = 200  # client strings echoed in messages and logs
 
@@ -487,9 +480,10 @@ class _Pricing:
         else:
             below, below_items = 0, 0  # interfaces/unions: count the node, not below
         if _is_list(field_def.type):
+            declared = policy_of(field_def)
             # a connection's `edges` hold as many as the connection's `first`
-            size = asked or (page if node.name.value == "edges" else None)
-            size = size or LIST_ESTIMATES.get(node.name.value, DEFAULT_LIST_ESTIMATE)
+            size = asked or (page if declared.page else None)
+            size = size or declared.items or DEFAULT_LIST_ESTIMATE
         else:
             size = 1
         own = 1 + inputs.items

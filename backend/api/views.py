@@ -138,7 +138,7 @@ def _prelude(params: dict[str, Any], context: Context, method: str) -> Prelude:
     if not admission.admitted:
         return prelude
     context.document = admission.document
-    operation = documents.known_operation(key, params.get("operationName"))
+    operation = documents.known_operation(schema._schema, key, params.get("operationName"))
     if (
         prelude.data_version is not None
         and viewer is not None
@@ -178,7 +178,7 @@ def _after(
     if prelude.document.register_apq and documents.validated.get(key) is not None:
         persisted.apq_store(prelude.document.hash, prelude.document.query)
     if prelude.cache_key is None and prelude.data_version is not None and context.viewer:
-        operation = documents.known_operation(key, params.get("operationName"))
+        operation = documents.known_operation(schema._schema, key, params.get("operationName"))
         if operation is not None and operation.cacheable:
             prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
     if prelude.cache_key is not None and answer is not None:

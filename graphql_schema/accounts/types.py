@@ -1,6 +1,7 @@
 import strawberry
 
 from graphql_schema.context import Info
+from graphql_schema.policy import policy
 
 
 @strawberry.type
@@ -10,7 +11,10 @@ class Viewer:
     can_write: bool = strawberry.field(description="True with the write scope (or a session).")
     auth_method: str = strawberry.field(description='"token" or "session".')
 
-    @strawberry.field(description="Departments the viewer is restricted to; null: all of them.")
+    @strawberry.field(
+        description="Departments the viewer is restricted to; null: all of them.",
+        metadata=policy(per_viewer=True),
+    )
     def department_ids(self, info: Info) -> list[strawberry.ID] | None:
         viewer = info.context.require_viewer()
         if viewer.department_roots is None:
@@ -20,7 +24,7 @@ class Viewer:
 
 @strawberry.type
 class ViewerQuery:
-    @strawberry.field
+    @strawberry.field(metadata=policy(per_viewer=True))
     def viewer(self, info: Info) -> Viewer:
         v = info.context.require_viewer()
         return Viewer(
@@ -39,7 +43,8 @@ class RateLimit:
 
 @strawberry.type
 class RateLimitQuery:
-    @strawberry.field
+    # the budget after this very request: never an answer from the cache
+    @strawberry.field(metadata=policy(per_viewer=True, uncacheable=True))
     def rate_limit(self, info: Info) -> RateLimit:
         info.context.require_viewer()
         budget = info.context.budget

@@ -7,7 +7,8 @@ import strawberry
 
 from assignments.bulk import MAX_ITEMS, HoursItem, bulk_update_hours
 from graphql_schema.context import Info
-from graphql_schema.permissions import AUTH
+from graphql_schema.permissions import WRITE
+from graphql_schema.policy import policy
 from graphql_schema.scalars import JSON
 from graphql_schema.services import run_service
 from graphql_schema.validation import WEEKLY_HOURS_BOUND, bounded, parse_id
@@ -37,13 +38,13 @@ class AssignmentHoursInput:
 
 @strawberry.type
 class BulkUpdateAssignmentHoursPayload:
-    assignments: list[Assignment]
+    assignments: list[Assignment] = strawberry.field(metadata=policy(items=10))
 
 
 @strawberry.type
 class BulkHoursMutation:
     @strawberry.mutation(
-        permission_classes=AUTH,
+        permission_classes=WRITE,
         description=(
             "Up to 500 assignments' hours in one transaction, all or nothing. A stale "
             "expectedVersion is a CONFLICT listing every conflicting assignment."
@@ -54,7 +55,6 @@ class BulkHoursMutation:
         info: Info,
         items: Annotated[list[AssignmentHoursInput], bounded(MAX_ITEMS, "items")],
     ) -> BulkUpdateAssignmentHoursPayload:
-        info.context.require_write()
         parsed = [
             HoursItem(
                 assignment_id=parse_id(item.assignment_id, f"items.{i}.assignmentId"),

@@ -5,7 +5,7 @@ import strawberry
 from assignments import services
 from graphql_schema.context import Info
 from graphql_schema.people.mutations import DeletePayload
-from graphql_schema.permissions import AUTH
+from graphql_schema.permissions import WRITE
 from graphql_schema.scalars import JSON
 from graphql_schema.services import given, run_service
 from graphql_schema.validation import WEEKLY_HOURS_BOUND, parse_id
@@ -48,22 +48,20 @@ class AssignmentPayload:
 
 @strawberry.type
 class AssignmentsMutation:
-    @strawberry.mutation(permission_classes=AUTH)
+    @strawberry.mutation(permission_classes=WRITE)
     async def create_assignment(
         self, info: Info, input: CreateAssignmentInput
     ) -> AssignmentPayload:
-        info.context.require_write()
         data = given(input)
         data["person_id"] = parse_id(input.person_id, "input.personId")
         data["project_id"] = parse_id(input.project_id, "input.projectId")
         assignment = await run_service(services.create_assignment, data, info.context.scope)
         return AssignmentPayload(assignment=assignment)  # type: ignore[arg-type]
 
-    @strawberry.mutation(permission_classes=AUTH)
+    @strawberry.mutation(permission_classes=WRITE)
     async def update_assignment(
         self, info: Info, id: strawberry.ID, input: UpdateAssignmentInput
     ) -> AssignmentPayload:
-        info.context.require_write()
         data = given(input)
         expected = data.pop("expected_version")
         if data.get("project_id") is not None:
@@ -79,11 +77,10 @@ class AssignmentsMutation:
         )
         return AssignmentPayload(assignment=assignment)  # type: ignore[arg-type]
 
-    @strawberry.mutation(permission_classes=AUTH)
+    @strawberry.mutation(permission_classes=WRITE)
     async def delete_assignment(
         self, info: Info, id: strawberry.ID, expected_version: int | None = None
     ) -> DeletePayload:
-        info.context.require_write()
         assignment_id = parse_id(id, "id")
         await run_service(
             services.delete_assignment,

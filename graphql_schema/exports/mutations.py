@@ -7,6 +7,7 @@ from exports import dispatch, services
 from graphql_schema.context import Info
 from graphql_schema.filters import department_ids
 from graphql_schema.permissions import AUTH
+from graphql_schema.policy import policy
 from graphql_schema.validation import FromArg, check_range, week_or_current
 
 from .types import ExportFormat, ExportJob
@@ -22,6 +23,7 @@ class ExportsMutation:
             "Read-scope tokens may export (it only reads); a department-restricted one gets "
             "its departments only."
         ),
+        metadata=policy(per_viewer=True),  # the job is the viewer's
     )
     async def request_grid_export(
         self,

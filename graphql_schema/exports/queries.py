@@ -8,6 +8,7 @@ from exports.services import owned
 from graphql_schema.context import Info
 from graphql_schema.errors import NotFound
 from graphql_schema.permissions import AUTH
+from graphql_schema.policy import policy
 
 from .types import ExportJob
 
@@ -24,6 +25,8 @@ class ExportsQuery:
     @strawberry.field(
         permission_classes=AUTH,
         description="An export job you requested (another owner's reads as NOT_FOUND).",
+        # the job's progress changes without a write: never an answer from the cache
+        metadata=policy(per_viewer=True, uncacheable=True),
     )
     async def job(self, info: Info, id: strawberry.ID) -> ExportJob | None:
         viewer = info.context.require_viewer()

@@ -6,7 +6,7 @@ from typing import Annotated
 import strawberry
 
 from graphql_schema.context import Info
-from graphql_schema.permissions import AUTH
+from graphql_schema.permissions import WRITE
 from graphql_schema.services import given, run_service
 from graphql_schema.validation import MAX_PERSON_SKILLS, bounded, parse_id
 from people import services
@@ -66,17 +66,15 @@ def person_data(data: CreatePersonInput | UpdatePersonInput) -> dict:
 
 @strawberry.type
 class PeopleMutation:
-    @strawberry.mutation(permission_classes=AUTH)
+    @strawberry.mutation(permission_classes=WRITE)
     async def create_person(self, info: Info, input: CreatePersonInput) -> PersonPayload:
-        info.context.require_write()
         person = await run_service(services.create_person, person_data(input), info.context.scope)
         return PersonPayload(person=person)  # type: ignore[arg-type]
 
-    @strawberry.mutation(permission_classes=AUTH)
+    @strawberry.mutation(permission_classes=WRITE)
     async def update_person(
         self, info: Info, id: strawberry.ID, input: UpdatePersonInput
     ) -> PersonPayload:
-        info.context.require_write()
         person = await run_service(
             services.update_person,
             parse_id(id, "id"),
@@ -85,15 +83,14 @@ class PeopleMutation:
         )
         return PersonPayload(person=person)  # type: ignore[arg-type]
 
-    @strawberry.mutation(permission_classes=AUTH)
+    @strawberry.mutation(permission_classes=WRITE)
     async def delete_person(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        info.context.require_write()
         person_id = parse_id(id, "id")
         await run_service(services.delete_person, person_id, info.context.scope)
         return DeletePayload(id=strawberry.ID(str(person_id)))
 
     @strawberry.mutation(
-        permission_classes=AUTH, description="Replace a person's skills with the given list."
+        permission_classes=WRITE, description="Replace a person's skills with the given list."
     )
     async def set_person_skills(
         self,
@@ -101,7 +98,6 @@ class PeopleMutation:
         person_id: strawberry.ID,
         skills: Annotated[list[PersonSkillInput], bounded(MAX_PERSON_SKILLS, "skills")],
     ) -> PersonPayload:
-        info.context.require_write()
         entries = [
             services.SkillEntry(
                 skill=s.skill,

@@ -10,6 +10,7 @@ from graphql_schema.errors import NotFound
 from graphql_schema.filters import department_ids
 from graphql_schema.pagination import Connection, paginate
 from graphql_schema.permissions import AUTH
+from graphql_schema.policy import policy
 from graphql_schema.validation import parse_id
 from people import models
 
@@ -49,16 +50,17 @@ class PeopleQuery:
             qs = qs.filter(Q(name__icontains=term) | Q(email__icontains=term))
         return await paginate(qs, first, after)
 
-    @strawberry.field(permission_classes=AUTH)
+    @strawberry.field(permission_classes=AUTH, metadata=policy(items=50))
     async def departments(self, info: Info) -> list[Department]:
         tree = await info.context.department_tree()
         return list(tree.by_id.values())  # type: ignore[arg-type]
 
-    @strawberry.field(permission_classes=AUTH)
+    @strawberry.field(permission_classes=AUTH, metadata=policy(items=50))
     async def roles(self, info: Info) -> list[Role]:
         return cast(list[Role], [r async for r in models.Role.objects.order_by("name", "id")])
 
-    @strawberry.field(permission_classes=AUTH)
+    # 10: the estimate this list has always had (it shared Person.skills' name)
+    @strawberry.field(permission_classes=AUTH, metadata=policy(items=10))
     async def skills(self, info: Info, search: str | None = None) -> list[Skill]:
         qs = models.SkillTag.objects.order_by("name", "id")
         if search and search.strip():

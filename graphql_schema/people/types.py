@@ -10,6 +10,7 @@ from strawberry import auto
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput
 from graphql_schema.loaders import OwnerKey, PersonWindow
+from graphql_schema.policy import policy
 from graphql_schema.validation import FromArg, SkillNames, check_weeks, week_or_current
 from people import models
 from planning.capacity import ZERO, week_load
@@ -53,7 +54,7 @@ class Department:
         tree = await info.context.department_tree()
         return cast("Department | None", tree.by_id.get(root.parent_id))
 
-    @strawberry.field
+    @strawberry.field(metadata=policy(items=10))
     async def children(
         self, root: strawberry.Parent[models.Department], info: Info
     ) -> list[Department]:
@@ -130,11 +131,11 @@ class Person:
             return None
         return await info.context.loaders.role_by_id.load(root.role_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=policy(items=10))
     async def skills(self, root: strawberry.Parent[models.Person], info: Info) -> list[PersonSkill]:
         return await info.context.loaders.skills_by_person.load(root.id)
 
-    @strawberry.field
+    @strawberry.field(metadata=policy(items=10))
     async def assignments(
         self,
         root: strawberry.Parent[models.Person],

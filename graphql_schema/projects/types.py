@@ -7,6 +7,7 @@ import strawberry
 
 from graphql_schema.context import Info
 from graphql_schema.loaders import AvailabilityKey, OwnerKey
+from graphql_schema.policy import policy
 from graphql_schema.reports.types import AvailabilityScope
 from graphql_schema.validation import week_or_current
 from projects import models
@@ -28,7 +29,7 @@ class Project:
     start_date: dt.date | None
     end_date: dt.date | None
 
-    @strawberry.field
+    @strawberry.field(metadata=policy(items=10))
     async def assignments(
         self,
         root: strawberry.Parent[models.Project],
@@ -45,7 +46,8 @@ class Project:
             "Load of the project's people in a week (default: this week). ASSIGNED: people "
             "with an active assignment on it; DEPARTMENTS: every active person in their "
             "departments. Ordered by name, then id."
-        )
+        ),
+        metadata=policy(items=50),
     )
     async def availability(
         self,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from graphql_schema.people.types import Role
+from graphql_schema.policy import policy
 from graphql_schema.scalars import JSON
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class HeatmapRow:
 @strawberry.type
 class CapacityHeatmap:
     week_keys: list[dt.date]
-    rows: list[HeatmapRow]
+    rows: list[HeatmapRow] = strawberry.field(metadata=policy(items=500))  # people in scope
 
 
 @strawberry.type
@@ -104,11 +105,12 @@ class GridAssignment:
 @strawberry.type
 class GridSnapshot:
     week_keys: list[dt.date]
-    people: list[GridPerson]
+    people: list[GridPerson] = strawberry.field(metadata=policy(items=500))
     hours_by_person: JSON = strawberry.field(
         description='{ "<personId>": { "<Monday>": hours } }, non-zero weeks only.'
     )
-    assignments: list[GridAssignment]
+    # 10: the estimate this list has always had (it shared Person.assignments' name)
+    assignments: list[GridAssignment] = strawberry.field(metadata=policy(items=10))
 
 
 @strawberry.type
@@ -121,5 +123,5 @@ class RoleSeries:
 @strawberry.type
 class RoleCapacityReport:
     week_keys: list[dt.date]
-    roles: list[Role]
-    series: list[RoleSeries]
+    roles: list[Role] = strawberry.field(metadata=policy(items=50))
+    series: list[RoleSeries] = strawberry.field(metadata=policy(items=20))
