@@ -786,7 +786,9 @@ def test_live_server_refuses_30_level_bombs_while_answering_everyone_else(
             answers = list(pool.map(send, ["bomb"] * 8 + ["plain", "healthz"]))
     for response, elapsed in answers[:8]:
         assert response.json()["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX"}
-        assert server_ms(response) < 50, server.log()
+        # eight at once share one worker's threads: a liveness bound here (the 50 ms of one
+        # bomb's server time is held in-process above); before the fix one took 27 s
+        assert server_ms(response) < 250, server.log()
         assert elapsed < BOUND
     (plain, plain_s), (health, health_s) = answers[8:]
     assert Response.of(plain).body == PLAIN_ANSWER
@@ -1100,9 +1102,14 @@ def test_password_hashing_does_not_hold_the_event_loop(api_server):
             statuses = [r.status_code for r in await asyncio.gather(*logins)]
             return healthz, time.perf_counter() - started, statuses
 
+    from django.contrib.auth.hashers import make_password
+
+    started = time.perf_counter()
+    make_password(WRONG)  # one hash, as the server makes it, on this machine now
+    one_hash = time.perf_counter() - started
     healthz, total, statuses = asyncio.run(scenario())
     assert statuses == [401] * 8
-    assert total > 0.8, total  # the hashing really is slow work ...
+    assert total > 2 * one_hash, (total, one_hash)  # the hashing really is slow work ...
     # ... elsewhere: /healthz waited 3.9 s behind them while they ran on the event loop
     assert healthz < 0.5, f"/healthz waited {healthz:.2f} s behind the logins"
 
