@@ -1,4 +1,4 @@
-"""GraphQL errors with the stable codes of CONTRACT.md.
+"""GraphQL errors with the stable codes listed in README.md ("Errors").
 
 Raise these from resolvers and services; anything else that escapes a resolver is masked
 as `Internal server error` by the HTTP edge.

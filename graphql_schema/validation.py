@@ -1,4 +1,4 @@
-"""Argument checks shared by resolvers, with CONTRACT.md's limits and codes."""
+"""Argument checks shared by resolvers, with the limits and codes of docs/api.md."""
 
 import base64
 import datetime as dt

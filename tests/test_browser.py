@@ -43,7 +43,7 @@ PROJECT = 14
 
 
 def hours(person: int, week: str) -> float:
-    """hours(P, W) as DESIGN.md defines it, from the dataset file."""
+    """hours(P, W) as docs/design.md defines it, from the dataset file."""
     return sum(
         a["weeklyHours"].get(week, 0)
         for a in DATA["assignments"]

@@ -1,5 +1,5 @@
 """hoursByWeek, availableHours, utilizationPercent and skillScore against a reference
-computed here, straight from small.json and DESIGN.md's definitions (not from the code)."""
+computed here, straight from small.json and docs/design.md's definitions (not from the code)."""
 
 import datetime as dt
 import json

@@ -83,7 +83,7 @@ def download(client: GraphQLClient, url: str):
     return client.request("GET", path_of(url), headers=client._headers(None))
 
 
-# The reference: DESIGN.md's definitions applied to the dataset file.
+# The reference: docs/design.md's definitions applied to the dataset file.
 
 
 def subtree(root: int) -> set[int]:

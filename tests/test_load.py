@@ -47,7 +47,7 @@ def test_waiting_on_a_shared_computation_does_not_hold_a_connection(load_stack):
     """Many more clients than pooled connections in one process: requests that wait on
     another's computation of the same answer (single flight) must not keep a connection
     meanwhile, or the one computing can never get one. Before the fix this stalled every
-    request until PoolTimeout (HTTP 500)."""
+    request until PoolTimeout."""
     env = {"DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "2", "DB_POOL_TIMEOUT": "5"}
     result = load_stack.run(1, clients=30, seconds=6, env=env)
     print(report(result))

@@ -1,5 +1,5 @@
 """Every report on small.json against a reference computed here from the dataset file and
-DESIGN.md's definitions (not from the code under test)."""
+docs/design.md's definitions (not from the code under test)."""
 
 import datetime as dt
 import json

@@ -1,5 +1,5 @@
 """graphql_schema/schema.graphql is the committed contract: it must equal the code's schema,
-and it must keep every type and field CONTRACT.md promises."""
+and it must keep every type and field the documented API promises (docs/api.md)."""
 
 from pathlib import Path
 

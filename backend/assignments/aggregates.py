@@ -37,7 +37,7 @@ class GridRows(NamedTuple):
 
 
 def grid_rows(scope: Scope, departments: Departments, first: dt.date, last: dt.date) -> GridRows:
-    """Active assignments of active people in scope (by person name and id, then DESIGN.md's
+    """Active assignments of active people in scope (by person name and id, then docs/design.md's
     assignment order) and their hours in the window (two queries)."""
     assignments = (
         Assignment.objects.filter(is_active=True, person__is_active=True)

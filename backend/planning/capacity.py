@@ -1,4 +1,4 @@
-"""Capacity arithmetic for one person and one week (DESIGN.md, "Computed values").
+"""Capacity arithmetic for one person and one week (docs/design.md, "Computed values").
 
 Hours and capacities are Decimals exact to 0.01; rounding is half away from zero.
 """

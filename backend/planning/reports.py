@@ -141,7 +141,7 @@ def find_available(
     min_available_hours: Decimal | None,
     limit: int,
 ) -> list[Candidate]:
-    """DESIGN.md: score = aw * availabilityPercent + sw * skillScore (sw = 0 without skills),
+    """docs/design.md: score = aw * availabilityPercent + sw * skillScore (sw = 0 without skills),
     rounded to 0.1; sorted by score desc, availableHours desc, name, id."""
     if not requested:
         skill_weight = ZERO
@@ -188,7 +188,7 @@ def skill_match(
     week: dt.date | None,
     limit: int,
 ) -> list[Candidate]:
-    """DESIGN.md: score = skillScore, or 0.7 * skillScore + 0.3 * availabilityPercent with a
+    """docs/design.md: score = skillScore, or 0.7 * skillScore + 0.3 * availabilityPercent with a
     week; rounded to 0.1. People matching none of the skills are left out."""
     result = []
     for person in people:

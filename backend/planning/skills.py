@@ -1,4 +1,4 @@
-"""Skill score of one person against requested skill names (DESIGN.md)."""
+"""Skill score of one person against requested skill names (docs/design.md)."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
