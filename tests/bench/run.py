@@ -383,7 +383,11 @@ def main() -> None:
         assert r.status_code == 200 and not r.content.startswith(b'{"errors"'), r.text[:500]
         return r
 
-    print("Uncached unless marked: the data version is bumped before every request.\n")
+    print("Uncached unless marked: the data version is bumped before every request.")
+    print(
+        "SQL: queries per request with the token already in the process's 5 s token cache; "
+        "a request that looks its token up makes one more (tests/test_query_counts.py).\n"
+    )
     print(f"{'operation':<36} {'median ms':>10} {'p95 ms':>8} {'SQL':>4} {'bytes':>9}")
     medians = {}
     ops = operations()
