@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 VENDOR_JSON = Path(__file__).resolve().parent / "static" / "graphiql" / "VENDOR.json"
 
-# The README's example ("GraphiQL and the API"; a test keeps the two equal), after a hint.
+# The README's example ("A planning query"; a test keeps the two equal), after a hint.
 EXAMPLE_QUERY = """\
 {
   people(first: 2, department: "1", includeChildren: true) {
