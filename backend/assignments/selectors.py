@@ -1,6 +1,6 @@
 """hours(P, W) read from the database: the one place it is queried.
 
-DESIGN.md: hours(P, W) is the sum of `AssignmentWeek.hours` over P's active assignments.
+docs/design.md: hours(P, W) is the sum of `AssignmentWeek.hours` over P's active assignments.
 `counted_weeks` is the set of rows that sum covers; the functions below are the shapes the
 loaders and reports need, each one query. A report passes its `scope` (and the department
 subtree it asks for): then only active people in scope count, as every report defines.

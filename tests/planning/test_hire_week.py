@@ -1,4 +1,4 @@
-"""The hire-week rule (DESIGN.md: capacity counts when hireDate <= Sunday of W) is one
+"""The hire-week rule (docs/design.md: capacity counts when hireDate <= Sunday of W) is one
 function, planning.capacity.first_counted_week; everything that applies it agrees."""
 
 import datetime as dt
