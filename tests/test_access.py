@@ -2,7 +2,6 @@
 restricted to departments, which never see a person, assignment or hour outside them
 (expected sets computed here from small.json and its department tree)."""
 
-import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -12,25 +11,10 @@ from api.schema import schema
 from assignments.models import Assignment
 from people.models import Person
 from tests.client import exact_queries
-from tests.conftest import SMALL
-from tests.test_mutations import db_state
+from tests.helpers import db_state
+from tests.reference import ASSIGNMENTS, DATA, PEOPLE, subtree
 
-DATA = json.loads(SMALL.read_text())
-PEOPLE = {p["id"]: p for p in DATA["people"]}
-ASSIGNMENTS = {a["id"]: a for a in DATA["assignments"]}
 PROJECTS = [p["id"] for p in DATA["projects"]]
-
-
-def subtree(root: int) -> set[int]:
-    children = defaultdict(set)
-    for d in DATA["departments"]:
-        children[d["parentId"]].add(d["id"])
-    found, todo = set(), [root]
-    while todo:
-        dep = todo.pop()
-        found.add(dep)
-        todo.extend(children[dep])
-    return found
 
 
 class Scope:

@@ -3,14 +3,12 @@ negative hours, hours on a missing assignment, ids that are not ids, bad cursors
 the contract's code and message, names the offending field, and changes nothing."""
 
 import base64
-import json
 from decimal import Decimal
 
 import pytest
 
 from assignments.models import Assignment
-from tests.conftest import SMALL
-from tests.test_mutations import (
+from tests.helpers import (
     CREATE_ASSIGNMENT,
     CREATE_PERSON,
     CREATE_PROJECT,
@@ -24,8 +22,8 @@ from tests.test_mutations import (
     db_state,
     weeks_of,
 )
+from tests.reference import DATA
 
-DATA = json.loads(SMALL.read_text())
 NO_DATA = object()  # a request error: the body has no `data` at all
 
 BULK = """mutation($items: [AssignmentHoursInput!]!) { bulkUpdateAssignmentHours(items: $items)

@@ -27,6 +27,7 @@ from django.db import connection
 
 from tests.conftest import SMALL
 from tests.live import REPO, LiveServer, manage, serve
+from tests.reference import DATA, PEOPLE
 
 pytestmark = pytest.mark.postgres
 
@@ -36,8 +37,6 @@ MANIFEST = json.loads((REPO / "frontend/src/gql/persisted-documents.json").read_
 HASHES = {key.removeprefix("sha256:") for key in MANIFEST}
 PASSWORD = "plan-the-week-1"
 
-DATA = json.loads(SMALL.read_text())
-PEOPLE = {p["id"]: p for p in DATA["people"]}
 JOAN = 2  # Mobile (department 4); assignment 5 on project 8 is inactive
 PROJECT = 14
 

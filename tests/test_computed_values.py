@@ -2,28 +2,15 @@
 computed here, straight from small.json and docs/design.md's definitions (not from the code)."""
 
 import datetime as dt
-import json
 from decimal import ROUND_HALF_UP, Decimal
 
-from tests.conftest import SMALL
+from tests.reference import DATA, hours
 
-DATA = json.loads(SMALL.read_text())
 WEEKS = [dt.date(2026, 11, 2) + dt.timedelta(weeks=i) for i in range(12)]
 SKILL_NAMES = {s["id"]: s["name"] for s in DATA["skills"]}
 PROFICIENCY = {"beginner": "0.4", "intermediate": "0.7", "advanced": "0.9", "expert": "1.0"}
 KIND = {"strength": "1.0", "in_progress": "0.75", "goal": "0.25"}
 REQUESTED = [" python", "PYTHON", "React", "Figma ", "sql"]  # dedupes to 4 names
-
-
-def hours(person_id: int, week: dt.date) -> Decimal:
-    return sum(
-        (
-            Decimal(str(a["weeklyHours"].get(week.isoformat(), 0)))
-            for a in DATA["assignments"]
-            if a["personId"] == person_id and a["isActive"]
-        ),
-        Decimal(0),
-    )
 
 
 def capacity(person: dict, week: dt.date) -> Decimal:

@@ -1,15 +1,11 @@
 """A department-restricted token never sees a person, assignment or hour outside its
 departments (and their descendants), whichever path the query takes."""
 
-import json
-
 import pytest
 
-from tests.conftest import SMALL
+from tests.reference import DATA, PEOPLE
 
-DATA = json.loads(SMALL.read_text())
 ENGINEERING = {1, 2, 3, 4, 5, 6}  # department 1 and its children
-PEOPLE = {p["id"]: p for p in DATA["people"]}
 INSIDE = {p["id"] for p in DATA["people"] if p["departmentId"] in ENGINEERING}
 OUTSIDE_PERSON = next(p["id"] for p in DATA["people"] if p["departmentId"] not in ENGINEERING)
 ACTIVE_INSIDE = {pid for pid in INSIDE if PEOPLE[pid]["isActive"]}

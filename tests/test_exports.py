@@ -5,9 +5,7 @@ computed from small.json (not from the code under test)."""
 import csv
 import datetime as dt
 import io
-import json
 from concurrent.futures import Executor, Future
-from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -17,13 +15,7 @@ from django.utils import timezone
 from exports import dispatch, services
 from exports.models import ExportJob
 from tests.client import GraphQLClient, exact_queries
-from tests.conftest import SMALL
-
-DATA = json.loads(SMALL.read_text())
-PEOPLE = {p["id"]: p for p in DATA["people"]}
-PROJECTS = {p["id"]: p for p in DATA["projects"]}
-DEPARTMENTS = {d["id"]: d for d in DATA["departments"]}
-D = Decimal
+from tests.reference import DATA, DEPARTMENTS, PEOPLE, PROJECTS, D, subtree
 
 REQUEST = """mutation Export($from: Date, $weeks: Int!, $department: ID,
     $includeChildren: Boolean, $format: ExportFormat!) {
@@ -84,14 +76,6 @@ def download(client: GraphQLClient, url: str):
 
 
 # The reference: docs/design.md's definitions applied to the dataset file.
-
-
-def subtree(root: int) -> set[int]:
-    out = {root}
-    for d in DATA["departments"]:
-        if d["parentId"] in out and d["id"] not in out:
-            out |= subtree(d["id"])
-    return out
 
 
 def mondays(first: str, n: int) -> list[str]:
@@ -486,7 +470,7 @@ def test_a_session_export_belongs_to_that_session_user_only(db, tokens, export):
     from django.contrib.auth.models import User
 
     from accounts.models import ApiToken
-    from tests.test_session import login
+    from tests.helpers import login
 
     planner = User.objects.create_user("planner", password="secret")
     browser = GraphQLClient()

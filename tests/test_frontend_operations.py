@@ -16,7 +16,7 @@ from graphql import parse
 
 from tests.client import GraphQLClient, Response, exact_queries
 from tests.conftest import REPO
-from tests.test_reports_reference import (
+from tests.reference import (
     DATA,
     PEOPLE,
     PROJECTS,

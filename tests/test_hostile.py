@@ -911,7 +911,7 @@ def test_control_characters_reach_neither_the_database_nor_sentry(gql):
     import sentry_sdk
 
     from config.observability import init_sentry
-    from tests.test_observability import CapturingTransport, items
+    from tests.helpers import CapturingTransport, items
 
     CapturingTransport.envelopes = []
     init_sentry("https://public@sentry.invalid/1", 0.0, transport=CapturingTransport)
@@ -1478,7 +1478,7 @@ def test_sentry_events_carry_no_body_variables_or_credentials(gql, monkeypatch):
     import sentry_sdk
 
     from graphql_schema.people import types
-    from tests.test_observability import CapturingTransport, items
+    from tests.helpers import CapturingTransport, items
 
     def boom(*args):
         raise RuntimeError("boom")

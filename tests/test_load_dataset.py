@@ -12,9 +12,8 @@ from django.core.management import CommandError, call_command
 
 from assignments.models import Assignment, AssignmentWeek
 from people.models import Department, Person, PersonSkill
-from tests.conftest import REPO, SMALL
-
-DATA = json.loads(SMALL.read_text())
+from tests.conftest import REPO
+from tests.reference import DATA
 
 
 def counts():

@@ -7,72 +7,23 @@ from decimal import Decimal
 import pytest
 
 from assignments.models import Assignment, AssignmentWeek
-from people.models import Department, Person, PersonSkill, Role, SkillTag
+from people.models import Person, PersonSkill, SkillTag
 from projects.models import Project
-
-MODELS = (Department, Role, SkillTag, Person, PersonSkill, Project, Assignment, AssignmentWeek)
-
-
-def db_state() -> dict[str, list[tuple]]:
-    """Every row of every domain table, every column: equal before and after a refused
-    request means the request changed nothing."""
-    return {m.__name__: list(m.objects.order_by("pk").values_list()) for m in MODELS}
-
-
-def weeks_of(assignment_id) -> dict[str, Decimal]:
-    return {
-        w.isoformat(): h
-        for w, h in AssignmentWeek.objects.filter(assignment_id=assignment_id)
-        .order_by("week")
-        .values_list("week", "hours")
-    }
-
-
-def only_error(r) -> tuple[str, dict]:
-    assert r.status == 200
-    assert len(r.errors) == 1, r.errors
-    return r.errors[0]["message"], r.errors[0]["extensions"]
-
-
-PERSON_FIELDS = """id name email weeklyCapacity hireDate isActive department { id name }
-  role { id name }"""
-CREATE_PERSON = (
-    "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { "
-    + PERSON_FIELDS
-    + " } } }"
+from tests.helpers import (
+    CREATE_ASSIGNMENT,
+    CREATE_PERSON,
+    CREATE_PROJECT,
+    DELETE_ASSIGNMENT,
+    DELETE_PERSON,
+    DELETE_PROJECT,
+    SET_SKILLS,
+    UPDATE_ASSIGNMENT,
+    UPDATE_PERSON,
+    UPDATE_PROJECT,
+    db_state,
+    only_error,
+    weeks_of,
 )
-UPDATE_PERSON = (
-    "mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) "
-    "{ person { " + PERSON_FIELDS + " } } }"
-)
-DELETE_PERSON = "mutation($id: ID!) { deletePerson(id: $id) { id } }"
-SET_SKILLS = """mutation($id: ID!, $skills: [PersonSkillInput!]!) {
-  setPersonSkills(personId: $id, skills: $skills) {
-    person { id skills { skill { id name } proficiency kind } } } }"""
-PROJECT_FIELDS = "id name client status startDate endDate"
-CREATE_PROJECT = (
-    "mutation($input: CreateProjectInput!) { createProject(input: $input) { project { "
-    + PROJECT_FIELDS
-    + " } } }"
-)
-UPDATE_PROJECT = (
-    "mutation($id: ID!, $input: UpdateProjectInput!) { updateProject(id: $id, input: $input) "
-    "{ project { " + PROJECT_FIELDS + " } } }"
-)
-DELETE_PROJECT = "mutation($id: ID!) { deleteProject(id: $id) { id } }"
-ASSIGNMENT_FIELDS = """id version isActive roleOnProject weeklyHours person { id }
-  project { id }"""
-CREATE_ASSIGNMENT = (
-    "mutation($input: CreateAssignmentInput!) { createAssignment(input: $input) { "
-    "assignment { " + ASSIGNMENT_FIELDS + " } } }"
-)
-UPDATE_ASSIGNMENT = (
-    "mutation($id: ID!, $input: UpdateAssignmentInput!) { updateAssignment(id: $id, "
-    "input: $input) { assignment { " + ASSIGNMENT_FIELDS + " } } }"
-)
-DELETE_ASSIGNMENT = """mutation($id: ID!, $v: Int) { deleteAssignment(id: $id,
-  expectedVersion: $v) { id } }"""
-
 
 # --- people ------------------------------------------------------------------------------
 

@@ -6,16 +6,9 @@ import logging
 
 import pytest
 import sentry_sdk
-from sentry_sdk.transport import Transport
 
 from config.observability import init_sentry
-
-
-class CapturingTransport(Transport):
-    envelopes: list = []
-
-    def capture_envelope(self, envelope):
-        CapturingTransport.envelopes.append(envelope)
+from tests.helpers import CapturingTransport, items
 
 
 @pytest.fixture
@@ -28,10 +21,6 @@ def sentry():
 
 
 BOOM = 'query Boom { person(id: "25") { skillScore(skills: ["Python"]) { score } } }'
-
-
-def items(envelopes, kind):
-    return [i.payload.json for e in envelopes for i in e.items if i.type == kind]
 
 
 def test_unexpected_errors_are_masked_and_reported_with_an_event_id(gql, sentry, monkeypatch):

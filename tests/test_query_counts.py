@@ -7,21 +7,7 @@ from django.core.management import call_command
 
 from tests.client import exact_queries
 from tests.conftest import MEDIUM
-
-PEOPLE_DOCUMENT = """
-query People($first: Int!) { people(first: $first) { edges { node { name
-  department { name parent { name } } role { name } skills { skill { name } proficiency }
-  assignments { project { name client } hoursByWeek(weeks: 12) { week hours } }
-  hoursByWeek(weeks: 12) { week hours capacity availableHours utilizationPercent }
-  availableHours utilizationPercent
-  skillScore(skills: ["Python", "React"]) { score matchedSkills missingSkills } } } } }
-"""
-
-ASSIGNMENTS_DOCUMENT = """
-query Assignments($first: Int!) { assignments(first: $first) { edges { node { id version
-  weeklyHours roleOnProject person { name role { name } skills { skill { name } } }
-  project { name client status } hoursByWeek(weeks: 26) { week hours } } } } }
-"""
+from tests.helpers import ASSIGNMENTS_DOCUMENT, PEOPLE_DOCUMENT
 
 # token lookup, people page, department tree, roles, person skills, assignments,
 # projects, assignment weeks, person-week sums

@@ -3,17 +3,7 @@
 from django.contrib.auth.models import User
 
 from tests.client import GraphQLClient
-
-
-def login(client: GraphQLClient, password: str = "secret") -> tuple[int, dict]:
-    csrf = client.request("GET", "/auth/session").json()["csrfToken"]
-    r = client.request(
-        "POST",
-        "/auth/login",
-        json={"username": "planner", "password": password},
-        headers={"X-CSRFToken": csrf},
-    )
-    return r.status_code, r.json()
+from tests.helpers import login
 
 
 def test_session_login_graphql_and_logout(db, tokens):

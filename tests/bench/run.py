@@ -43,7 +43,7 @@ def setup_database() -> str:
 
 
 def operations() -> list[tuple[str, str, dict]]:
-    from tests.test_query_counts import ASSIGNMENTS_DOCUMENT, PEOPLE_DOCUMENT
+    from tests.helpers import ASSIGNMENTS_DOCUMENT, PEOPLE_DOCUMENT
 
     ops = [
         ("people(first: 200), nested", PEOPLE_DOCUMENT, {"first": 200}),
