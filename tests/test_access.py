@@ -634,3 +634,46 @@ def test_web_writer_is_forbidden_project_mutations(web, field):
     ]
     assert r.body["data"] is None
     assert db_state() == before
+
+
+# --- from test_writes.py ------------------------------------------------------------------
+
+
+def test_read_scope_cannot_write(client_for, tokens):
+    before = db_state()
+    r = client_for(tokens.read).post(
+        'mutation { updatePerson(id: "25", input: {name: "X"}) { person { id } } }'
+    )
+    assert r.errors[0]["message"] == "This operation needs the write scope"
+    assert r.codes == ["FORBIDDEN"]
+    assert db_state() == before
+
+
+def test_no_token_asking_for_two_fields_gets_one_error(client_for):
+    r = client_for(None).post("{ viewer { username } people { edges { node { id } } } }")
+    assert r.body["data"] is None  # the first refused non-null root field nulls the answer
+    assert r.codes == ["UNAUTHENTICATED"]
+    assert r.errors[0]["message"] == "Authentication required"
+
+
+def test_restricted_writer_stays_in_its_department(client_for, tokens):
+    web = client_for(tokens.web)  # write, department 3 (Web)
+    inside = Person.objects.filter(department_id=3).values_list("pk", flat=True).first()
+    outside = Person.objects.exclude(department_id=3).values_list("pk", flat=True).first()
+    ok = web.post(
+        f'mutation {{ updatePerson(id: "{inside}", input: {{name: "In"}}) '
+        "{ person { name } } }"
+    )
+    assert ok.data == {"updatePerson": {"person": {"name": "In"}}}
+    hidden = web.post(
+        f'mutation {{ updatePerson(id: "{outside}", input: {{name: "Out"}}) '
+        "{ person { name } } }"
+    )
+    assert hidden.codes == ["NOT_FOUND"]
+    moved = web.post(
+        f'mutation {{ updatePerson(id: "{inside}", input: {{departmentId: "1"}}) '
+        "{ person { name } } }"
+    )
+    assert moved.codes == ["FORBIDDEN"]
+    project = web.post('mutation { createProject(input: {name: "P"}) { project { id } } }')
+    assert project.errors[0]["message"] == "A department-restricted viewer cannot change projects"

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from assignments.models import Assignment
+from people.models import Person
 from tests.helpers import (
     CREATE_ASSIGNMENT,
     CREATE_PERSON,
@@ -700,6 +701,64 @@ CASES = [
         "skills.1.skill must not be blank",
         "skills.1.skill",
     ),
+    # --- from test_writes.py ---------------------------------------------------------------
+    not_found(
+        "updatePerson-missing",
+        'mutation { updatePerson(id: "99999", input: {name: "X"}) { person { id } } }',
+        None,
+        "Person 99999 not found",
+        "id",
+    ),
+    bad(
+        "capacity-negative-update",
+        'mutation { updatePerson(id: "25", input: {weeklyCapacity: -1}) { person { id } } }',
+        None,
+        "input.weeklyCapacity must be between 0 and 168, got -1.0",
+        "input.weeklyCapacity",
+    ),
+    bad(
+        "blank-name-literal",
+        'mutation { createPerson(input: {name: "  "}) { person { id } } }',
+        None,
+        "input.name must not be blank",
+        "input.name",
+    ),
+    not_found(
+        "createPerson-missing-department",
+        'mutation { createPerson(input: {name: "X", departmentId: "999"}) { person { id } } }',
+        None,
+        "Department 999 not found",
+        "input.departmentId",
+    ),
+    bad(
+        "hours-negative-create",
+        CREATE_ASSIGNMENT,
+        hours("25", {"2026-11-16": -2}),
+        "input.weeklyHours.2026-11-16 must be between 0 and 168, got -2",
+        "input.weeklyHours.2026-11-16",
+    ),
+    bad(
+        "hours-169-only-key",
+        CREATE_ASSIGNMENT,
+        hours("25", {"2026-11-16": 169}),
+        "input.weeklyHours.2026-11-16 must be between 0 and 168, got 169",
+        "input.weeklyHours.2026-11-16",
+    ),
+    bad(
+        "same-week-twice-monday-and-wednesday",
+        CREATE_ASSIGNMENT,
+        hours("25", {"2026-11-16": 1, "2026-11-18": 2}),
+        "input.weeklyHours names the week of 2026-11-16 more than once",
+        "input.weeklyHours.2026-11-18",
+    ),
+    bad(
+        "hours-before-hire-create-one-week",
+        CREATE_ASSIGNMENT,
+        hours("50", {"2026-11-16": 8}),
+        "input.weeklyHours.2026-11-16: hours in the week of 2026-11-16 "
+        "fall before the hire date 2026-11-25",
+        "input.weeklyHours.2026-11-16",
+    ),
 ]
 
 
@@ -805,3 +864,34 @@ def test_dates_at_the_end_of_the_calendar_in_queries_are_bad_input(gql, document
     r = gql.post(document)
     assert r.codes == ["BAD_USER_INPUT"]
     assert r.errors[0]["extensions"]["field"] == field
+
+
+# --- from test_writes.py ------------------------------------------------------------------
+
+
+def test_weeks_limits_written_as_literals(gql):
+    doc = '{ person(id: "25") { hoursByWeek(weeks: %d) { week } } }'
+    assert gql.post(doc % 0).errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "weeks"}
+    assert gql.post(doc % 27).errors[0]["extensions"] == {
+        "code": "REQUEST_TOO_LARGE",
+        "field": "weeks",
+    }
+
+
+def test_pages_follow_cursors(gql):
+    first = gql.post(
+        "{ people(first: 2) { edges { cursor node { id } } pageInfo { "
+        "hasNextPage endCursor } totalCount } }"
+    ).data["people"]
+    after = first["pageInfo"]["endCursor"]
+    second = gql.post(
+        f'{{ people(first: 2, after: "{after}") {{ edges {{ node {{ id }} }} '
+        "pageInfo { hasPreviousPage } } }"
+    ).data["people"]
+    expected = list(
+        Person.objects.filter(is_active=True).order_by("name", "id").values_list("pk", flat=True)
+    )
+    assert [int(e["node"]["id"]) for e in first["edges"]] == expected[:2]
+    assert [int(e["node"]["id"]) for e in second["edges"]] == expected[2:4]
+    assert first["totalCount"] == len(expected)
+    assert second["pageInfo"] == {"hasPreviousPage": True}

@@ -500,3 +500,101 @@ def test_delete_assignment_with_a_stale_version_is_a_conflict(gql):
         {"code": "CONFLICT", "conflicts": [{"assignmentId": "54", "currentVersion": 1}]},
     )
     assert db_state() == before
+
+
+# --- from test_writes.py: the same mutations written as literals --------------------------
+
+
+def test_create_update_delete_person(gql):
+    r = gql.post(
+        """mutation { createPerson(input: {name: " Grace Hopper ", email: "g@example.com",
+             departmentId: "3", roleId: "1", weeklyCapacity: 32.5, hireDate: "2026-12-02"}) {
+             person { name email weeklyCapacity hireDate isActive department { name }
+             role { name } } } }"""
+    )
+    assert r.data["createPerson"]["person"] == {
+        "name": "Grace Hopper",
+        "email": "g@example.com",
+        "weeklyCapacity": 32.5,
+        "hireDate": "2026-12-02",
+        "isActive": True,
+        "department": {"name": "Web"},
+        "role": {"name": "Engineer"},
+    }
+    person = Person.objects.get(name="Grace Hopper")
+    r = gql.post(
+        f'mutation {{ updatePerson(id: "{person.pk}", input: {{isActive: false, '
+        f"departmentId: null}}) {{ person {{ isActive department {{ name }} }} }} }}"
+    )
+    assert r.data["updatePerson"]["person"] == {"isActive": False, "department": None}
+    r = gql.post(f'mutation {{ deletePerson(id: "{person.pk}") {{ id }} }}')
+    assert r.data == {"deletePerson": {"id": str(person.pk)}}
+    assert not Person.objects.filter(pk=person.pk).exists()
+
+
+def test_set_person_skills_matches_names_ignoring_case_and_creates_new_ones(gql):
+    before = SkillTag.objects.count()
+    r = gql.post(
+        """mutation { setPersonSkills(personId: "25", skills: [
+             {skill: "python", proficiency: EXPERT},
+             {skill: "Quantum Knitting", proficiency: BEGINNER, kind: GOAL}]) {
+             person { skills { skill { name } proficiency kind } } } }"""
+    )
+    assert r.data["setPersonSkills"]["person"]["skills"] == [
+        {"skill": {"name": "Python"}, "proficiency": "EXPERT", "kind": "STRENGTH"},
+        {"skill": {"name": "Quantum Knitting"}, "proficiency": "BEGINNER", "kind": "GOAL"},
+    ]
+    assert SkillTag.objects.count() == before + 1
+
+
+def test_create_assignment_normalizes_days_to_mondays_and_drops_zero_weeks(gql):
+    r = gql.post(
+        CREATE_ASSIGNMENT,
+        {
+            "input": {
+                "personId": "25",
+                "projectId": "2",
+                "roleOnProject": "Lead",
+                "weeklyHours": {"2026-11-19": 12.5, "2026-11-23": 0, "2026-11-30": 8},
+            }
+        },
+    )
+    a = r.data["createAssignment"]["assignment"]
+    assert (a["version"], a["isActive"], a["person"], a["project"]) == (
+        1,
+        True,
+        {"id": "25"},
+        {"id": "2"},
+    )
+    assert a["weeklyHours"] == {"2026-11-16": 12.5, "2026-11-30": 8.0}
+    assert AssignmentWeek.objects.filter(assignment_id=a["id"]).count() == 2
+
+
+def test_update_assignment_bumps_version_and_replaces_weeks(gql):
+    r = gql.post(
+        """mutation($id: ID!, $input: UpdateAssignmentInput!) {
+             updateAssignment(id: $id, input: $input) {
+               assignment { id version weeklyHours } } }""",
+        {"id": "54", "input": {"expectedVersion": 1, "weeklyHours": {"2026-12-07": 4}}},
+    )
+    assert r.data["updateAssignment"]["assignment"] == {
+        "id": "54",
+        "version": 2,
+        "weeklyHours": {"2026-12-07": 4.0},
+    }
+
+
+def test_stale_version_after_one_write_is_a_conflict_and_changes_nothing(gql):
+    gql.post(UPDATE_ASSIGNMENT, {"id": "54", "input": {"expectedVersion": 1, "isActive": True}})
+    before = db_state()
+    r = gql.post(
+        UPDATE_ASSIGNMENT,
+        {"id": "54", "input": {"expectedVersion": 1, "weeklyHours": {"2026-12-07": 4}}},
+    )
+    assert r.body["data"] is None
+    assert r.errors[0]["message"] == "Assignment changed since it was read: 54"
+    assert r.errors[0]["extensions"] == {
+        "code": "CONFLICT",
+        "conflicts": [{"assignmentId": "54", "currentVersion": 2}],
+    }
+    assert db_state() == before
