@@ -5,7 +5,7 @@
     python datasets/generate.py --shipped     # rewrite the files committed beside this script
 
 The files in this folder are this script's output for the arguments in SHIPPED below;
-tests/test_datasets.py checks that they still are.
+tests/data/test_datasets.py checks that they still are.
 
 Format "capgraph-dataset/1" (all ids are integers local to the file, week keys are
 Monday ISO dates, hours are numbers >= 0):

@@ -84,7 +84,7 @@ def role_week_totals(
     """Per role held by active people in scope (or among `roles`): (assigned, capacity)
     aligned to `weeks`. The portable path (SQLite, or `portable=True`) sums rows in Python
     with planning.reports.role_series; PostgreSQL computes the dense matrix in one statement.
-    Both give the same numbers (tests/test_pg_parity.py)."""
+    Both give the same numbers (tests/reports/test_pg_parity.py)."""
     if connections[read_alias()].vendor == "postgresql" and not portable:
         return _role_week_totals_pg(scope, departments, roles, weeks)
     people = [

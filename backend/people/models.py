@@ -51,7 +51,7 @@ class SkillTag(models.Model):
 class PersonRows(models.QuerySet):
     """Rows of people, or rows that belong to a person (`person_path` leads to the Person).
 
-    The department filter is written here and nowhere else (tests/test_scope.py fails if it
+    The department filter is written here and nowhere else (tests/security/test_scope.py fails if it
     appears in another module): what a viewer may see (`visible_to`) and the department
     subtree a report or list asks for (`in_departments`)."""
 

@@ -1,5 +1,5 @@
 // Shared by the client scripts: command-line input, a fetch that records every HTTP request
-// the client makes, and the JSON report printed on stdout for tests/test_apq_clients.py.
+// the client makes, and the JSON report printed on stdout for tests/http/test_apq_clients.py.
 //
 // Usage: node <script>.mjs <graphql url> <token> '<{"query": "...", "calls": [{...}, ...]}>'
 

@@ -701,9 +701,9 @@ CASES = [
         "skills.1.skill must not be blank",
         "skills.1.skill",
     ),
-    # --- from test_writes.py ---------------------------------------------------------------
+    # --- more refused values -------------------------------------------------------------
     not_found(
-        "updatePerson-missing",
+        "updatePerson-missing-literal",
         'mutation { updatePerson(id: "99999", input: {name: "X"}) { person { id } } }',
         None,
         "Person 99999 not found",
@@ -724,7 +724,7 @@ CASES = [
         "input.name",
     ),
     not_found(
-        "createPerson-missing-department",
+        "createPerson-missing-department-literal",
         'mutation { createPerson(input: {name: "X", departmentId: "999"}) { person { id } } }',
         None,
         "Department 999 not found",
@@ -866,7 +866,7 @@ def test_dates_at_the_end_of_the_calendar_in_queries_are_bad_input(gql, document
     assert r.errors[0]["extensions"]["field"] == field
 
 
-# --- from test_writes.py ------------------------------------------------------------------
+# --- more limits and pages, written as literals ------------------------------------------
 
 
 def test_weeks_limits_written_as_literals(gql):

@@ -10,7 +10,7 @@ from pathlib import Path
 from accounts.access import EVERYTHING, Scope, Viewer
 from people.tree import DepartmentTree
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ROOTS = [REPO / "backend", REPO / "graphql_schema"]
 THE_MODULE = REPO / "backend" / "people" / "models.py"
 

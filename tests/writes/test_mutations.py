@@ -502,7 +502,7 @@ def test_delete_assignment_with_a_stale_version_is_a_conflict(gql):
     assert db_state() == before
 
 
-# --- from test_writes.py: the same mutations written as literals --------------------------
+# --- the same mutations written as literals ----------------------------------------------
 
 
 def test_create_update_delete_person(gql):

@@ -11,7 +11,7 @@ from graphql import GraphQLSyntaxError, parse
 from api import gate
 from core.errors import DomainError, ErrorCode, InvalidInput, VersionConflict
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONTRACT_CODES = {
     "UNAUTHENTICATED",
     "FORBIDDEN",

@@ -12,7 +12,7 @@ import sys
 import grimp
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 LINT_IMPORTS = pathlib.Path(sys.executable).parent / "lint-imports"
 PACKAGES = (
     "config",

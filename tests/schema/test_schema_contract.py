@@ -8,7 +8,7 @@ from graphql.utilities import find_breaking_changes
 
 from api.schema import schema
 
-SDL = Path(__file__).resolve().parent.parent / "graphql_schema" / "schema.graphql"
+SDL = Path(__file__).resolve().parents[2] / "graphql_schema" / "schema.graphql"
 
 
 def test_committed_schema_matches_the_code():

@@ -92,7 +92,7 @@ MUTATIONS = {
     "bulkUpdateAssignmentHours": 'bulkUpdateAssignmentHours(items: [{assignmentId: "10", '
     "expectedVersion: 1, weeklyHours: {}}]) { assignments { id } }",
 }
-# Mutations that only read, open to read-scope tokens (tests/test_exports.py covers them).
+# Mutations that only read, open to read-scope tokens (tests/reports/test_exports.py covers them).
 READ_MUTATIONS = {
     "requestGridExport": "requestGridExport(weeks: 4, format: CSV) { id }",
 }
