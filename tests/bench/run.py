@@ -386,7 +386,7 @@ def main() -> None:
     print("Uncached unless marked: the data version is bumped before every request.")
     print(
         "SQL: queries per request with the token already in the process's 5 s token cache; "
-        "a request that looks its token up makes one more (tests/test_query_counts.py).\n"
+        "a request that looks its token up makes one more (tests/people/test_query_counts.py).\n"
     )
     print(f"{'operation':<36} {'median ms':>10} {'p95 ms':>8} {'SQL':>4} {'bytes':>9}")
     medians = {}
