@@ -33,6 +33,21 @@ class DevServer:
         return self.log_path.read_text()
 
 
+def wait_until_answering(url: str, process: subprocess.Popen, log: Path, what: str) -> None:
+    """Returns once `url` answers 200; fails the test with `log` if `process` exits first or
+    60 s pass."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"{what} did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+
+
 @contextmanager
 def make_run_server(tmp: Path, **env: str) -> Iterator[DevServer]:
     environ = {
@@ -73,16 +88,7 @@ def make_run_server(tmp: Path, **env: str) -> Iterator[DevServer]:
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+        wait_until_answering(f"{base}/healthz", server, log, "the server")
         yield DevServer(base, token.group(1), log, server)
     finally:
         server.terminate()

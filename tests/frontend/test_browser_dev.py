@@ -5,14 +5,12 @@ the browser's Origin is the dev server's, which DEBUG trusts for CSRF by default
 import os
 import socket
 import subprocess
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from deploy.stack import free_port
-from tests.devserver import CHROMIUM, SHOTS, make_run_server
+from tests.devserver import CHROMIUM, SHOTS, make_run_server, wait_until_answering
 from tests.live import REPO
 
 WEB = REPO / "frontend"
@@ -52,16 +50,7 @@ def test_sign_in_through_the_vite_dev_server(tmp_path):
                 stderr=subprocess.STDOUT,
             )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{dev}/", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if vite.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"vite did not start:\n{log.read_text()}")
-                time.sleep(0.3)
+            wait_until_answering(f"{dev}/", vite, log, "vite")
 
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM)
