@@ -16,9 +16,10 @@ from django.db import connections
 from django.db.models.functions import Lower
 
 from accounts.access import Scope
+from calendars.selectors import load_calendars
 from core.routing import read_alias
 from people.selectors import active_people, people_in_scope
-from planning.capacity import ZERO
+from people.tree import DepartmentTree
 from planning.reports import role_series
 
 from . import selectors
@@ -79,86 +80,65 @@ def role_week_totals(
     departments: Departments,
     roles: Collection[int] | None,
     weeks: list[dt.date],
+    tree: DepartmentTree,
     portable: bool = False,
 ) -> RoleTotals:
     """Per role held by active people in scope (or among `roles`): (assigned, capacity)
-    aligned to `weeks`. The portable path (SQLite, or `portable=True`) sums rows in Python
-    with planning.reports.role_series; PostgreSQL computes the dense matrix in one statement.
-    Both give the same numbers (tests/reports/test_pg_parity.py)."""
-    if connections[read_alias()].vendor == "postgresql" and not portable:
-        return _role_week_totals_pg(scope, departments, roles, weeks)
+    aligned to `weeks`. Capacity comes from the people's calendars (at most three queries);
+    assigned hours are summed per person in Python (planning.reports.role_series) on the
+    portable path (SQLite, or `portable=True`), per role and week in one statement on
+    PostgreSQL. Both give the same numbers (tests/reports/test_pg_parity.py)."""
     people = [
         p
         for p in active_people(scope, departments)
         if p.role_id is not None and (roles is None or p.role_id in roles)
     ]
+    capacities = load_calendars(people, weeks[0], weeks[-1], tree).by_person(weeks)
+    role_ids = sorted({p.role_id for p in people if p.role_id is not None})
+    if connections[read_alias()].vendor == "postgresql" and not portable:
+        series = role_series(people, {}, role_ids, weeks, capacities)
+        for role_id, week, assigned in _assigned_by_role_pg(scope, departments, roles, weeks):
+            series[role_id][0][weeks.index(week)] = assigned
+        return series
     hours = selectors.hours_by_person_week(
         weeks[0], weeks[-1], scope=scope, departments=departments, person_ids=[p.id for p in people]
     )
-    role_ids = sorted({p.role_id for p in people if p.role_id is not None})
-    return role_series(people, hours, role_ids, weeks)
+    return role_series(people, hours, role_ids, weeks, capacities)
 
 
 # Why a second path: at 10,000 people (datasets/generate.py --people 10000, 26 weeks of
-# data) this statement took 65 ms for 12 weeks and 180 ms for 26, against 294 ms and 578 ms
-# for the portable path (medians of 15 runs in one process on PostgreSQL 15): 3.2x to 4.5x,
-# past the 2x that keeping it needs. The people come from the same queryset as every report
-# (`people_in_scope`, so the department filter is not written again), and `hire_date <=
-# week + 6` is planning.capacity.is_counted (a hire counts from the week of the hire date)
-# in SQL; the parity test holds the two paths to the same numbers.
-_ROLE_WEEKS_SQL = """
-WITH weeks AS (
-    SELECT generate_series(%s::date, %s::date, interval '7 days')::date AS week
-), people (id, role_id, weekly_capacity, hire_date) AS (
-    {people}
-), hours AS (
-    SELECT aw.person_id, aw.week, SUM(aw.hours) AS hours
-    FROM assignments_assignmentweek aw
-    JOIN assignments_assignment a ON a.id = aw.assignment_id AND a.is_active
-    WHERE aw.person_id IN (SELECT id FROM people) AND aw.week BETWEEN %s AND %s
-    GROUP BY aw.person_id, aw.week
-)
-SELECT p.role_id, w.week,
-       COALESCE(SUM(h.hours), 0),
-       SUM(CASE WHEN p.hire_date IS NULL OR p.hire_date <= w.week + 6
-                THEN p.weekly_capacity ELSE 0 END)
-FROM people p
-CROSS JOIN weeks w
-LEFT JOIN hours h ON h.person_id = p.id AND h.week = w.week
-GROUP BY p.role_id, w.week
-ORDER BY p.role_id, w.week
+# data), summing hours per role and week in the database returns roles x weeks rows instead
+# of one row per person and week, 3.2x to 4.5x faster than the portable path (measured
+# before the calendar, when this statement also computed capacity). The people come from the
+# same queryset as every report (`people_in_scope`, so the department filter is not written
+# again); the parity test holds the two paths to the same numbers.
+_ROLE_HOURS_SQL = """
+SELECT p.role_id, aw.week, SUM(aw.hours)
+FROM assignments_assignmentweek aw
+JOIN assignments_assignment a ON a.id = aw.assignment_id AND a.is_active
+JOIN ({people}) p (id, role_id) ON p.id = aw.person_id
+WHERE aw.week BETWEEN %s AND %s
+GROUP BY p.role_id, aw.week
 """
 
 
-def _role_week_totals_pg(
+def _assigned_by_role_pg(
     scope: Scope,
     departments: Departments,
     roles: Collection[int] | None,
     weeks: list[dt.date],
-) -> RoleTotals:
+) -> list[tuple[int, dt.date, Decimal]]:
     alias = read_alias()
     people = people_in_scope(scope, departments).filter(role_id__isnull=False)
     if roles is not None:
         people = people.filter(role_id__in=roles)
-    columns = people.order_by().values_list("id", "role_id", "weekly_capacity", "hire_date")
+    columns = people.order_by().values_list("id", "role_id")
     try:
         people_sql, people_params = columns.query.get_compiler(using=alias).as_sql()
-    except EmptyResultSet:  # an empty list of roles or departments: nobody (one query still)
-        people_sql, people_params = (
-            "SELECT NULL::int, NULL::int, NULL::numeric, NULL::date LIMIT 0",
-            (),
-        )
-    first, last = weeks[0], weeks[-1]
-    result: RoleTotals = {}
-    index = {week: i for i, week in enumerate(weeks)}
+    except EmptyResultSet:  # an empty list of roles or departments: nobody
+        return []
     with connections[alias].cursor() as cursor:
         cursor.execute(
-            _ROLE_WEEKS_SQL.format(people=people_sql),
-            [first, last, *people_params, first, last],
+            _ROLE_HOURS_SQL.format(people=people_sql), [*people_params, weeks[0], weeks[-1]]
         )
-        for role_id, week, assigned, capacity in cursor.fetchall():
-            if role_id not in result:
-                result[role_id] = ([ZERO] * len(weeks), [ZERO] * len(weeks))
-            result[role_id][0][index[week]] = assigned
-            result[role_id][1][index[week]] = capacity
-    return result
+        return cursor.fetchall()

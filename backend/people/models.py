@@ -16,6 +16,14 @@ class Department(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # The default for everyone in the subtree who has no calendar of their own.
+    holiday_calendar = models.ForeignKey(
+        "calendars.HolidayCalendar",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="departments",
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -83,6 +91,14 @@ class Person(models.Model):
     )
     weekly_capacity = models.DecimalField(max_digits=5, decimal_places=2, default=40)
     hire_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)  # the last day employed
+    holiday_calendar = models.ForeignKey(
+        "calendars.HolidayCalendar",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -95,6 +111,12 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(weekly_capacity__gte=0) & Q(weekly_capacity__lte=168),
                 name="person_capacity_0_168",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(hire_date__isnull=True)
+                | Q(end_date__gte=models.F("hire_date")),
+                name="person_end_after_hire",
             ),
         ]
         indexes = [

@@ -9,7 +9,17 @@ from planning.skills import HeldSkill
 
 from .models import Person, PersonRows, PersonSkill
 
-FACT_FIELDS = ("id", "name", "weekly_capacity", "hire_date", "department_id", "role_id", "email")
+FACT_FIELDS = (
+    "id",
+    "name",
+    "weekly_capacity",
+    "hire_date",
+    "department_id",
+    "role_id",
+    "email",
+    "end_date",
+    "holiday_calendar_id",
+)
 
 
 def people_in_scope(scope: Scope, departments: Collection[int] | None) -> PersonRows:

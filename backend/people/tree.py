@@ -11,6 +11,7 @@ from .models import Department
 class DepartmentTree:
     by_id: dict[int, Department]
     children: dict[int, list[int]] = field(default_factory=dict)
+    _calendars: dict[int, int | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "DepartmentTree":
@@ -35,3 +36,27 @@ class DepartmentTree:
     def scope(self, department: int, include_children: bool) -> set[int]:
         """What a `department` / `includeChildren` filter names."""
         return self.descendants([department]) if include_children else {department}
+
+    def holiday_calendar(self, department: int | None) -> int | None:
+        """The holiday calendar a department's people follow by default: its own, else its
+        nearest ancestor's (docs/design.md, "Availability calendar")."""
+        if department is None:
+            return None
+        if department in self._calendars:
+            return self._calendars[department]
+        seen: list[int] = []
+        current: int | None = department
+        found: int | None = None
+        while current is not None and current in self.by_id and current not in seen:
+            if current in self._calendars:
+                found = self._calendars[current]
+                break
+            dep = self.by_id[current]
+            seen.append(current)
+            if dep.holiday_calendar_id is not None:
+                found = dep.holiday_calendar_id
+                break
+            current = dep.parent_id
+        for dep_id in seen:
+            self._calendars[dep_id] = found
+        return found

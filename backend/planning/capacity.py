@@ -1,4 +1,5 @@
-"""Capacity arithmetic for one person and one week (docs/design.md, "Computed values").
+"""Load arithmetic for one person and one week (docs/design.md, "Computed values"); the
+capacity it starts from is the availability calendar's (planning.calendar).
 
 Hours and capacities are Decimals exact to 0.01; rounding is half away from zero.
 """
@@ -7,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .calendar import WeekCapacity
 from .weeks import monday
 
 ZERO = Decimal(0)
@@ -20,20 +22,20 @@ def round_half_away(value: Decimal, places: Decimal = ONE_DECIMAL) -> Decimal:
 
 
 def first_counted_week(hire_date: dt.date | None) -> dt.date | None:
-    """The hire-week rule: a person counts from the week (Monday) that holds the hire date,
-    always when there is none. Every capacity, heatmap cell and hours check derives from it
-    (the role-capacity SQL in assignments.aggregates states it as `hire_date <= week + 6`)."""
+    """The first week that may hold planned hours: the week (Monday) that holds the hire
+    date, any week when there is none. Hours writes are checked against it; capacity itself
+    comes from the availability calendar, day by day (planning.calendar)."""
     return None if hire_date is None else monday(hire_date)
 
 
 def is_counted(hire_date: dt.date | None, week: dt.date) -> bool:
-    """Whether a person hired on `hire_date` counts in the week holding `week`."""
+    """Whether a person hired on `hire_date` may have hours in the week holding `week`."""
     first = first_counted_week(hire_date)
     return first is None or monday(week) >= first
 
 
-def capacity(weekly_capacity: Decimal, hire_date: dt.date | None, week: dt.date) -> Decimal:
-    return weekly_capacity if is_counted(hire_date, week) else ZERO
+def cents(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2)
 
 
 def available_hours(capacity_: Decimal, hours: Decimal) -> Decimal:
@@ -59,16 +61,22 @@ class WeekLoad:
     capacity: Decimal
     available_hours: Decimal
     utilization_percent: Decimal | None
+    scheduled_hours: Decimal
+    holiday_hours: Decimal
+    time_off_hours: Decimal
+    overbooked: bool
 
 
-def week_load(
-    week: dt.date, hours: Decimal, weekly_capacity: Decimal, hire_date: dt.date | None
-) -> WeekLoad:
-    cap = capacity(weekly_capacity, hire_date, week)
+def week_load(week: dt.date, hours: Decimal, week_capacity: WeekCapacity) -> WeekLoad:
+    cap = cents(week_capacity.capacity)
     return WeekLoad(
         week=week,
         hours=hours,
         capacity=cap,
         available_hours=available_hours(cap, hours),
         utilization_percent=utilization_percent(hours, cap),
+        scheduled_hours=cents(week_capacity.scheduled),
+        holiday_hours=cents(week_capacity.holiday),
+        time_off_hours=cents(week_capacity.time_off),
+        overbooked=hours > cap,
     )

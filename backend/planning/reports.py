@@ -1,22 +1,24 @@
 """Pure report arithmetic over batched data (no ORM): heatmap rows, rankings, role series.
 
-Inputs are plain values: people as `PersonFacts`, hours as `{person_id: {week: hours}}`.
+Inputs are plain values: people as `PersonFacts`, hours as `{person_id: {week: hours}}`,
+capacities from the availability calendar as `{person_id: [WeekCapacity per week]}` or, for
+one week, `{person_id: WeekCapacity}` (calendars.selectors builds them; a person left out
+has no capacity).
 """
 
 import datetime as dt
-from bisect import bisect_left
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .calendar import NOT_EMPLOYED, WeekCapacity
 from .capacity import (
     ZERO,
     WeekLoad,
     availability_percent,
     available_hours,
-    capacity,
-    first_counted_week,
+    cents,
     round_half_away,
     utilization_percent,
     week_load,
@@ -38,6 +40,8 @@ class PersonFacts:
     department_id: int | None = None
     role_id: int | None = None
     email: str | None = None
+    end_date: dt.date | None = None
+    holiday_calendar_id: int | None = None
     is_active: bool = True
 
 
@@ -48,8 +52,12 @@ class HeatmapRow:
     hours_by_week: dict[str, float]
     percent_by_week: dict[str, float | None]
     available_by_week: dict[str, float]
+    capacity_by_week: dict[str, float]
+    time_off_by_week: dict[str, float]
+    holiday_by_week: dict[str, float]
     peak_percent: float | None
     average_percent: float | None
+    absences: Sequence[Any] = ()  # passed through: the calendar's rows, for the screens
 
 
 def _cents(value: Decimal) -> int:
@@ -62,37 +70,46 @@ def _tenths_of_percent(hours_cents: int, capacity_cents: int) -> int:
 
 
 def heatmap_rows(
-    people: Iterable[PersonFacts], hours: Mapping[int, Hours], weeks: Sequence[dt.date]
+    people: Iterable[PersonFacts],
+    hours: Mapping[int, Hours],
+    weeks: Sequence[dt.date],
+    capacities: Mapping[int, Sequence[WeekCapacity]],
 ) -> list[HeatmapRow]:
     """Every person's heatmap maps. The same definitions as `capacity.week_load`, computed in
     integer cents: a 500 x 26 heatmap is 13,000 cells, and Decimal arithmetic per cell was
-    most of the report's time. `weeks` ascend (week_keys)."""
+    most of the report's time. `weeks` ascend (week_keys); `capacities` align with them."""
     keys = [week.isoformat() for week in weeks]
-    positions = range(len(weeks))
+    nobody = [NOT_EMPLOYED] * len(weeks)
     rows = []
     for person in people:
-        weekly = _cents(person.weekly_capacity)
         person_hours = hours.get(person.id, {})
         hours_map: dict[str, float] = {}
         percent_map: dict[str, float | None] = {}
         available_map: dict[str, float] = {}
+        capacity_map: dict[str, float] = {}
+        time_off_map: dict[str, float] = {}
+        holiday_map: dict[str, float] = {}
         peak: int | None = None
         total_hours = total_capacity = 0
-        hired = first_counted_week(person.hire_date)
-        counted_from = 0 if hired is None else bisect_left(weeks, hired)  # an index in weeks
-        for i, week, key in zip(positions, weeks, keys, strict=True):
+        for week, key, wc in zip(weeks, keys, capacities.get(person.id, nobody), strict=True):
             h = person_hours.get(week)
             h_cents = 0 if h is None else _cents(h)
             if h_cents:
                 hours_map[key] = h_cents / 100
-            if weekly and i >= counted_from:
-                tenths = _tenths_of_percent(h_cents, weekly)
+            cap = wc.capacity
+            capacity_map[key] = cap / 100
+            if wc.time_off:
+                time_off_map[key] = wc.time_off / 100
+            if wc.holiday:
+                holiday_map[key] = wc.holiday / 100
+            if cap:
+                tenths = _tenths_of_percent(h_cents, cap)
                 percent_map[key] = tenths / 10
-                available_map[key] = max(0, weekly - h_cents) / 100
+                available_map[key] = max(0, cap - h_cents) / 100
                 if peak is None or tenths > peak:
                     peak = tenths
                 total_hours += h_cents
-                total_capacity += weekly
+                total_capacity += cap
             else:
                 percent_map[key] = None
                 available_map[key] = 0.0
@@ -103,6 +120,9 @@ def heatmap_rows(
                 hours_by_week=hours_map,
                 percent_by_week=percent_map,
                 available_by_week=available_map,
+                capacity_by_week=capacity_map,
+                time_off_by_week=time_off_map,
+                holiday_by_week=holiday_map,
                 peak_percent=None if peak is None else peak / 10,
                 average_percent=(
                     _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None
@@ -125,9 +145,13 @@ class Candidate:
     hours: Decimal = ZERO  # hours(P, W) in the week asked about
 
 
-def _week_facts(person: PersonFacts, hours: Hours, week: dt.date) -> tuple[Decimal, Decimal]:
-    cap = capacity(person.weekly_capacity, person.hire_date, week)
-    return cap, hours.get(week, ZERO)
+WeekCapacities = Mapping[int, WeekCapacity]
+
+
+def _week_facts(
+    person: PersonFacts, hours: Hours, week: dt.date, capacities: WeekCapacities
+) -> tuple[Decimal, Decimal]:
+    return cents(capacities.get(person.id, NOT_EMPLOYED).capacity), hours.get(week, ZERO)
 
 
 def find_available(
@@ -135,6 +159,7 @@ def find_available(
     hours: Mapping[int, Hours],
     skills: Mapping[int, Sequence[HeldSkill]],
     week: dt.date,
+    capacities: WeekCapacities,
     requested: Sequence[str] | None,
     availability_weight: Decimal,
     skill_weight: Decimal,
@@ -147,7 +172,7 @@ def find_available(
         skill_weight = ZERO
     result = []
     for person in people:
-        cap, h = _week_facts(person, hours.get(person.id, {}), week)
+        cap, h = _week_facts(person, hours.get(person.id, {}), week, capacities)
         free = available_hours(cap, h)
         if min_available_hours is not None and free < min_available_hours:
             continue
@@ -186,6 +211,7 @@ def skill_match(
     skills: Mapping[int, Sequence[HeldSkill]],
     requested: Sequence[str],
     week: dt.date | None,
+    capacities: WeekCapacities,
     limit: int,
 ) -> list[Candidate]:
     """docs/design.md: score = skillScore, or 0.7 * skillScore + 0.3 * availabilityPercent with a
@@ -200,7 +226,7 @@ def skill_match(
             pct = None
             score = round_half_away(Decimal(ss.score))
         else:
-            cap, h = _week_facts(person, hours.get(person.id, {}), week)
+            cap, h = _week_facts(person, hours.get(person.id, {}), week, capacities)
             free = available_hours(cap, h)
             pct = utilization_percent(h, cap)
             score = round_half_away(
@@ -221,6 +247,7 @@ def role_series(
     hours: Mapping[int, Hours],
     role_ids: Sequence[int],
     weeks: Sequence[dt.date],
+    capacities: Mapping[int, Sequence[WeekCapacity]],
 ) -> dict[int, tuple[list[Decimal], list[Decimal]]]:
     """Per role: (assigned, capacity) arrays aligned to `weeks`, zeros where nothing."""
     series = {r: ([ZERO] * len(weeks), [ZERO] * len(weeks)) for r in role_ids}
@@ -231,7 +258,8 @@ def role_series(
         person_hours = hours.get(person.id, {})
         for i, week in enumerate(weeks):
             assigned[i] += person_hours.get(week, ZERO)
-            cap[i] += capacity(person.weekly_capacity, person.hire_date, week)
+        for i, wc in enumerate(capacities.get(person.id, ())):
+            cap[i] += cents(wc.capacity)
     return series
 
 
@@ -242,6 +270,7 @@ def project_availability(
     hours: Mapping[int, Hours],
     project_hours: Mapping[int, Decimal],
     week: dt.date,
+    capacities: WeekCapacities,
 ) -> list[tuple[Any, Decimal, WeekLoad]]:
     """A project's availability in `week`: for each of `people` (by name then id) who is one
     of its `members` (people assigned to it), or with `departments` given, in one of those
@@ -254,7 +283,9 @@ def project_availability(
         elif person.id not in members:
             continue
         load = week_load(
-            week, hours.get(person.id, {}).get(week, ZERO), person.weekly_capacity, person.hire_date
+            week,
+            hours.get(person.id, {}).get(week, ZERO),
+            capacities.get(person.id, NOT_EMPLOYED),
         )
         rows.append((person, project_hours.get(person.id, ZERO), load))
     return rows

@@ -13,6 +13,7 @@ from .assignments import (
     OwnerKey,
     PersonWindow,
 )
+from .calendars import CapacityByPersonWindowLoader, CapacityKey
 from .people import PersonByIdLoader, RoleByIdLoader, SkillsByPersonLoader
 from .projects import ProjectByIdLoader
 from .reports import AvailabilityByProjectLoader, AvailabilityKey
@@ -20,7 +21,7 @@ from .reports import AvailabilityByProjectLoader, AvailabilityKey
 if TYPE_CHECKING:
     from graphql_schema.context import Context
 
-__all__ = ["AvailabilityKey", "Loaders", "OwnerKey", "PersonWindow"]
+__all__ = ["AvailabilityKey", "CapacityKey", "Loaders", "OwnerKey", "PersonWindow"]
 
 
 class Loaders:
@@ -62,3 +63,7 @@ class Loaders:
     @cached_property
     def availability_by_project(self) -> AvailabilityByProjectLoader:
         return AvailabilityByProjectLoader(self.context)
+
+    @cached_property
+    def capacity_by_person_window(self) -> CapacityByPersonWindowLoader:
+        return CapacityByPersonWindowLoader(self.context)

@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 
 if TYPE_CHECKING:
     from graphql_schema.context import Context
+    from people.tree import DepartmentTree
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -21,11 +22,18 @@ class SyncBatchLoader(DataLoader, Generic[K, V]):
     `load_batch` returns a mapping; keys it leaves out resolve to `default()`.
     """
 
+    # Set by loaders whose batch reads the request's department tree (loaded once per request,
+    # before the thread hop, and shared with every other resolver).
+    needs_tree = False
+    tree: DepartmentTree
+
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
+        if self.needs_tree:
+            self.tree = await self.context.department_tree()
         with sentry_sdk.start_span(op="dataloader.batch", name=type(self).__name__) as span:
             span.set_data("keys", len(keys))
             found = await sync_to_async(self.load_batch)(keys)

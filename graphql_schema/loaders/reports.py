@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from assignments import selectors
 from assignments.models import Assignment
+from calendars.selectors import load_calendars
 from people.models import Person, person_in_departments
 from planning.reports import project_availability
 
@@ -30,7 +31,10 @@ class AvailabilityRow(NamedTuple):
 
 
 class AvailabilityByProjectLoader(SyncBatchLoader[AvailabilityKey, list[AvailabilityRow]]):
-    """Project.availability for every project and week asked in one tick: four queries."""
+    """Project.availability for every project and week asked in one tick: four queries, and
+    the calendar of the people listed (at most three more)."""
+
+    needs_tree = True
 
     def load_batch(
         self, keys: Sequence[AvailabilityKey]
@@ -65,6 +69,8 @@ class AvailabilityByProjectLoader(SyncBatchLoader[AvailabilityKey, list[Availabi
             projects, weeks, ids
         ).items():
             on_project[project_id, week][pid] = h
+        calendars = load_calendars(people, min(weeks), max(weeks), self.tree)
+        capacities = {week: calendars.in_week(week) for week in weeks}
         result = {}
         for key in keys:
             rows = project_availability(
@@ -74,6 +80,7 @@ class AvailabilityByProjectLoader(SyncBatchLoader[AvailabilityKey, list[Availabi
                 hours,
                 on_project.get((key.project_id, key.week), {}),
                 key.week,
+                capacities[key.week],
             )
             result[key] = [
                 AvailabilityRow(

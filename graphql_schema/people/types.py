@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, cast
 
@@ -9,7 +10,7 @@ from strawberry import auto
 
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput
-from graphql_schema.loaders import OwnerKey, PersonWindow
+from graphql_schema.loaders import CapacityKey, OwnerKey, PersonWindow
 from graphql_schema.policy import policy
 from graphql_schema.validation import FromArg, SkillNames, check_weeks, week_or_current
 from people import models
@@ -76,9 +77,21 @@ class PersonSkill:
 class WeekLoad:
     week: dt.date
     hours: float
-    capacity: float
+    capacity: float = strawberry.field(
+        description="Sum over the week's days of scheduled hours, less holidays and time off."
+    )
     available_hours: float
     utilization_percent: float | None
+    scheduled_hours: float = strawberry.field(
+        description="The schedule's hours on the week's employed days."
+    )
+    holiday_hours: float = strawberry.field(
+        description="Scheduled hours that fall on holidays of the calendar the person follows."
+    )
+    time_off_hours: float = strawberry.field(
+        description="Scheduled hours removed by time off (not counting holidays)."
+    )
+    overbooked: bool = strawberry.field(description="hours > capacity.")
 
 
 @strawberry.type
@@ -98,12 +111,25 @@ def requested_skills(skills: list[str], field: str = "skills") -> list[str]:
 async def person_loads(
     root: models.Person, info: Info, first: dt.date, weeks: int
 ) -> list[WeekLoad]:
-    hours = await info.context.loaders.hours_by_person_window.load(
-        PersonWindow(root.id, first, weeks)
+    loaders = info.context.loaders
+    hours, capacities = await asyncio.gather(
+        loaders.hours_by_person_window.load(PersonWindow(root.id, first, weeks)),
+        loaders.capacity_by_person_window.load(
+            CapacityKey(
+                root.id,
+                root.weekly_capacity,
+                root.hire_date,
+                root.end_date,
+                root.department_id,
+                root.holiday_calendar_id,
+                first,
+                weeks,
+            )
+        ),
     )
     return [
-        cast(WeekLoad, week_load(w, hours.get(w, ZERO), root.weekly_capacity, root.hire_date))
-        for w in week_keys(first, weeks)
+        cast(WeekLoad, week_load(w, hours.get(w, ZERO), wc))
+        for w, wc in zip(week_keys(first, weeks), capacities, strict=True)
     ]
 
 
@@ -114,6 +140,9 @@ class Person:
     email: str | None
     weekly_capacity: float
     hire_date: dt.date | None
+    end_date: dt.date | None = strawberry.field(
+        description="The last day employed; no capacity after it."
+    )
     is_active: bool
 
     @strawberry.field

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Annotated, TypeVar, overload
 
@@ -11,6 +12,7 @@ from asgiref.sync import sync_to_async
 
 from assignments import aggregates
 from assignments import selectors as assignment_selectors
+from calendars.selectors import Calendars, load_calendars
 from core.routing import report_reads
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput, NotFound
@@ -33,10 +35,13 @@ from graphql_schema.validation import (
 from people import selectors as people_selectors
 from people.models import Role as RoleModel
 from planning import reports
+from planning.calendar import WeekCapacity
 from planning.capacity import ZERO, first_counted_week
 from planning.weeks import week_keys
 
 from .types import (
+    Absence,
+    AbsenceKind,
     AvailableCandidate,
     CapacityHeatmap,
     GridAssignment,
@@ -92,6 +97,37 @@ def to_float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def absences(calendars: Calendars, person_id: int) -> list[Absence]:
+    return [
+        Absence(
+            kind=AbsenceKind(a.kind),
+            start_date=a.start_date,
+            end_date=a.end_date,
+            hours_per_day=to_float(a.hours_per_day),
+            name=a.name,
+            time_off_id=None if a.time_off_id is None else strawberry.ID(str(a.time_off_id)),
+        )
+        for a in calendars.absences(person_id)
+    ]
+
+
+def calendar_maps(keys: list[dt.date], weeks: list[WeekCapacity]) -> dict[str, JSON]:
+    """A grid person's capacity per week, and the hours time off and holidays removed."""
+    capacity, time_off, holiday = {}, {}, {}
+    for key, wc in zip(keys, weeks, strict=True):
+        day = key.isoformat()
+        capacity[day] = wc.capacity / 100
+        if wc.time_off:
+            time_off[day] = wc.time_off / 100
+        if wc.holiday:
+            holiday[day] = wc.holiday / 100
+    return {
+        "capacity_by_week": JSON(capacity),
+        "time_off_by_week": JSON(time_off),
+        "holiday_by_week": JSON(holiday),
+    }
+
+
 def iso_map(hours: dict[dt.date, Decimal]) -> dict[str, float]:
     return {week.isoformat(): float(h) for week, h in sorted(hours.items())}
 
@@ -113,13 +149,16 @@ class ReportsQuery:
         keys = week_keys(*window(from_, weeks))
         deps = await department_ids(info, department, include_children)
         scope = info.context.scope
+        tree = await info.context.department_tree()
 
         def compute() -> list[reports.HeatmapRow]:
             people = people_selectors.active_people(scope, deps)
             hours = assignment_selectors.hours_by_person_week(
                 keys[0], keys[-1], scope=scope, departments=deps
             )
-            return reports.heatmap_rows(people, hours, keys)
+            calendars = load_calendars(people, keys[0], keys[-1], tree)
+            rows = reports.heatmap_rows(people, hours, keys, calendars.by_person(keys))
+            return [replace(row, absences=absences(calendars, row.person.id)) for row in rows]
 
         rows = await on_replica(compute)()
         return CapacityHeatmap(week_keys=keys, rows=rows)  # type: ignore[arg-type]
@@ -145,23 +184,24 @@ class ReportsQuery:
         the_week = None if week is None else week_or_current(week, "week")
         deps = await department_ids(info, department, include_children)
         scope = info.context.scope
+        tree = None if the_week is None else await info.context.department_tree()
 
         def compute() -> list[reports.Candidate]:
             people = people_selectors.active_people(scope, deps)
             ids = [p.id for p in people]
-            hours = (
-                assignment_selectors.hours_by_person_week(
+            hours, capacities = {}, {}
+            if the_week is not None and tree is not None:
+                hours = assignment_selectors.hours_by_person_week(
                     the_week, the_week, scope=scope, departments=deps
                 )
-                if the_week
-                else {}
-            )
+                capacities = load_calendars(people, the_week, the_week, tree).in_week(the_week)
             ranked = reports.skill_match(
                 people,
                 hours,
                 people_selectors.held_skills(ids),
                 requested,
                 the_week,
+                capacities,
                 limit,
             )
             return ranked
@@ -204,6 +244,7 @@ class ReportsQuery:
         sw = check_number(skill_weight, "skillWeight", 0.5)
         deps = await department_ids(info, department, include_children)
         scope = info.context.scope
+        tree = await info.context.department_tree()
 
         def compute() -> list[reports.Candidate]:
             people = people_selectors.active_people(scope, deps)
@@ -216,6 +257,7 @@ class ReportsQuery:
                 hours,
                 held,
                 the_week,
+                load_calendars(people, the_week, the_week, tree).in_week(the_week),
                 requested,
                 aw,
                 sw,
@@ -254,10 +296,13 @@ class ReportsQuery:
         keys = week_keys(*window(from_, weeks))
         deps = await department_ids(info, department, include_children)
         scope = info.context.scope
+        tree = await info.context.department_tree()
 
         def compute() -> GridSnapshot:
             people = people_selectors.active_people(scope, deps)
             rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1])
+            calendars = load_calendars(people, keys[0], keys[-1], tree)
+            capacities = calendars.by_person(keys)
             return GridSnapshot(
                 week_keys=keys,
                 people=[
@@ -269,6 +314,9 @@ class ReportsQuery:
                         role_id=p.role_id,  # type: ignore[arg-type]
                         email=p.email,
                         first_eligible_week=first_counted_week(p.hire_date),
+                        end_date=p.end_date,
+                        absences=absences(calendars, p.id),
+                        **calendar_maps(keys, capacities[p.id]),
                     )
                     for p in people
                 ],
@@ -316,9 +364,10 @@ class ReportsQuery:
         role_ids = None if roles is None else [parse_id(r, "roles") for r in roles]
         deps = await department_ids(info, department, include_children)
         scope = info.context.scope
+        tree = await info.context.department_tree()
 
         def compute() -> RoleCapacityReport:
-            totals = aggregates.role_week_totals(scope, deps, role_ids, keys)
+            totals = aggregates.role_week_totals(scope, deps, role_ids, keys, tree)
             wanted = set(totals) if role_ids is None else set(role_ids)
             found = list(RoleModel.objects.filter(pk__in=wanted).order_by("name", "id"))
             if len(found) != len(wanted):

@@ -16,6 +16,25 @@ if TYPE_CHECKING:
 PersonRef = Annotated["Person", strawberry.lazy("graphql_schema.people.types")]
 
 
+@strawberry.enum(description="Why capacity is missing on some days.")
+class AbsenceKind(enum.Enum):
+    HOLIDAY = "holiday"
+    VACATION = "vacation"
+    SICK = "sick"
+    PARENTAL = "parental"
+    OTHER = "other"
+
+
+@strawberry.type(description="A holiday or a time-off entry overlapping a report's window.")
+class Absence:
+    kind: AbsenceKind
+    start_date: dt.date
+    end_date: dt.date
+    hours_per_day: float | None = strawberry.field(description="Null: whole days.")
+    name: str = strawberry.field(description="The holiday's name, or the time off's note.")
+    time_off_id: strawberry.ID | None = strawberry.field(description="Null for holidays.")
+
+
 @strawberry.type
 class HeatmapRow:
     person: PersonRef
@@ -25,6 +44,18 @@ class HeatmapRow:
         description='{ "<Monday>": utilization % }, every week; null where capacity is 0.'
     )
     available_by_week: JSON = strawberry.field(description='{ "<Monday>": hours }, every week.')
+    capacity_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": capacity }, every week (schedule, holidays, time off).'
+    )
+    time_off_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": hours removed by time off }, non-zero weeks.'
+    )
+    holiday_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": scheduled hours on holidays }, non-zero weeks.'
+    )
+    absences: list[Absence] = strawberry.field(
+        metadata=policy(items=5), description="Holidays and time off in the window, by date."
+    )
     peak_percent: float | None = strawberry.field(description="Highest weekly utilization.")
     average_percent: float | None = strawberry.field(
         description="100 * hours / capacity over the weeks with capacity, rounded to 0.1."
@@ -87,6 +118,19 @@ class GridPerson:
     email: str | None = strawberry.field(description="Tells apart two people of the same name.")
     first_eligible_week: dt.date | None = strawberry.field(
         description="Monday of the hire week; hours before it are refused. Null: no hire date."
+    )
+    end_date: dt.date | None = strawberry.field(description="The last day employed.")
+    capacity_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": capacity }, every week (schedule, holidays, time off).'
+    )
+    time_off_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": hours removed by time off }, non-zero weeks.'
+    )
+    holiday_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": scheduled hours on holidays }, non-zero weeks.'
+    )
+    absences: list[Absence] = strawberry.field(
+        metadata=policy(items=5), description="Holidays and time off in the window, by date."
     )
 
 

@@ -1,0 +1,149 @@
+"""The availability calendar read set-based: for any number of people and a window, one
+query for their schedules, one for the holidays of the calendars they follow and one for
+their time off (each skipped when there is nothing to ask for)."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple, Protocol
+
+from people.tree import DepartmentTree
+from planning.calendar import Availability, Leave, Schedule, WeekCapacity, week_capacities
+from planning.weeks import sunday
+
+from .models import WEEKDAYS, Holiday, TimeOff, WorkSchedule
+
+
+class CalendarPerson(Protocol):
+    """What the calendar reads of a person: a `people.models.Person` or a report's
+    `PersonFacts`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def weekly_capacity(self) -> Decimal: ...
+    @property
+    def hire_date(self) -> dt.date | None: ...
+    @property
+    def end_date(self) -> dt.date | None: ...
+    @property
+    def department_id(self) -> int | None: ...
+    @property
+    def holiday_calendar_id(self) -> int | None: ...
+
+
+class TimeOffRow(NamedTuple):
+    id: int
+    person_id: int
+    start_date: dt.date
+    end_date: dt.date
+    hours_per_day: Decimal | None
+    kind: str
+    note: str
+
+
+class AbsenceRow(NamedTuple):
+    kind: str  # "holiday" or a time-off kind
+    start_date: dt.date
+    end_date: dt.date
+    hours_per_day: Decimal | None
+    name: str
+    time_off_id: int | None
+
+
+@dataclass(slots=True)
+class Calendars:
+    """The calendar of some people in a window (first Monday .. last Sunday)."""
+
+    first: dt.date
+    last: dt.date
+    availability: dict[int, Availability] = field(default_factory=dict)
+    calendar_of: dict[int, int | None] = field(default_factory=dict)  # person -> calendar
+    holidays: dict[int, dict[dt.date, str]] = field(default_factory=dict)  # calendar -> names
+    time_off: dict[int, list[TimeOffRow]] = field(default_factory=dict)  # person -> entries
+
+    def absences(self, person_id: int) -> list[AbsenceRow]:
+        """The holidays of P's calendar and P's time off in the window, by start date."""
+        cal = self.calendar_of.get(person_id)
+        rows = [
+            AbsenceRow("holiday", day, day, None, name, None)
+            for day, name in (self.holidays.get(cal, {}) if cal is not None else {}).items()
+        ]
+        rows.extend(
+            AbsenceRow(t.kind, t.start_date, t.end_date, t.hours_per_day, t.note, t.id)
+            for t in self.time_off.get(person_id, ())
+        )
+        rows.sort(key=lambda a: (a.start_date, a.end_date, a.kind != "holiday", a.time_off_id or 0))
+        return rows
+
+    def weeks(self, person_id: int, weeks: Sequence[dt.date]) -> list[WeekCapacity]:
+        """capacity(P, W) and its parts for `weeks` (ascending Mondays in the window)."""
+        return week_capacities(self.availability[person_id], weeks)
+
+    def by_person(self, weeks: Sequence[dt.date]) -> dict[int, list[WeekCapacity]]:
+        return {pid: week_capacities(av, weeks) for pid, av in self.availability.items()}
+
+    def in_week(self, week: dt.date) -> dict[int, WeekCapacity]:
+        return {pid: week_capacities(av, [week])[0] for pid, av in self.availability.items()}
+
+
+def load_calendars(
+    people: Iterable[CalendarPerson], first: dt.date, last: dt.date, tree: DepartmentTree
+) -> Calendars:
+    """The calendar of `people` for the weeks first..last (Mondays): at most three queries."""
+    people = list(people)
+    end = sunday(last)
+    result = Calendars(first, end)
+    ids = [p.id for p in people]
+    calendar_of = {
+        p.id: p.holiday_calendar_id
+        if p.holiday_calendar_id is not None
+        else tree.holiday_calendar(p.department_id)
+        for p in people
+    }
+    result.calendar_of = calendar_of
+    schedules: dict[int, list[Schedule]] = defaultdict(list)
+    if ids:
+        rows = (
+            WorkSchedule.objects.filter(person_id__in=ids, effective_from__lte=end)
+            .order_by()
+            .values_list("person_id", "effective_from", *WEEKDAYS)
+        )
+        for person_id, effective_from, *hours in rows:
+            schedules[person_id].append(Schedule(effective_from, tuple(hours)))
+    needed = {c for c in calendar_of.values() if c is not None}
+    holidays: dict[int, dict[dt.date, str]] = {c: {} for c in needed}
+    if needed:
+        for calendar_id, date, name in Holiday.objects.filter(
+            calendar_id__in=needed, date__gte=first, date__lte=end
+        ).values_list("calendar_id", "date", "name"):
+            holidays[calendar_id][date] = name
+    result.holidays = holidays
+    time_off: dict[int, list[TimeOffRow]] = defaultdict(list)
+    if ids:
+        for row in (
+            TimeOff.objects.filter(person_id__in=ids, start_date__lte=end, end_date__gte=first)
+            .order_by("start_date", "end_date", "id")
+            .values_list(
+                "id", "person_id", "start_date", "end_date", "hours_per_day", "kind", "note"
+            )
+        ):
+            time_off[row[1]].append(TimeOffRow(*row))
+    result.time_off = time_off
+    dates = {c: frozenset(days) for c, days in holidays.items()}
+    no_dates: frozenset[dt.date] = frozenset()
+    for p in people:
+        cal = calendar_of[p.id]
+        result.availability[p.id] = Availability(
+            weekly_capacity=p.weekly_capacity,
+            hire_date=p.hire_date,
+            end_date=p.end_date,
+            schedules=schedules.get(p.id, ()),
+            holidays=no_dates if cal is None else dates[cal],
+            leave=[
+                Leave(t.start_date, t.end_date, t.hours_per_day) for t in time_off.get(p.id, ())
+            ],
+        )
+    return result

@@ -1,0 +1,164 @@
+"""Capacity from the availability calendar (docs/design.md, "Availability calendar").
+
+Capacity is built day by day and summed per week. The arithmetic is exact in integers: a
+day's hours are counted in units of 1/500 hour, because a schedule's hours are exact to
+0.01 (5 units) and the default day, weeklyCapacity / 5, is exact to 0.002 hours (1 unit).
+Week sums are then rounded to cents, half away from zero.
+
+Most weeks of most people hold no event (no holiday, leave, schedule change, hire or end
+date), and their capacity is the schedule's week total: only the weeks holding an event are
+walked day by day, so a report costs about what it did before the calendar.
+"""
+
+import datetime as dt
+from bisect import bisect_right
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .weeks import monday
+
+DAY = dt.timedelta(days=1)
+WEEK = dt.timedelta(weeks=1)
+UNITS_PER_CENT = 5
+
+
+def units(hours: Decimal) -> int:
+    """Hours exact to 0.01 as units of 1/500 hour."""
+    return int(hours * 500)
+
+
+def units_to_cents(value: int) -> int:
+    """Round a sum of units to cents, half away from zero (value >= 0: a fifth of a cent
+    is never exactly one half, so there are no ties to break)."""
+    return (2 * value + UNITS_PER_CENT) // (2 * UNITS_PER_CENT)
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    effective_from: dt.date
+    hours: tuple[Decimal, ...]  # Monday..Sunday
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    start: dt.date
+    end: dt.date
+    hours_per_day: Decimal | None  # None: the whole scheduled day
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Everything capacity(P, W) reads for one person."""
+
+    weekly_capacity: Decimal
+    hire_date: dt.date | None = None
+    end_date: dt.date | None = None
+    schedules: Sequence[Schedule] = ()  # any order
+    holidays: Collection[dt.date] = frozenset()  # of the calendar P follows
+    leave: Sequence[Leave] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCapacity:
+    """One person's week, in cents. `time_off` is the leave that removed capacity (so a
+    leave on a holiday counts once, as the holiday)."""
+
+    capacity: int
+    scheduled: int
+    holiday: int
+    time_off: int
+
+
+NOT_EMPLOYED = WeekCapacity(0, 0, 0, 0)
+
+
+@dataclass(slots=True)
+class _Plan:
+    starts: list[dt.date]  # schedule starts, ascending; date.min is the default schedule
+    days: list[tuple[int, ...]]  # units per weekday of each
+    totals: list[int] = field(default_factory=list)
+
+    def index(self, day: dt.date) -> int:
+        return bisect_right(self.starts, day) - 1
+
+
+def _plan(av: Availability) -> _Plan:
+    default = units(av.weekly_capacity) // 5  # weekly / 5 is an exact number of units
+    plan = _Plan([dt.date.min], [(default,) * 5 + (0, 0)])
+    for s in sorted(av.schedules, key=lambda s: s.effective_from):
+        day_units = tuple(units(h) for h in s.hours)
+        if plan.starts[-1] == s.effective_from:
+            plan.days[-1] = day_units
+        else:
+            plan.starts.append(s.effective_from)
+            plan.days.append(day_units)
+    plan.totals = [sum(d) for d in plan.days]
+    return plan
+
+
+def _event_weeks(av: Availability, plan: _Plan, first: dt.date, last: dt.date) -> set[dt.date]:
+    """The Mondays in first..last (Mondays) whose week must be walked day by day."""
+    events = {monday(d) for d in av.holidays}
+    events.update(monday(d) for d in plan.starts[1:] if d.weekday())  # a change mid-week
+    for d in (av.hire_date, av.end_date):
+        if d is not None:
+            events.add(monday(d))
+    for entry in av.leave:
+        week = max(monday(entry.start), first)
+        end = min(entry.end, last + 6 * DAY)
+        while week <= end:
+            events.add(week)
+            week += WEEK
+    return events
+
+
+def _walk(av: Availability, plan: _Plan, week: dt.date) -> WeekCapacity:
+    scheduled = holiday = leave_total = capacity = 0
+    for weekday in range(7):
+        day = week + weekday * DAY
+        if (av.hire_date is not None and day < av.hire_date) or (
+            av.end_date is not None and day > av.end_date
+        ):
+            continue
+        hours = plan.days[plan.index(day)][weekday]
+        scheduled += hours
+        if day in av.holidays:
+            holiday += hours
+            continue
+        leave = 0
+        for entry in av.leave:
+            if entry.start <= day <= entry.end:
+                leave += hours if entry.hours_per_day is None else units(entry.hours_per_day)
+        leave = min(leave, hours)
+        leave_total += leave
+        capacity += hours - leave
+    return WeekCapacity(
+        units_to_cents(capacity),
+        units_to_cents(scheduled),
+        units_to_cents(holiday),
+        units_to_cents(leave_total),
+    )
+
+
+def week_capacities(av: Availability, weeks: Sequence[dt.date]) -> list[WeekCapacity]:
+    """capacity(P, W) and its parts for each of `weeks` (Mondays, ascending)."""
+    if not weeks:
+        return []
+    plan = _plan(av)
+    events = _event_weeks(av, plan, weeks[0], weeks[-1])
+    hire, end = av.hire_date, av.end_date
+    result = []
+    for week in weeks:
+        if week in events:
+            result.append(_walk(av, plan, week))
+        elif (hire is not None and hire > week) or (end is not None and end < week):
+            result.append(NOT_EMPLOYED)  # the whole week lies outside employment
+        else:
+            cents = units_to_cents(plan.totals[plan.index(week)])
+            result.append(WeekCapacity(cents, cents, 0, 0))
+    return result
+
+
+def capacity_cents(av: Availability, weeks: Iterable[dt.date]) -> list[int]:
+    return [w.capacity for w in week_capacities(av, sorted(weeks))]
