@@ -12,7 +12,7 @@ walked day by day, so a report costs about what it did before the calendar.
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from .weeks import monday
 
 DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(weeks=1)
+WEEKDAY_OFFSETS = [dt.timedelta(days=i) for i in range(7)]
 UNITS_PER_CENT = 5
 
 
@@ -77,9 +78,11 @@ NOT_EMPLOYED = WeekCapacity(0, 0, 0, 0)
 class _Plan:
     starts: list[dt.date]  # schedule starts, ascending; date.min is the default schedule
     days: list[tuple[int, ...]]  # units per weekday of each
-    totals: list[int] = field(default_factory=list)
+    plain: list[WeekCapacity] = field(default_factory=list)  # a whole week of each
 
     def index(self, day: dt.date) -> int:
+        if len(self.starts) == 1:
+            return 0
         return bisect_right(self.starts, day) - 1
 
 
@@ -93,35 +96,47 @@ def _plan(av: Availability) -> _Plan:
         else:
             plan.starts.append(s.effective_from)
             plan.days.append(day_units)
-    plan.totals = [sum(d) for d in plan.days]
+    for day_units in plan.days:
+        total = units_to_cents(sum(day_units))
+        plan.plain.append(WeekCapacity(total, total, 0, 0))
     return plan
 
 
-def _event_weeks(av: Availability, plan: _Plan, first: dt.date, last: dt.date) -> set[dt.date]:
-    """The Mondays in first..last (Mondays) whose week must be walked day by day."""
-    events = {monday(d) for d in av.holidays}
-    events.update(monday(d) for d in plan.starts[1:] if d.weekday())  # a change mid-week
+def _event_weeks(
+    av: Availability, plan: _Plan, first: dt.date, last: dt.date
+) -> tuple[set[dt.date], dict[dt.date, list[int]]]:
+    """The Mondays in first..last (Mondays) whose week must be walked day by day, and the
+    holidays' weekdays by week (a week with nothing else in it is summed without a walk)."""
+    end = last + WEEKDAY_OFFSETS[6]
+    holidays: dict[dt.date, list[int]] = {}
+    for d in av.holidays:
+        if first <= d <= end:
+            holidays.setdefault(monday(d), []).append(d.weekday())
+    walk = {monday(d) for d in plan.starts[1:] if d.weekday()}  # a change mid-week
     for d in (av.hire_date, av.end_date):
         if d is not None:
-            events.add(monday(d))
+            walk.add(monday(d))
     for entry in av.leave:
         week = max(monday(entry.start), first)
-        end = min(entry.end, last + 6 * DAY)
-        while week <= end:
-            events.add(week)
+        stop = min(entry.end, end)
+        while week <= stop:
+            walk.add(week)
             week += WEEK
-    return events
+    return walk, holidays
 
 
 def _walk(av: Availability, plan: _Plan, week: dt.date) -> WeekCapacity:
+    first, stop = 0, 7  # the weekdays employed
+    if av.hire_date is not None and av.hire_date > week:
+        first = (av.hire_date - week).days
+    if av.end_date is not None and av.end_date < week + WEEKDAY_OFFSETS[6]:
+        stop = (av.end_date - week).days + 1
     scheduled = holiday = leave_total = capacity = 0
-    for weekday in range(7):
-        day = week + weekday * DAY
-        if (av.hire_date is not None and day < av.hire_date) or (
-            av.end_date is not None and day > av.end_date
-        ):
-            continue
+    for weekday in range(first, stop):
+        day = week + WEEKDAY_OFFSETS[weekday]
         hours = plan.days[plan.index(day)][weekday]
+        if not hours:
+            continue
         scheduled += hours
         if day in av.holidays:
             holiday += hours
@@ -146,19 +161,27 @@ def week_capacities(av: Availability, weeks: Sequence[dt.date]) -> list[WeekCapa
     if not weeks:
         return []
     plan = _plan(av)
-    events = _event_weeks(av, plan, weeks[0], weeks[-1])
+    walk, holidays = _event_weeks(av, plan, weeks[0], weeks[-1])
     hire, end = av.hire_date, av.end_date
+    plain = plan.plain[0] if len(plan.starts) == 1 else None  # one schedule all along
     result = []
     for week in weeks:
-        if week in events:
+        if week in walk:
             result.append(_walk(av, plan, week))
         elif (hire is not None and hire > week) or (end is not None and end < week):
             result.append(NOT_EMPLOYED)  # the whole week lies outside employment
-        else:
-            cents = units_to_cents(plan.totals[plan.index(week)])
-            result.append(WeekCapacity(cents, cents, 0, 0))
+        elif week in holidays:
+            days = plan.days[plan.index(week)]
+            scheduled = sum(days)
+            off = sum(days[weekday] for weekday in holidays[week])
+            result.append(
+                WeekCapacity(
+                    units_to_cents(scheduled - off),
+                    units_to_cents(scheduled),
+                    units_to_cents(off),
+                    0,
+                )
+            )
+        else:  # shared objects: WeekCapacity is immutable
+            result.append(plain or plan.plain[plan.index(week)])
     return result
-
-
-def capacity_cents(av: Availability, weeks: Iterable[dt.date]) -> list[int]:
-    return [w.capacity for w in week_capacities(av, sorted(weeks))]
