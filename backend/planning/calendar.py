@@ -113,9 +113,9 @@ def _event_weeks(
         if first <= d <= end:
             holidays.setdefault(monday(d), []).append(d.weekday())
     walk = {monday(d) for d in plan.starts[1:] if d.weekday()}  # a change mid-week
-    for d in (av.hire_date, av.end_date):
-        if d is not None:
-            walk.add(monday(d))
+    for bound in (av.hire_date, av.end_date):
+        if bound is not None:
+            walk.add(monday(bound))
     for entry in av.leave:
         week = max(monday(entry.start), first)
         stop = min(entry.end, end)
