@@ -8,7 +8,7 @@ from people.dataset import DatasetError, load
 
 
 class Command(BaseCommand):
-    help = "Load a capgraph-dataset/1 JSON file in one transaction; ids become primary keys."
+    help = "Load a capgraph-dataset/1 or /2 JSON file in one transaction; ids become primary keys."
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)

@@ -1,149 +1,79 @@
-"""Reading a `capgraph-dataset/1` file (see datasets/generate.py) into the database.
+"""Reading a `capgraph-dataset/1` or `/2` file (see datasets/generate.py) into the database.
 
 Everything is validated before anything is written; the write is one transaction of bulk
-inserts. Ids in the file become primary keys.
+inserts. Ids in the file become primary keys. /2 adds the availability calendar (calendar.py);
+its keys are all optional, so a /1 file reads the same under either name.
 """
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal, overload
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection
 
 from accounts.models import ApiToken
 from assignments.models import Assignment, AssignmentWeek
+from calendars.models import Holiday, HolidayCalendar, TimeOff, WorkSchedule
 from core.dataversion import write_transaction
 from core.errors import InvalidInput
 from planning.hours import parse_amount, parse_week
 from projects.models import Project
 
-from .models import Department, Person, PersonSkill, Role, SkillTag
+from ..models import Department, Person, PersonSkill, Role, SkillTag
+from . import calendar
+from .fields import DatasetError, Reader, date, ids, need, ref
 
-FORMAT = "capgraph-dataset/1"
-MODELS = [Department, Role, SkillTag, Person, PersonSkill, Project, Assignment, AssignmentWeek]
+__all__ = ["FORMATS", "MODELS", "DatasetError", "is_empty", "load", "parse"]
+
+FORMATS = ("capgraph-dataset/1", "capgraph-dataset/2")
+# In insert order: what a row points at comes before it.
+MODELS = [
+    HolidayCalendar,
+    Holiday,
+    Department,
+    Role,
+    SkillTag,
+    Person,
+    PersonSkill,
+    WorkSchedule,
+    TimeOff,
+    Project,
+    Assignment,
+    AssignmentWeek,
+]
+LABELS: dict[type, str] = {TimeOff: "time off entries"}  # Django would say "time offs"
 BATCH = 2000
-
-
-class DatasetError(Exception):
-    pass
-
-
-class _Reader:
-    def __init__(self, data: Any) -> None:
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise DatasetError(f'not a {FORMAT} file: "format" must be "{FORMAT}"')
-        self.data = data
-
-    def records(self, section: str) -> list[tuple[str, dict[str, Any]]]:
-        rows = self.data.get(section, [])
-        if not isinstance(rows, list):
-            raise DatasetError(f"{section} must be a list")
-        out = []
-        for i, row in enumerate(rows):
-            where = f"{section}[{i}]"
-            if not isinstance(row, dict):
-                raise DatasetError(f"{where}: must be an object")
-            if isinstance(row.get("id"), int) and not isinstance(row.get("id"), bool):
-                where += f" (id {row['id']})"
-            out.append((where, row))
-        return out
-
-
-def _need(
-    row: dict[str, Any],
-    key: str,
-    where: str,
-    kinds: type | tuple[type, ...],
-    nullable: bool = False,
-) -> Any:
-    if key not in row:
-        raise DatasetError(f"{where}: missing {key}")
-    value = row[key]
-    if value is None and nullable:
-        return None
-    if isinstance(value, bool) and kinds is not bool:
-        raise DatasetError(f"{where}: {key} must be {_kind_name(kinds)}, got {value!r}")
-    if not isinstance(value, kinds):
-        raise DatasetError(f"{where}: {key} must be {_kind_name(kinds)}, got {value!r}")
-    if isinstance(value, str) and kinds is str and not value.strip() and not nullable:
-        raise DatasetError(f"{where}: {key} must not be blank")
-    return value
-
-
-def _kind_name(kinds: type | tuple[type, ...]) -> str:
-    names = {
-        int: "an integer",
-        str: "a string",
-        bool: "a boolean",
-        dict: "an object",
-        list: "a list",
-        float: "a number",
-    }
-    if isinstance(kinds, tuple):
-        return " or ".join(names.get(k, k.__name__) for k in kinds)
-    return names.get(kinds, kinds.__name__)
-
-
-def _date(row: dict[str, Any], key: str, where: str) -> dt.date | None:
-    value = _need(row, key, where, str, nullable=True)
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DatasetError(f"{where}: {key} is not a date (YYYY-MM-DD): {value!r}") from None
-
-
-def _ids(where: str, row: dict[str, Any], seen: set[int]) -> int:
-    pk = _need(row, "id", where, int)
-    if pk <= 0:
-        raise DatasetError(f"{where}: id must be a positive integer")
-    if pk in seen:
-        raise DatasetError(f"{where}: duplicate id {pk}")
-    seen.add(pk)
-    return pk
-
-
-@overload
-def _ref(
-    row: dict[str, Any], key: str, where: str, known: set[int], what: str, nullable: Literal[False]
-) -> int: ...
-@overload
-def _ref(
-    row: dict[str, Any], key: str, where: str, known: set[int], what: str, nullable: bool
-) -> int | None: ...
-def _ref(
-    row: dict[str, Any], key: str, where: str, known: set[int], what: str, nullable: bool
-) -> int | None:
-    value = _need(row, key, where, int, nullable=nullable)
-    if value is not None and value not in known:
-        raise DatasetError(f"{where}: {key} {value} does not name a {what} in the file")
-    return value
 
 
 def parse(data: Any) -> dict[type, list[Any]]:
     """Validate a whole dataset and build unsaved model instances, by model."""
-    reader = _Reader(data)
+    reader = Reader(data, FORMATS)
     out: dict[type, list[Any]] = {m: [] for m in MODELS}
+    calendar_ids = calendar.calendars(reader, out)
 
     dep_rows = reader.records("departments")
     dep_ids: set[int] = set()
     for where, row in dep_rows:
-        _ids(where, row, dep_ids)
+        ids(where, row, dep_ids)
     for where, row in dep_rows:
-        parent = _ref(row, "parentId", where, dep_ids, "department", nullable=True)
+        parent = ref(row, "parentId", where, dep_ids, "department", nullable=True)
         if parent == row["id"]:
             raise DatasetError(f"{where}: a department cannot be its own parent")
         out[Department].append(
-            Department(id=row["id"], name=_need(row, "name", where, str).strip(), parent_id=parent)
+            Department(
+                id=row["id"],
+                name=need(row, "name", where, str).strip(),
+                parent_id=parent,
+                holiday_calendar_id=calendar.calendar_of(row, where, calendar_ids),
+            )
         )
 
     role_ids: set[int] = set()
     role_names: set[str] = set()
     for where, row in reader.records("roles"):
-        _ids(where, row, role_ids)
-        name = _need(row, "name", where, str).strip()
+        ids(where, row, role_ids)
+        name = need(row, "name", where, str).strip()
         if name in role_names:
             raise DatasetError(f"{where}: duplicate role name {name!r}")
         role_names.add(name)
@@ -152,8 +82,8 @@ def parse(data: Any) -> dict[type, list[Any]]:
     skill_ids: set[int] = set()
     skill_names: set[str] = set()
     for where, row in reader.records("skills"):
-        _ids(where, row, skill_ids)
-        name = _need(row, "name", where, str).strip()
+        ids(where, row, skill_ids)
+        name = need(row, "name", where, str).strip()
         if name.casefold() in skill_names:
             raise DatasetError(f"{where}: skill name {name!r} repeats another ignoring case")
         skill_names.add(name.casefold())
@@ -162,31 +92,35 @@ def parse(data: Any) -> dict[type, list[Any]]:
 
     person_ids: set[int] = set()
     for where, row in reader.records("people"):
-        _ids(where, row, person_ids)
+        ids(where, row, person_ids)
         try:
             capacity = parse_amount(row.get("weeklyCapacity"), "weeklyCapacity")
         except InvalidInput as e:
             raise DatasetError(f"{where}: {e.message}") from None
+        hired = date(row, "hireDate", where)
         out[Person].append(
             Person(
                 id=row["id"],
-                name=_need(row, "name", where, str).strip(),
+                name=need(row, "name", where, str).strip(),
                 email=row.get("email") or None,
-                department_id=_ref(row, "departmentId", where, dep_ids, "department", True),
-                role_id=_ref(row, "roleId", where, role_ids, "role", True),
+                department_id=ref(row, "departmentId", where, dep_ids, "department", True),
+                role_id=ref(row, "roleId", where, role_ids, "role", True),
                 weekly_capacity=capacity,
-                hire_date=_date(row, "hireDate", where),
-                is_active=_need(row, "isActive", where, bool),
+                hire_date=hired,
+                end_date=calendar.end_date(row, where, hired),
+                holiday_calendar_id=calendar.calendar_of(row, where, calendar_ids),
+                is_active=need(row, "isActive", where, bool),
             )
         )
+        calendar.schedules(row, where, out)
         seen_skill: set[tuple[int, str]] = set()
-        for j, skill in enumerate(_need(row, "skills", where, list)):
+        for j, skill in enumerate(need(row, "skills", where, list)):
             swhere = f"{where}.skills[{j}]"
             if not isinstance(skill, dict):
                 raise DatasetError(f"{swhere}: must be an object")
-            skill_id = _ref(skill, "skillId", swhere, skill_ids, "skill", False)
-            proficiency = _need(skill, "proficiency", swhere, str)
-            kind = _need(skill, "kind", swhere, str)
+            skill_id = ref(skill, "skillId", swhere, skill_ids, "skill", False)
+            proficiency = need(skill, "proficiency", swhere, str)
+            kind = need(skill, "kind", swhere, str)
             if proficiency not in PersonSkill.Proficiency.values:
                 raise DatasetError(f"{swhere}: unknown proficiency {proficiency!r}")
             if kind not in PersonSkill.Kind.values:
@@ -202,11 +136,11 @@ def parse(data: Any) -> dict[type, list[Any]]:
 
     project_ids: set[int] = set()
     for where, row in reader.records("projects"):
-        _ids(where, row, project_ids)
-        status = _need(row, "status", where, str)
+        ids(where, row, project_ids)
+        status = need(row, "status", where, str)
         if status not in Project.Status.values:
             raise DatasetError(f"{where}: unknown status {status!r}")
-        start, end = _date(row, "startDate", where), _date(row, "endDate", where)
+        start, end = date(row, "startDate", where), date(row, "endDate", where)
         if start and end and end < start:
             raise DatasetError(f"{where}: endDate is before startDate")
         client = row.get("client")
@@ -215,7 +149,7 @@ def parse(data: Any) -> dict[type, list[Any]]:
         out[Project].append(
             Project(
                 id=row["id"],
-                name=_need(row, "name", where, str).strip(),
+                name=need(row, "name", where, str).strip(),
                 client=client.strip() or None if client else None,
                 status=status,
                 start_date=start,
@@ -226,8 +160,8 @@ def parse(data: Any) -> dict[type, list[Any]]:
     person_of: dict[int, int] = {}
     assignment_ids: set[int] = set()
     for where, row in reader.records("assignments"):
-        pk = _ids(where, row, assignment_ids)
-        person_id = _ref(row, "personId", where, person_ids, "person", False)
+        pk = ids(where, row, assignment_ids)
+        person_id = ref(row, "personId", where, person_ids, "person", False)
         assert person_id is not None
         person_of[pk] = person_id
         role = row.get("roleOnProject")
@@ -235,13 +169,13 @@ def parse(data: Any) -> dict[type, list[Any]]:
             Assignment(
                 id=pk,
                 person_id=person_id,
-                project_id=_ref(row, "projectId", where, project_ids, "project", False),
+                project_id=ref(row, "projectId", where, project_ids, "project", False),
                 role_on_project=role.strip() or None if isinstance(role, str) else None,
-                is_active=_need(row, "isActive", where, bool),
+                is_active=need(row, "isActive", where, bool),
             )
         )
         seen_weeks: set[dt.date] = set()
-        for key, value in _need(row, "weeklyHours", where, dict).items():
+        for key, value in need(row, "weeklyHours", where, dict).items():
             try:
                 week = parse_week(key, f"weeklyHours.{key}")
                 hours = parse_amount(value, f"weeklyHours.{key}")
@@ -254,6 +188,7 @@ def parse(data: Any) -> dict[type, list[Any]]:
                 out[AssignmentWeek].append(
                     AssignmentWeek(assignment_id=pk, person_id=person_id, week=week, hours=hours)
                 )
+    calendar.time_off(reader, out, person_ids)
     _check_tree(out[Department])
     return out
 
@@ -271,7 +206,9 @@ def _check_tree(departments: list[Department]) -> None:
 
 
 def is_empty() -> bool:
-    return not any(m.objects.exists() for m in (Department, Person, Project, SkillTag, Role))
+    return not any(
+        m.objects.exists() for m in (Department, Person, Project, SkillTag, Role, HolidayCalendar)
+    )
 
 
 @write_transaction
@@ -301,4 +238,4 @@ def load(data: Any, replace: bool = False) -> dict[str, int]:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-    return {str(m._meta.verbose_name_plural): len(objects[m]) for m in MODELS}
+    return {LABELS.get(m, str(m._meta.verbose_name_plural)): len(objects[m]) for m in MODELS}
