@@ -7,6 +7,8 @@ from graphql_schema.accounts.types import RateLimitQuery, ViewerQuery
 from graphql_schema.assignments.bulk import BulkHoursMutation
 from graphql_schema.assignments.mutations import AssignmentsMutation
 from graphql_schema.assignments.queries import AssignmentsQuery
+from graphql_schema.calendars.mutations import CalendarsMutation
+from graphql_schema.calendars.queries import CalendarsQuery
 from graphql_schema.exports.mutations import ExportsMutation
 from graphql_schema.exports.queries import ExportsQuery
 from graphql_schema.people.mutations import PeopleMutation
@@ -25,12 +27,18 @@ class Query(
     AssignmentsQuery,
     ReportsQuery,
     ExportsQuery,
+    CalendarsQuery,
 ):
     pass
 
 
 @strawberry.type
 class Mutation(
-    PeopleMutation, ProjectsMutation, AssignmentsMutation, BulkHoursMutation, ExportsMutation
+    PeopleMutation,
+    ProjectsMutation,
+    AssignmentsMutation,
+    BulkHoursMutation,
+    ExportsMutation,
+    CalendarsMutation,
 ):
     pass

@@ -12,6 +12,20 @@ from planning.weeks import MAX_WEEKS, current_week, monday
 
 # A `from: Date` argument (a Python keyword, so the parameter is `from_`); None: this week.
 FromArg = Annotated[dt.date | None, strawberry.argument(name="from")]
+ToArg = Annotated[dt.date | None, strawberry.argument(name="to")]
+
+
+def date_window(
+    first: dt.date | None, last: dt.date | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """An optional from..to range of days (None: open on that side)."""
+    if first is not None and last is not None and last < first:
+        raise BadUserInput(
+            f"to must be on or after from, got {first.isoformat()}..{last.isoformat()}",
+            field="to",
+        )
+    return first, last
+
 
 MAX_FIRST = 200
 MAX_LIMIT = 200
@@ -115,6 +129,7 @@ MAX_ROLE_IDS = 200
 MAX_STATUSES = 10  # ProjectStatus values (a repeated value is harmless, not unbounded)
 MAX_PERSON_SKILLS = 100  # skills per setPersonSkills
 MAX_WEEKS_PER_MAP = 260  # weeks per weeklyHours map: five years
+MAX_HOLIDAYS = 1000  # holidays per setHolidays: ten years of any country's, many times over
 
 SkillNames = Annotated[list[str], bounded(MAX_SKILL_NAMES, "skill names")]
 OptionalSkillNames = Annotated[list[str] | None, bounded(MAX_SKILL_NAMES, "skill names")]

@@ -58,6 +58,15 @@ def _apply(person: Person, data: Mapping[str, Any], scope: Scope, prefix: str) -
         person.weekly_capacity = parse_amount(data["weekly_capacity"], f"{prefix}.weeklyCapacity")
     if "hire_date" in data:
         person.hire_date = data["hire_date"]
+    if "end_date" in data:
+        person.end_date = data["end_date"]
+    end, hire = person.end_date, person.hire_date
+    if end is not None and hire is not None and end < hire:
+        if "end_date" in data:
+            field, message = f"{prefix}.endDate", f"on or after the hire date {hire.isoformat()}"
+        else:
+            field, message = f"{prefix}.hireDate", f"on or before the end date {end.isoformat()}"
+        raise InvalidInput(f"{field} must be {message}", field)
     if "is_active" in data:
         if data["is_active"] is None:
             raise InvalidInput(f"{prefix}.isActive must not be null", f"{prefix}.isActive")

@@ -13,7 +13,15 @@ from .assignments import (
     OwnerKey,
     PersonWindow,
 )
-from .calendars import CapacityByPersonWindowLoader, CapacityKey
+from .calendars import (
+    CapacityByPersonWindowLoader,
+    CapacityKey,
+    HolidayCalendarByIdLoader,
+    HolidaysByCalendarLoader,
+    SchedulesByPersonLoader,
+    Span,
+    TimeOffByPersonLoader,
+)
 from .people import PersonByIdLoader, RoleByIdLoader, SkillsByPersonLoader
 from .projects import ProjectByIdLoader
 from .reports import AvailabilityByProjectLoader, AvailabilityKey
@@ -21,7 +29,7 @@ from .reports import AvailabilityByProjectLoader, AvailabilityKey
 if TYPE_CHECKING:
     from graphql_schema.context import Context
 
-__all__ = ["AvailabilityKey", "CapacityKey", "Loaders", "OwnerKey", "PersonWindow"]
+__all__ = ["AvailabilityKey", "CapacityKey", "Loaders", "OwnerKey", "PersonWindow", "Span"]
 
 
 class Loaders:
@@ -67,3 +75,19 @@ class Loaders:
     @cached_property
     def capacity_by_person_window(self) -> CapacityByPersonWindowLoader:
         return CapacityByPersonWindowLoader(self.context)
+
+    @cached_property
+    def holiday_calendar_by_id(self) -> HolidayCalendarByIdLoader:
+        return HolidayCalendarByIdLoader(self.context)
+
+    @cached_property
+    def holidays_by_calendar(self) -> HolidaysByCalendarLoader:
+        return HolidaysByCalendarLoader(self.context)
+
+    @cached_property
+    def schedules_by_person(self) -> SchedulesByPersonLoader:
+        return SchedulesByPersonLoader(self.context)
+
+    @cached_property
+    def time_off_by_person(self) -> TimeOffByPersonLoader:
+        return TimeOffByPersonLoader(self.context)

@@ -23,6 +23,9 @@ class CreatePersonInput:
     role_id: strawberry.ID | None = strawberry.UNSET
     weekly_capacity: float | None = strawberry.UNSET
     hire_date: dt.date | None = strawberry.UNSET
+    end_date: dt.date | None = strawberry.field(
+        default=strawberry.UNSET, description="The last day employed; null: still employed."
+    )
     is_active: bool | None = strawberry.UNSET
 
 
@@ -34,6 +37,9 @@ class UpdatePersonInput:
     role_id: strawberry.ID | None = strawberry.UNSET
     weekly_capacity: float | None = strawberry.UNSET
     hire_date: dt.date | None = strawberry.UNSET
+    end_date: dt.date | None = strawberry.field(
+        default=strawberry.UNSET, description="The last day employed; null: still employed."
+    )
     is_active: bool | None = strawberry.UNSET
 
 

@@ -10,9 +10,16 @@ from strawberry import auto
 
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput
-from graphql_schema.loaders import CapacityKey, OwnerKey, PersonWindow
+from graphql_schema.loaders import CapacityKey, OwnerKey, PersonWindow, Span
 from graphql_schema.policy import policy
-from graphql_schema.validation import FromArg, SkillNames, check_weeks, week_or_current
+from graphql_schema.validation import (
+    FromArg,
+    SkillNames,
+    ToArg,
+    check_weeks,
+    date_window,
+    week_or_current,
+)
 from people import models
 from planning.capacity import ZERO, week_load
 from planning.skills import EmptySkillList, HeldSkill, normalize_requested, skill_score
@@ -20,6 +27,10 @@ from planning.weeks import week_keys
 
 if TYPE_CHECKING:
     from graphql_schema.assignments.types import Assignment
+    from graphql_schema.calendars.types import HolidayCalendar, TimeOff, WorkSchedule
+
+CALENDARS = "graphql_schema.calendars.types"
+HolidayCalendarRef = Annotated["HolidayCalendar", strawberry.lazy(CALENDARS)]
 
 # The model's choices, registered as GraphQL enums (strawberry.enum marks the class itself).
 Proficiency = models.PersonSkill.Proficiency
@@ -61,6 +72,21 @@ class Department:
     ) -> list[Department]:
         tree = await info.context.department_tree()
         return [cast(Department, tree.by_id[c]) for c in tree.children.get(root.id, ())]
+
+    @strawberry.field(description="Its own; its people and subdepartments follow it by default.")
+    async def holiday_calendar(
+        self, root: strawberry.Parent[models.Department], info: Info
+    ) -> HolidayCalendarRef | None:
+        return await calendar_by_id(info, root.holiday_calendar_id)
+
+
+async def calendar_by_id(info: Info, calendar_id: int | None) -> HolidayCalendar | None:
+    if calendar_id is None:
+        return None
+    return cast(
+        "HolidayCalendar | None",
+        await info.context.loaders.holiday_calendar_by_id.load(calendar_id),
+    )
 
 
 @strawberry.type
@@ -133,6 +159,15 @@ async def person_loads(
     ]
 
 
+async def followed_calendar(root: models.Person, info: Info) -> int | None:
+    if root.holiday_calendar_id is not None:
+        return root.holiday_calendar_id
+    if root.department_id is None:
+        return None
+    tree = await info.context.department_tree()
+    return tree.holiday_calendar(root.department_id)
+
+
 @strawberry.type
 class Person:
     id: strawberry.ID
@@ -174,6 +209,41 @@ class Person:
         return await info.context.loaders.assignments_by_person.load(
             OwnerKey(root.id, bool(include_inactive))
         )
+
+    @strawberry.field(
+        description="The holiday calendar the person follows: their own, else the nearest "
+        "department's up the tree."
+    )
+    async def holiday_calendar(
+        self, root: strawberry.Parent[models.Person], info: Info
+    ) -> HolidayCalendarRef | None:
+        return await calendar_by_id(info, await followed_calendar(root, info))
+
+    @strawberry.field(description="True when holidayCalendar comes from the department.")
+    async def holiday_calendar_inherited(
+        self, root: strawberry.Parent[models.Person], info: Info
+    ) -> bool:
+        return root.holiday_calendar_id is None and await followed_calendar(root, info) is not None
+
+    @strawberry.field(metadata=policy(items=5), description="By effectiveFrom.")
+    async def schedules(
+        self, root: strawberry.Parent[models.Person], info: Info
+    ) -> list[Annotated[WorkSchedule, strawberry.lazy(CALENDARS)]]:
+        return await info.context.loaders.schedules_by_person.load(root.id)
+
+    @strawberry.field(
+        metadata=policy(items=10),
+        description="Time off overlapping from..to (default: all), by startDate, endDate, id.",
+    )
+    async def time_off(
+        self,
+        root: strawberry.Parent[models.Person],
+        info: Info,
+        from_: FromArg = None,
+        to: ToArg = None,
+    ) -> list[Annotated[TimeOff, strawberry.lazy(CALENDARS)]]:
+        first, last = date_window(from_, to)
+        return await info.context.loaders.time_off_by_person.load(Span(root.id, first, last))
 
     @strawberry.field(description="Planned load per week: hours, capacity, availability.")
     async def hours_by_week(

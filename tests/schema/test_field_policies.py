@@ -32,6 +32,7 @@ PROJECT_MODULES = (
     "projects",
     "assignments",
     "exports",
+    "calendars",
     "planning",
     "core",
 )
@@ -120,15 +121,21 @@ def test_the_declared_list_costs():
         "BulkUpdateAssignmentHoursPayload.assignments": (10, False),
         "CapacityHeatmap.rows": (500, False),
         "Department.children": (10, False),
+        "HeatmapRow.absences": (5, False),
+        "HolidayCalendar.holidays": (20, False),
+        "GridPerson.absences": (5, False),
         "GridSnapshot.assignments": (10, False),
         "GridSnapshot.people": (500, False),
         "Person.assignments": (10, False),
+        "Person.schedules": (5, False),
         "Person.skills": (10, False),
+        "Person.timeOff": (10, False),
         "PersonConnection.edges": (50, True),
         "Project.assignments": (10, False),
         "Project.availability": (50, False),
         "ProjectConnection.edges": (50, True),
         "Query.departments": (50, False),
+        "Query.holidayCalendars": (20, False),
         "Query.roles": (50, False),
         "Query.skills": (10, False),
         "RoleCapacityReport.roles": (50, False),
@@ -232,6 +239,13 @@ def test_every_mutation_but_the_export_needs_the_write_scope():
         "deleteAssignment": write,
         "bulkUpdateAssignmentHours": write,
         "requestGridExport": [IsAuthenticated],  # it only reads
+        "createTimeOff": write,
+        "updateTimeOff": write,
+        "deleteTimeOff": write,
+        "setWorkSchedule": write,
+        "createHolidayCalendar": write,
+        "setHolidays": write,
+        "assignHolidayCalendar": write,
     }
 
 
