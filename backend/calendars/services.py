@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 
@@ -256,8 +256,8 @@ def assign_holiday_calendar(
     if (person_id is None) == (department_id is None):
         raise InvalidInput("Give exactly one of personId and departmentId", "personId")
     calendar = None if calendar_id is None else get_calendar(calendar_id)
-    if person_id is not None:
-        person = visible_person(person_id, scope, "personId", lock=True)
+    if department_id is None:
+        person = visible_person(cast(int, person_id), scope, "personId", lock=True)
         person.holiday_calendar = calendar
         person.save(update_fields=["holiday_calendar", "updated_at"])
         return Assigned(person=person)
