@@ -252,7 +252,7 @@ def test_100000_skill_names_are_refused_before_anything_runs(db, tokens):
         r = timed(reader.post, SKILL_SCORE, {"s": names})
     assert r.errors == [
         {
-            "message": "skills holds 100000 items; at most 500",
+            "message": "skills holds 100000 items; at most 1000",
             "extensions": {"code": "REQUEST_TOO_LARGE", "field": "skills"},
         }
     ]
@@ -385,6 +385,8 @@ def test_every_list_argument_and_input_field_in_the_schema_has_a_bound():
         "AssignmentHoursInput.weeklyHours": (260, "weeks"),
         "CreateAssignmentInput.weeklyHours": (260, "weeks"),
         "Mutation.bulkUpdateAssignmentHours(items)": (500, "items"),
+        "Mutation.setHolidays(holidays)": (1000, "holidays"),
+        "Mutation.setWorkSchedule(hours)": (7, "days"),
         "Mutation.setPersonSkills(skills)": (100, "skills"),
         "Person.skillScore(skills)": (50, "skill names"),
         "Query.findAvailable(skills)": (50, "skill names"),
