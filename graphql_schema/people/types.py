@@ -160,11 +160,11 @@ async def person_loads(
 
 
 async def followed_calendar(root: models.Person, info: Info) -> int | None:
+    # The tree first even for people with a calendar of their own: every person of a page
+    # then asks for their calendar in the same tick, one batch (else two, by timing).
+    tree = await info.context.department_tree()
     if root.holiday_calendar_id is not None:
         return root.holiday_calendar_id
-    if root.department_id is None:
-        return None
-    tree = await info.context.department_tree()
     return tree.holiday_calendar(root.department_id)
 
 
