@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  cellClass,
   formatHours,
+  leaveHours,
   loadTitle,
+  notEmployed,
   percentLabel,
   percentOf,
   summarise,
@@ -39,12 +42,60 @@ describe("percentOf", () => {
   });
 });
 
+// Katherine Wilson (40 h, Mon-Fri) in four weeks: a whole week of vacation (4-8 Jan), two
+// days of it (11-12 Jan), a holiday on the Friday of 25 Dec. The API sends capacity per week
+// and the hours leave took; weeks without leave are left out of the leave maps.
+const capacityByWeek = { "2026-12-21": 32, "2026-12-28": 40, "2027-01-04": 0, "2027-01-11": 24 };
+const timeOffByWeek = { "2027-01-04": 40, "2027-01-11": 16 };
+const holidayByWeek = { "2026-12-21": 8 };
+
 describe("weekCapacity", () => {
-  it("is 0 before the hire week and the weekly capacity from it on", () => {
-    expect(weekCapacity(40, "2026-11-23", "2026-11-16")).toBe(0);
-    expect(weekCapacity(40, "2026-11-23", "2026-11-23")).toBe(40);
-    expect(weekCapacity(40, "2026-11-23", "2027-01-04")).toBe(40);
-    expect(weekCapacity(32, null, "2020-01-06")).toBe(32);
+  it("is the API's capacity of the week, and 0 for a week the map leaves out", () => {
+    expect(weekCapacity(capacityByWeek, "2026-12-21")).toBe(32);
+    expect(weekCapacity(capacityByWeek, "2027-01-04")).toBe(0);
+    expect(weekCapacity(capacityByWeek, "2027-01-11")).toBe(24);
+    expect(weekCapacity(capacityByWeek, "2027-01-18")).toBe(0);
+    expect(weekCapacity({}, "2020-01-06")).toBe(0);
+  });
+
+  it("bands hours against that capacity: leave can make a week over", () => {
+    const w = (week: string, hours: number) => weekLoad(hours, weekCapacity(capacityByWeek, week));
+    expect(w("2026-12-21", 16)).toEqual({ hours: 16, capacity: 32, percent: 50, band: "under" });
+    expect(w("2026-12-28", 16.5).band).toBe("under");
+    expect(w("2027-01-04", 20)).toEqual({ hours: 20, capacity: 0, percent: null, band: "over" });
+    expect(w("2027-01-11", 20)).toEqual({ hours: 20, capacity: 24, percent: 83.3, band: "near" });
+    expect(w("2027-01-11", 26.5)).toEqual({ hours: 26.5, capacity: 24, percent: 110.4, band: "over" });
+    expect(w("2027-01-04", 0).band).toBe("nocapacity");
+  });
+});
+
+describe("leaveHours", () => {
+  it("adds the hours time off and holidays took, 0 for a week without", () => {
+    expect(leaveHours("2027-01-04", timeOffByWeek, holidayByWeek)).toBe(40);
+    expect(leaveHours("2026-12-21", timeOffByWeek, holidayByWeek)).toBe(8);
+    expect(leaveHours("2026-12-28", timeOffByWeek, holidayByWeek)).toBe(0);
+    expect(leaveHours("2027-01-04", { "2027-01-04": 0.1 }, { "2027-01-04": 0.2 })).toBe(0.3);
+  });
+});
+
+describe("cellClass", () => {
+  it("hatches a week with leave over its band, and keeps the band without", () => {
+    expect(cellClass(weekLoad(20, 0), 40)).toBe("cell over leave");
+    expect(cellClass(weekLoad(26.5, 24), 16)).toBe("cell over leave");
+    expect(cellClass(weekLoad(16, 32), 8)).toBe("cell under leave");
+    expect(cellClass(weekLoad(0, 0), 40)).toBe("cell nocapacity leave");
+    expect(cellClass(weekLoad(44, 40), 0)).toBe("cell over");
+    expect(cellClass(weekLoad(0, 40), 0)).toBe("cell none");
+  });
+});
+
+describe("notEmployed", () => {
+  it("names weeks before the hire week and after the end date", () => {
+    expect(notEmployed("2026-11-16", "2026-11-23", null)).toBe("beforeHire");
+    expect(notEmployed("2026-11-23", "2026-11-23", null)).toBe(null);
+    expect(notEmployed("2027-01-04", null, "2027-01-06")).toBe(null); // ends mid-week
+    expect(notEmployed("2027-01-11", null, "2027-01-06")).toBe("afterEnd");
+    expect(notEmployed("2027-01-11", null, null)).toBe(null);
   });
 });
 
@@ -83,8 +134,22 @@ describe("summarise", () => {
 
 describe("loadTitle", () => {
   it("says what a cell holds, and why a week has no capacity", () => {
-    expect(loadTitle(weekLoad(32.5, 40), false)).toBe("32.5h of 40h (81.3%), near capacity");
-    expect(loadTitle(weekLoad(16, 0), true)).toBe("16h of 0h, over capacity (before the hire date)");
+    expect(loadTitle(weekLoad(32.5, 40), null)).toBe("32.5h of 40h (81.3%), near capacity");
+    expect(loadTitle(weekLoad(16, 0), "beforeHire")).toBe(
+      "16h of 0h, over capacity (before the hire date)",
+    );
+    expect(loadTitle(weekLoad(8, 0), "afterEnd")).toBe("8h of 0h, over capacity (after the end date)");
+  });
+
+  it("counts the leave and names each absence on a line of its own", () => {
+    expect(
+      loadTitle(weekLoad(20, 0), null, 40, ["Vacation 4-8 Jan (ski trip)"]),
+    ).toBe("20h of 0h, over capacity (40h of leave)\nVacation 4-8 Jan (ski trip)");
+    expect(
+      loadTitle(weekLoad(16, 32), null, 8, ["Holiday: Christmas Day", "Sick leave 21 Dec, 4h a day"]),
+    ).toBe(
+      "16h of 32h (50%), under capacity (8h of leave)\nHoliday: Christmas Day\nSick leave 21 Dec, 4h a day",
+    );
   });
 });
 

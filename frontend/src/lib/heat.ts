@@ -40,14 +40,47 @@ export function percentOf(hours: number, capacity: number): number {
   return Math.floor((2000 * h + c) / (2 * c)) / 10;
 }
 
-/** A person's capacity in a week: their weekly capacity from the week of their hire date on
- * (the Monday the API sends as `firstEligibleWeek`), 0 before it. */
-export function weekCapacity(
-  weeklyCapacity: number,
-  firstEligibleWeek: string | null | undefined,
+/** Hours per week, keyed by the week's Monday, as the API sends them (`capacityByWeek`,
+ * `timeOffByWeek`, `holidayByWeek`). */
+export type WeekHours = Record<string, number>;
+
+/** A person's capacity in a week, as the API computed it day by day (schedule, hire and end
+ * dates, holidays, time off): the screens never recompute it. A week the map leaves out has
+ * no capacity. */
+export function weekCapacity(capacityByWeek: WeekHours, week: string): number {
+  return capacityByWeek[week] ?? 0;
+}
+
+/** The hours a week lost to leave: time off plus scheduled hours on holidays. */
+export function leaveHours(
   week: string,
+  timeOffByWeek: WeekHours,
+  holidayByWeek: WeekHours,
 ): number {
-  return firstEligibleWeek && week < firstEligibleWeek ? 0 : weeklyCapacity;
+  // in cents: the API rounds each map to 0.01, their sum must not grow float noise
+  return (Math.round((timeOffByWeek[week] ?? 0) * 100) + Math.round((holidayByWeek[week] ?? 0) * 100)) / 100;
+}
+
+/** How a cell is marked: its band, and "leave" when time off or a holiday took hours from
+ * the week. A week over capacity with leave in it ("cell over leave") is drawn over and
+ * hatched: the leave is part of why it is over. */
+export function cellClass(load: WeekLoad, leave: number): string {
+  return leave > 0 ? `cell ${load.band} leave` : `cell ${load.band}`;
+}
+
+/** Why a week has no capacity at all, when the person is not employed in it. */
+export type NotEmployed = "beforeHire" | "afterEnd" | null;
+
+/** A week before the hire week (the Monday the API sends as `firstEligibleWeek`), or one
+ * that starts after the end date. */
+export function notEmployed(
+  week: string,
+  firstEligibleWeek: string | null | undefined,
+  endDate: string | null | undefined,
+): NotEmployed {
+  if (firstEligibleWeek && week < firstEligibleWeek) return "beforeHire";
+  if (endDate && week > endDate) return "afterEnd";
+  return null;
 }
 
 export type Summary = {
@@ -84,12 +117,25 @@ export function percentLabel(percent: number | null, band: Load): string {
   return band === "over" ? "over" : "–";
 }
 
-/** A cell's tooltip: "16h of 0h, over capacity (before the hire date)". */
-export function loadTitle(load: WeekLoad, beforeHire: boolean): string {
+/** A cell's tooltip: "16h of 0h, over capacity (before the hire date)", and the leave in
+ * the week, "20h of 0h, over capacity (40h of leave)", then one line per absence. */
+export function loadTitle(
+  load: WeekLoad,
+  why: NotEmployed,
+  leave = 0,
+  absences: readonly string[] = [],
+): string {
   const percent = load.percent === null ? "" : ` (${load.percent}%)`;
-  const why = beforeHire ? " (before the hire date)" : "";
-  return `${formatHours(load.hours)}h of ${formatHours(load.capacity)}h${percent}, ${BAND_LABEL[load.band]}${why}`;
+  const reason = why
+    ? ` (${NOT_EMPLOYED[why]})`
+    : leave > 0
+      ? ` (${formatHours(leave)}h of leave)`
+      : "";
+  const head = `${formatHours(load.hours)}h of ${formatHours(load.capacity)}h${percent}, ${BAND_LABEL[load.band]}${reason}`;
+  return [head, ...absences].join("\n");
 }
+
+const NOT_EMPLOYED = { beforeHire: "before the hire date", afterEnd: "after the end date" };
 
 export const BAND_LABEL: Record<Load, string> = {
   none: "free",

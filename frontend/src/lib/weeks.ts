@@ -24,7 +24,7 @@ export function normaliseWeek(value: string): string | null {
 
 // Month names spelled out here, not by the browser's locale data: "Sep" everywhere (some
 // engines say "Sept"), and screenshots and tests that do not depend on the ICU version.
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 function parts(week: string): [number, string, number] {
   const [y, m, d] = week.split("-").map(Number) as [number, number, number];
@@ -54,5 +54,12 @@ export function weekLabel(week: string): string {
 export function addWeeks(week: string, weeks: number): string {
   const date = new Date(`${week}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + 7 * weeks);
+  return date.toISOString().slice(0, 10);
+}
+
+/** The ISO date `days` days after `day`. */
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }

@@ -11,9 +11,11 @@ import {
   WindowFilter,
 } from "../components/Filters";
 import { PersonName, personDetail } from "../components/PersonName";
+import { PersonPanel, type PanelPerson } from "../components/PersonPanel";
 import { ErrorBanner, Loading } from "../components/Status";
 import { useSession } from "../components/SessionContext";
 import { graphql } from "../gql";
+import { absenceLabel, absencesIn } from "../lib/absences";
 import { describe, type Problem } from "../lib/errors";
 import {
   applySaved,
@@ -33,7 +35,15 @@ import {
   type Drafts,
   type GridRow,
 } from "../lib/gridEdits";
-import { formatHours, loadTitle, weekCapacity, weekLoad } from "../lib/heat";
+import {
+  cellClass,
+  formatHours,
+  leaveHours,
+  loadTitle,
+  notEmployed,
+  weekCapacity,
+  weekLoad,
+} from "../lib/heat";
 import { shortWeek } from "../lib/weeks";
 
 const GridScreen = graphql(`
@@ -64,6 +74,17 @@ const GridScreen = graphql(`
         roleId
         email
         firstEligibleWeek
+        endDate
+        capacityByWeek
+        timeOffByWeek
+        holidayByWeek
+        absences {
+          kind
+          startDate
+          endDate
+          hoursPerDay
+          name
+        }
       }
       assignments {
         id
@@ -123,6 +144,7 @@ export function Grid() {
   const [epoch, setEpoch] = useState(0);
   const stale = useStaleDepartment(error, window, setWindow);
   const [notice, setNotice] = useState<string | null>(null);
+  const [open, setOpen] = useState<PanelPerson | null>(null);
 
   const snapshot = data?.gridSnapshot;
   // A fresh snapshot replaces what earlier saves returned; edits survive it, except those
@@ -263,19 +285,23 @@ export function Grid() {
                           `${formatHours(person.weeklyCapacity)}h/week`,
                         )}
                         email={person.email}
+                        onOpen={() => setOpen(person)}
                       />
                     </th>
                     {weeks.map((w) => {
                       const load = weekLoad(
                         totals[person.id]?.[w] ?? 0,
-                        weekCapacity(person.weeklyCapacity, person.firstEligibleWeek, w),
+                        weekCapacity(person.capacityByWeek, w),
                       );
+                      const leave = leaveHours(w, person.timeOffByWeek, person.holidayByWeek);
+                      const why = notEmployed(w, person.firstEligibleWeek, person.endDate);
+                      const reasons = absencesIn(person.absences, w).map(absenceLabel);
                       return (
                         <td
                           key={w}
-                          className={`cell ${load.band}`}
+                          className={cellClass(load, leave)}
                           data-testid={`total-${person.id}-${w}`}
-                          title={loadTitle(load, beforeHire(w, person.firstEligibleWeek))}
+                          title={loadTitle(load, why, leave, reasons)}
                         >
                           {formatHours(load.hours)}
                         </td>
@@ -322,6 +348,14 @@ export function Grid() {
           </table>
           {snapshot.people.length === 0 ? <p className="empty">Nobody in this department.</p> : null}
         </div>
+      ) : null}
+      {open && snapshot ? (
+        <PersonPanel
+          person={open}
+          weeks={weeks}
+          onClose={() => setOpen(null)}
+          onChanged={() => reload({ requestPolicy: "network-only" })}
+        />
       ) : null}
     </section>
   );

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useQuery } from "urql";
 
 import {
@@ -9,12 +10,17 @@ import {
   WindowFilter,
 } from "../components/Filters";
 import { PersonName, personDetail } from "../components/PersonName";
+import { PersonPanel, type PanelPerson } from "../components/PersonPanel";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
+import { absenceLabel, absencesIn } from "../lib/absences";
 import {
   BAND_LABEL,
+  cellClass,
   formatHours,
+  leaveHours,
   loadTitle,
+  notEmployed,
   percentLabel,
   summarise,
   weekCapacity,
@@ -44,6 +50,7 @@ const HeatmapScreen = graphql(`
           name
           email
           hireDate
+          endDate
           role {
             name
           }
@@ -53,6 +60,16 @@ const HeatmapScreen = graphql(`
         }
         weeklyCapacity
         hoursByWeek
+        capacityByWeek
+        timeOffByWeek
+        holidayByWeek
+        absences {
+          kind
+          startDate
+          endDate
+          hoursPerDay
+          name
+        }
       }
     }
   }
@@ -66,6 +83,7 @@ export function Heatmap() {
   });
   const stale = useStaleDepartment(error, window, setWindow);
   const heatmap = data?.capacityHeatmap;
+  const [open, setOpen] = useState<PanelPerson | null>(null);
 
   return (
     <section>
@@ -80,7 +98,12 @@ export function Heatmap() {
             {BAND_LABEL[band]}
           </span>
         ))}
-        <small>Hours in a week with no capacity (before a hire date) count as over.</small>
+        <span className="swatch leave">time off or holiday</span>
+        <span className="swatch over leave">over, with leave</span>
+        <small>
+          Capacity follows each person's schedule, holidays and time off. Hours in a week with
+          no capacity (before a hire date, after an end date, all on leave) count as over.
+        </small>
       </p>
       <StaleDepartment notice={stale} />
       {error && !isDepartmentError(error) ? <ErrorBanner error={error} retry={() => refetch()} /> : null}
@@ -106,7 +129,7 @@ export function Heatmap() {
                 const person = row.person;
                 const hired = person.hireDate ? normaliseWeek(person.hireDate) : null;
                 const loads = heatmap.weekKeys.map((w) =>
-                  weekLoad(row.hoursByWeek[w] ?? 0, weekCapacity(row.weeklyCapacity, hired, w)),
+                  weekLoad(row.hoursByWeek[w] ?? 0, weekCapacity(row.capacityByWeek, w)),
                 );
                 const { peak, average, averageBand } = summarise(loads);
                 return (
@@ -116,17 +139,21 @@ export function Heatmap() {
                         name={person.name}
                         detail={personDetail(person.role?.name, person.department?.name)}
                         email={person.email}
+                        onOpen={() => setOpen(person)}
                       />
                     </th>
                     <td className="num">{formatHours(row.weeklyCapacity)}h</td>
                     {heatmap.weekKeys.map((w, i) => {
                       const load = loads[i]!;
+                      const leave = leaveHours(w, row.timeOffByWeek, row.holidayByWeek);
+                      const why = notEmployed(w, hired, person.endDate);
+                      const reasons = absencesIn(row.absences, w).map(absenceLabel);
                       return (
                         <td
                           key={w}
-                          className={`cell ${load.band}`}
+                          className={cellClass(load, leave)}
                           data-testid={`heat-${person.id}-${w}`}
-                          title={`${person.name}, week of ${w}: ${loadTitle(load, !!hired && w < hired)}`}
+                          title={`${person.name}, week of ${w}: ${loadTitle(load, why, leave, reasons)}`}
                         >
                           {formatHours(load.hours)}
                         </td>
@@ -153,6 +180,14 @@ export function Heatmap() {
           </table>
           {heatmap.rows.length === 0 ? <p className="empty">Nobody in this department.</p> : null}
         </div>
+      ) : null}
+      {open && heatmap ? (
+        <PersonPanel
+          person={open}
+          weeks={heatmap.weekKeys}
+          onClose={() => setOpen(null)}
+          onChanged={() => refetch({ requestPolicy: "network-only" })}
+        />
       ) : null}
     </section>
   );
