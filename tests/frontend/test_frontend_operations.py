@@ -16,6 +16,7 @@ from graphql import parse
 
 from tests.client import GraphQLClient, Response, exact_queries
 from tests.conftest import REPO
+from tests.frontend import calendar_reference as cal
 from tests.reference import (
     DATA,
     PEOPLE,
@@ -50,6 +51,10 @@ EXPORT_JOB = "Grid_ExportJob"
 FIND_AVAILABLE = "FindAvailable_Screen"
 PROJECT = "Project_Screen"
 ROLE_CAPACITY = "RoleCapacity_Screen"
+PANEL = "PersonPanel_Person"
+CREATE_TIME_OFF = "PersonPanel_CreateTimeOff"
+UPDATE_TIME_OFF = "PersonPanel_UpdateTimeOff"
+DELETE_TIME_OFF = "PersonPanel_DeleteTimeOff"
 TESTED = [
     HEATMAP,
     GRID,
@@ -59,6 +64,10 @@ TESTED = [
     FIND_AVAILABLE,
     PROJECT,
     ROLE_CAPACITY,
+    PANEL,
+    CREATE_TIME_OFF,
+    UPDATE_TIME_OFF,
+    DELETE_TIME_OFF,
 ]
 
 ROLES = {r["id"]: r["name"] for r in DATA["roles"]}
@@ -127,31 +136,56 @@ def person_ref(p: dict, *fields: str) -> dict:
         "name": p["name"],
         "email": p["email"],
         "hireDate": p["hireDate"],
+        "endDate": p.get("endDate"),
         "role": {"name": ROLES[p["roleId"]]} if p["roleId"] else None,
         "department": {"name": DEPARTMENT_NAMES[p["departmentId"]]} if p["departmentId"] else None,
     }
     return {f: values[f] for f in fields}
 
 
-def heatmap_rows(people: list[dict], keys) -> list[dict]:
-    """The screen reads hours and capacity only: it draws bands, Peak and Avg itself, with the
-    one capacity rule (frontend/src/lib/heat.ts)."""
-    return [
-        {
-            "person": person_ref(p, "id", "name", "email", "hireDate", "role", "department"),
-            "weeklyCapacity": float(p["weeklyCapacity"]),
-            "hoursByWeek": {
-                w.isoformat(): float(hours(p["id"], w)) for w in keys if hours(p["id"], w)
-            },
-        }
-        for p in people
-    ]
+def heatmap_rows(people: list[dict], keys, leave: dict[int, tuple] | None = None) -> list[dict]:
+    """The screen reads hours and the API's capacity per week: it draws bands, Peak and Avg
+    itself (frontend/src/lib/heat.ts), and hatches the weeks with leave. `leave`: the time
+    off the test added, {person: ((Leave, absence row), ...)}."""
+    leave = leave or {}
+    rows = []
+    for p in people:
+        entries = tuple(e for e, _ in leave.get(p["id"], ()))
+        rows.append(
+            {
+                "person": person_ref(
+                    p, "id", "name", "email", "hireDate", "endDate", "role", "department"
+                ),
+                "weeklyCapacity": float(p["weeklyCapacity"]),
+                "hoursByWeek": {
+                    w.isoformat(): float(hours(p["id"], w)) for w in keys if hours(p["id"], w)
+                },
+                **calendar_fields(p["id"], keys, leave.get(p["id"], ())),
+            }
+        )
+    return rows
+
+
+def calendar_fields(pid: int, keys, leave: tuple = ()) -> dict:
+    """capacityByWeek (every week), timeOffByWeek (weeks with leave), holidayByWeek (small.json
+    has no holidays) and absences, from the definitions (tests/frontend/calendar_reference)."""
+    entries = tuple(e for e, _ in leave)
+    off = {w.isoformat(): cal.time_off_hours(pid, w.isoformat(), entries) for w in keys}
+    return {
+        "capacityByWeek": {
+            w.isoformat(): float(cal.capacity(pid, w.isoformat(), entries)) for w in keys
+        },
+        "timeOffByWeek": {w: float(h) for w, h in off.items() if h},
+        "holidayByWeek": {},
+        "absences": [row for _, row in leave],
+    }
 
 
 def test_heatmap_screen(app):
     keys = weeks("2026-12-21", 4)
-    # session, user, departments (the tree: person.department too), people, hours, roles
-    with exact_queries(6):
+    # session, user, departments (the tree: person.department too), people, hours, work
+    # schedules, time off (no holiday calendar is followed: no holiday query), roles
+    with exact_queries(8):
         r = query(
             app,
             HEATMAP,
@@ -177,7 +211,10 @@ def grid_expected(department: int, keys) -> dict:
         "roles": [{"id": str(r["id"]), "name": r["name"]} for r in roles()],
         "gridSnapshot": {
             "weekKeys": [w.isoformat() for w in keys],
-            "people": [grid_person(p) for p in people],
+            "people": [
+                {**grid_person(p), "endDate": p.get("endDate"), **calendar_fields(p["id"], keys)}
+                for p in people
+            ],
             "assignments": [without(grid_assignment(a, keys), "projectId") for a in assignments],
         },
     }
@@ -190,7 +227,8 @@ def without(row: dict, field: str) -> dict:
 def test_grid_screen_and_save(app):
     keys = weeks("2026-12-21", 4)
     variables = {"from": "2026-12-21", "weeks": 4, "department": "4", "includeChildren": True}
-    with exact_queries(7):  # session, user, departments, roles, people, assignments, hours
+    # session, user, departments, roles, people, assignments, hours, work schedules, time off
+    with exact_queries(9):
         r = query(app, GRID, variables)
     assert r.data == grid_expected(4, keys)
 
@@ -263,8 +301,9 @@ def test_find_available_screen(app):
         "availabilityWeight": 0.5,
         "skillWeight": 0.5,
     }
-    # session, user, people, hours, person skills, skills, departments, roles
-    with exact_queries(8):
+    # session, user, people, hours, person skills, skills, departments, work schedules,
+    # time off, roles
+    with exact_queries(10):
         r = query(app, FIND_AVAILABLE, variables)
     skills = sorted(DATA["skills"], key=lambda s: (s["name"], s["id"]))
     assert r.data == {
@@ -287,8 +326,8 @@ def test_project_screen(app):
     week = monday("2026-12-28")
     project_id = 14
     # session, user, projects page, the project, its members, people, hours, hours on the
-    # project, departments (the tree, for person.department), roles
-    with exact_queries(10):
+    # project, departments (the tree, for person.department), work schedules, time off, roles
+    with exact_queries(12):
         r = query(
             app,
             PROJECT,
@@ -381,9 +420,9 @@ def test_a_stale_department_in_a_link_is_an_error_on_department(app, department,
 
 def test_role_capacity_screen(app):
     keys = weeks("2026-12-21", 4)
-    # session, user, departments, then on PostgreSQL one generate_series statement for the
-    # roles and the dense totals; the portable path reads roles, people and hours apart
-    with exact_queries(5 if connection.vendor == "postgresql" else 6):
+    # session, user, departments, the people in scope, their work schedules and time off (the
+    # capacity is theirs, day by day), then the hours by role and week, and the roles
+    with exact_queries(8):
         r = query(
             app,
             ROLE_CAPACITY,
