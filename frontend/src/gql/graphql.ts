@@ -26,9 +26,12 @@ export type AvailabilityScope =
   | 'DEPARTMENTS';
 
 export type CreateTimeOffInput = {
+  /** The last day off, inclusive. */
   endDate: string;
+  /** Hours off on each day, 0..24; null: whole scheduled days. */
   hoursPerDay?: number | null | undefined;
   kind?: TimeOffKind;
+  /** At most 500 characters. */
   note?: string | null | undefined;
   personId: string | number;
   startDate: string;
