@@ -10,7 +10,6 @@ screen go to frontend/test-results/ (CI artifacts, not committed).
 """
 
 import csv
-import datetime as dt
 import io
 import json
 import os
@@ -26,6 +25,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import SMALL
+from tests.frontend import calendar_reference as cal
 from tests.live import REPO, LiveServer, manage, serve
 from tests.reference import DATA, PEOPLE
 
@@ -456,11 +456,9 @@ WINDOW = ["2026-11-16", "2026-11-23", "2026-11-30", "2026-12-07"]
 
 
 def capacity(person: int, week: str) -> Decimal:
-    """capacity(P, W) as the API defines it: 0 in the weeks that end before the hire date."""
-    p = PEOPLE[person]
-    sunday = dt.date.fromisoformat(week) + dt.timedelta(days=6)
-    hired = p["hireDate"] is None or dt.date.fromisoformat(p["hireDate"]) <= sunday
-    return Decimal(str(p["weeklyCapacity"])) if hired else Decimal(0)
+    """capacity(P, W) as the API defines it, day by day (tests/frontend/calendar_reference):
+    the employed weekdays' weeklyCapacity/5, no days before the hire date."""
+    return cal.capacity(person, week)
 
 
 def percent_text(hours_: Decimal, capacity_: Decimal) -> str:
@@ -596,7 +594,8 @@ def test_a_pre_hire_week_is_over_everywhere_and_can_be_cleared_from_the_grid(bro
             "cell nocapacity"
         )
         cleared = {(SOPHIE, PRE_HIRE_WEEK): 4}
-        assert expected_peak(SOPHIE, cleared) == "140%"  # 56 h of 40 in the hire week
+        # 56 h of 24 in the hire week: she starts on its Wednesday
+        assert expected_peak(SOPHIE, cleared) == "233.3%"
         check_peaks(page, cleared)
 
         # An invalid entry in an ordinary week, then Discard: the text goes with it.
@@ -617,6 +616,145 @@ def test_a_pre_hire_week_is_over_everywhere_and_can_be_cleared_from_the_grid(bro
         page.screenshot(path=str(SHOTS / "grid-invalid.png"), full_page=True)
         page.get_by_role("button", name="Discard").click()
         expect(ordinary).to_have_value("4")
+
+
+# --- Time off from the person panel ---------------------------------------------------------
+
+KATHERINE = 14  # Mobile (department 4), 40 h a week, hired 2023-12-24: 20 h in the week below
+SKI_WEEK = "2027-01-04"
+
+
+def cell_title(person: int, week: str, entries: tuple = (), reasons: tuple[str, ...] = ()) -> str:
+    """What a cell says on hover, from the definitions: hours of capacity, the percentage
+    (none without capacity), the band, the leave and one line per absence."""
+    h = Decimal(str(hours(person, week)))
+    c = cal.capacity(person, week, entries)
+    off = cal.time_off_hours(person, week, entries)
+    share = f" ({percent_text(h, c)})" if c else ""
+    band = "over capacity" if h > c else "under capacity"  # no week here is near
+    leave = f" ({fmt(float(off))}h of leave)" if off else ""
+    return "\n".join([f"{fmt(float(h))}h of {fmt(float(c))}h{share}, {band}{leave}", *reasons])
+
+
+def test_planner_adds_a_week_of_vacation_and_sees_the_heatmap_and_grid_change(browser_server):
+    """Katherine Wilson takes the week of 4 January off: her 20 hours there, half her
+    capacity before, are over capacity once the vacation is added from her panel on the
+    heatmap (the cell hatched and over, the reason on hover), and on the grid; changed to
+    three days from the grid, then removed, the week is as before."""
+    from playwright.sync_api import expect
+
+    server = browser_server
+    query = "from=2026-12-21&weeks=4&department=4"
+    week_off = (cal.Leave("2027-01-04", "2027-01-08"),)
+    three_days = (cal.Leave("2027-01-04", "2027-01-06"),)
+    assert hours(KATHERINE, SKI_WEEK) == 20
+    assert [cal.capacity(KATHERINE, SKI_WEEK, e) for e in ((), week_off, three_days)] == [40, 0, 16]
+    with signed_in(server) as (page, recorder):
+        screen(
+            page, recorder, f"{server.base}/heatmap?{query}", "[data-testid^=peak-]", "leave-before"
+        )
+        cell = page.get_by_test_id(f"heat-{KATHERINE}-{SKI_WEEK}")
+        expect(cell).to_have_text("20")
+        expect(cell).to_have_class("cell under")
+        expect(cell).to_have_attribute(
+            "title", f"Katherine Wilson, week of {SKI_WEEK}: {cell_title(KATHERINE, SKI_WEEK)}"
+        )
+        assert cell_title(KATHERINE, SKI_WEEK) == "20h of 40h (50%), under capacity"
+
+        # Her panel, from her name: nothing yet in these weeks.
+        page.get_by_role("button", name="Katherine Wilson").click()
+        panel = page.get_by_test_id("person-panel")
+        expect(panel.get_by_role("heading", level=3).first).to_have_text(
+            "Time off, 21 Dec 2026 \u2013 17 Jan 2027"
+        )
+        expect(panel.get_by_text("No time off in these weeks.")).to_be_visible()
+        panel.get_by_label("From", exact=True).fill("2027-01-04")
+        panel.get_by_label("To", exact=True).fill("2027-01-08")
+        panel.get_by_label("Note").fill("Ski trip")
+        mark = len(recorder.requests)
+        panel.get_by_role("button", name="Add").click()
+        expect(panel.get_by_role("status")).to_have_text("Added: Vacation 4-8 Jan (Ski trip).")
+        made = recorder.since(mark, page, expect=3)
+        assert operation_names(made[:1]) == ["PersonPanel_CreateTimeOff"]
+        assert sorted(operation_names(made[1:])) == ["Heatmap_Screen", "PersonPanel_Person"]
+        assert made[0]["method"] == "POST"
+        assert made[0]["payload"]["variables"] == {
+            "input": {
+                "personId": "14",
+                "startDate": "2027-01-04",
+                "endDate": "2027-01-08",
+                "hoursPerDay": None,
+                "kind": "VACATION",
+                "note": "Ski trip",
+            }
+        }
+        entry = made[0]["body"]["data"]["createTimeOff"]["timeOff"]
+        expect(panel.get_by_test_id(f"time-off-{entry['id']}")).to_contain_text(
+            "Vacation 4-8 Jan (Ski trip)"
+        )
+
+        # The heatmap behind the panel: the week has no capacity left, so its 20 hours are
+        # over, hatched for the leave; the reason is on hover, and Peak says over.
+        expect(cell).to_have_class("cell over leave")
+        expect(cell).to_have_text("20")
+        expected = cell_title(KATHERINE, SKI_WEEK, week_off, ("Vacation 4-8 Jan (Ski trip)",))
+        assert expected == "20h of 0h, over capacity (40h of leave)\nVacation 4-8 Jan (Ski trip)"
+        expect(cell).to_have_attribute("title", f"Katherine Wilson, week of {SKI_WEEK}: {expected}")
+        expect(page.get_by_test_id(f"peak-{KATHERINE}")).to_have_text("over")
+        page.screenshot(path=str(SHOTS / "leave-heatmap.png"), full_page=True)
+
+        # The grid: the person's total for the week is over and hatched too.
+        screen(page, recorder, f"{server.base}/grid?{query}", "[data-testid^=total-]", "leave-grid")
+        total = page.get_by_test_id(f"total-{KATHERINE}-{SKI_WEEK}")
+        expect(total).to_have_text("20")
+        expect(total).to_have_class("cell over leave")
+        expect(total).to_have_attribute("title", expected)
+
+        # Changed from the grid to three days (Monday to Wednesday): 16 h left, 125%.
+        page.get_by_role("button", name="Katherine Wilson").click()
+        panel = page.get_by_test_id("person-panel")
+        panel.get_by_test_id(f"time-off-{entry['id']}").get_by_role("button", name="Change").click()
+        expect(panel.get_by_label("Note")).to_have_value("Ski trip")
+        # an end before the start: the API's message, the field marked, nothing saved
+        panel.get_by_label("To", exact=True).fill("2027-01-01")
+        mark = len(recorder.requests)
+        panel.get_by_role("button", name="Save changes").click()
+        expect(panel.get_by_test_id("time-off-error")).to_have_text(
+            "endDate must be on or after startDate"
+        )
+        expect(panel.get_by_label("To", exact=True)).to_have_attribute("aria-invalid", "true")
+        (refused,) = recorder.since(mark, page, expect=1)
+        assert refused["body"]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        page.screenshot(path=str(SHOTS / "leave-panel-error.png"), full_page=True)
+        panel.get_by_label("To", exact=True).fill("2027-01-06")
+        panel.get_by_role("button", name="Save changes").click()
+        expect(panel.get_by_role("status")).to_have_text("Changed: Vacation 4-6 Jan (Ski trip).")
+        expect(panel.get_by_test_id("time-off-error")).to_have_count(0)
+        changed = cell_title(KATHERINE, SKI_WEEK, three_days, ("Vacation 4-6 Jan (Ski trip)",))
+        assert (
+            changed
+            == "20h of 16h (125%), over capacity (24h of leave)\nVacation 4-6 Jan (Ski trip)"
+        )
+        expect(total).to_have_attribute("title", changed)
+        expect(total).to_have_class("cell over leave")
+
+        # Removed: the week is as before, on the grid and on the heatmap.
+        mark = len(recorder.requests)
+        panel.get_by_role("button", name="Remove").click()
+        expect(panel.get_by_role("status")).to_have_text("Removed: Vacation 4-6 Jan (Ski trip).")
+        assert operation_names(recorder.since(mark, page, expect=1)[:1]) == [
+            "PersonPanel_DeleteTimeOff"
+        ]
+        expect(panel.get_by_text("No time off in these weeks.")).to_be_visible()
+        expect(total).to_have_class("cell under")
+        expect(total).to_have_attribute("title", cell_title(KATHERINE, SKI_WEEK))
+        page.get_by_role("button", name="Close").click()
+        expect(panel).to_have_count(0)
+        screen(
+            page, recorder, f"{server.base}/heatmap?{query}", "[data-testid^=peak-]", "leave-after"
+        )
+        expect(cell).to_have_class("cell under")
+        expect(cell).to_have_text("20")
 
 
 # --- Every screen at a desk and on a phone ------------------------------------------------

@@ -11,7 +11,6 @@ first test here fails until this file tests it; when one changes, its answer cha
 import json
 
 import pytest
-from django.db import connection
 from graphql import parse
 
 from tests.client import GraphQLClient, Response, exact_queries
@@ -150,7 +149,6 @@ def heatmap_rows(people: list[dict], keys, leave: dict[int, tuple] | None = None
     leave = leave or {}
     rows = []
     for p in people:
-        entries = tuple(e for e, _ in leave.get(p["id"], ()))
         rows.append(
             {
                 "person": person_ref(
@@ -510,3 +508,144 @@ def test_grid_export_and_its_job(app, settings, tmp_path):
         "total",
         6 + 52 + 1,
     )
+
+
+def mutate(client: GraphQLClient, name: str, variables: dict) -> Response:
+    """A mutation as urql's persistedExchange sends it: POST, the hash, the session's CSRF."""
+    return Response.of(
+        client.request(
+            "POST",
+            json={
+                "operationName": name,
+                "variables": variables,
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": key_of(name)}},
+            },
+            headers={"X-CSRFToken": client.cookies["csrftoken"]},
+        )
+    )
+
+
+KATHERINE = 14  # Mobile (department 4), 40 h a week, hired 2023-12-24
+
+
+def panel(time_off: list[dict]) -> dict:
+    p = PEOPLE[KATHERINE]
+    return {
+        "person": {
+            "id": str(KATHERINE),
+            "name": p["name"],
+            "weeklyCapacity": float(p["weeklyCapacity"]),
+            "hireDate": p["hireDate"],
+            "endDate": None,
+            "holidayCalendar": None,
+            "holidayCalendarInherited": False,
+            "timeOff": time_off,
+        }
+    }
+
+
+def heatmap_row(app, leave: tuple) -> dict:
+    """Katherine's Heatmap_Screen row for department 4, four weeks from 2026-12-21; the answer
+    is fresh (the write bumped the data version)."""
+    r = query(
+        app, HEATMAP, {"from": "2026-12-21", "weeks": 4, "department": "4", "includeChildren": True}
+    )
+    assert r.headers["X-Capgraph-Cache"] == "MISS"
+    (row,) = [row for row in r.data["capacityHeatmap"]["rows"] if row["person"]["id"] == "14"]
+    (expected,) = heatmap_rows([PEOPLE[KATHERINE]], weeks("2026-12-21", 4), {KATHERINE: leave})
+    assert row == expected
+    return row
+
+
+def test_person_panel_adds_changes_and_removes_time_off(app):
+    """The person panel: its list, then each of its three writes, and the heatmap and the
+    grid reading every change (capacity from the definitions, time off as added here)."""
+    variables = {"id": "14", "from": "2026-12-21", "to": "2027-01-17"}
+    # session, user, the person, the calendar they follow (own and the department tree),
+    # their time off in the window
+    with exact_queries(5):
+        r = query(app, PANEL, variables)
+    assert r.data == panel([])
+    before = heatmap_row(app, ())
+    assert (before["capacityByWeek"]["2027-01-04"], before["hoursByWeek"]["2027-01-04"]) == (40, 20)
+
+    # A week of vacation: the week of 4 January has no capacity left for its 20 hours.
+    week_off = {
+        "personId": "14",
+        "startDate": "2027-01-04",
+        "endDate": "2027-01-08",
+        "hoursPerDay": None,
+        "kind": "VACATION",
+        "note": "Ski trip",
+    }
+    # session, user, savepoint, the person, the insert, release (the data version is in the cache)
+    with exact_queries(6):
+        added = mutate(app, CREATE_TIME_OFF, {"input": week_off})
+    assert added.headers["Cache-Control"] == "no-store"
+    entry = added.data["createTimeOff"]["timeOff"]
+    tid = entry["id"]
+    assert entry == {
+        "id": tid,
+        "startDate": "2027-01-04",
+        "endDate": "2027-01-08",
+        "hoursPerDay": None,
+        "kind": "VACATION",
+        "note": "Ski trip",
+    }
+    absence = {k: week_off[k] for k in ("kind", "startDate", "endDate", "hoursPerDay")}
+    whole = ((cal.Leave("2027-01-04", "2027-01-08"), {**absence, "name": "Ski trip"}),)
+    row = heatmap_row(app, whole)
+    assert (row["capacityByWeek"]["2027-01-04"], row["timeOffByWeek"]) == (0, {"2027-01-04": 40})
+    assert query(app, PANEL, variables).data == panel([entry])
+    grid = query(
+        app, GRID, {"from": "2026-12-21", "weeks": 4, "department": "4", "includeChildren": True}
+    )
+    (person,) = [p for p in grid.data["gridSnapshot"]["people"] if p["id"] == "14"]
+    assert person == {
+        **grid_person(PEOPLE[KATHERINE]),
+        "endDate": None,
+        **calendar_fields(KATHERINE, weeks("2026-12-21", 4), whole),
+    }
+
+    # Changed to three half days (4 h each): 12 hours off, 28 left.
+    change = {
+        "startDate": "2027-01-04",
+        "endDate": "2027-01-06",
+        "hoursPerDay": 4,
+        "kind": "VACATION",
+        "note": "Ski trip, mornings",
+    }
+    # session, user, savepoint, the entry locked, the update, release (the version: cache)
+    with exact_queries(6):
+        changed = mutate(app, UPDATE_TIME_OFF, {"id": tid, "input": change})
+    entry = {"id": tid, **change, "hoursPerDay": 4.0}
+    assert changed.data == {"updateTimeOff": {"timeOff": entry}}
+    half = (
+        (
+            cal.Leave("2027-01-04", "2027-01-06", cal.D(4)),
+            {**absence, "endDate": "2027-01-06", "hoursPerDay": 4.0, "name": "Ski trip, mornings"},
+        ),
+    )
+    row = heatmap_row(app, half)
+    assert (row["capacityByWeek"]["2027-01-04"], row["timeOffByWeek"]) == (28, {"2027-01-04": 12})
+
+    # Refused as the panel shows it (the code, the field, the message), and nothing changed.
+    refused = mutate(
+        app, UPDATE_TIME_OFF, {"id": tid, "input": {**change, "endDate": "2027-01-01"}}
+    )
+    assert [
+        (e["extensions"]["code"], e["extensions"]["field"], e["message"]) for e in refused.errors
+    ] == [("BAD_USER_INPUT", "input.endDate", "endDate must be on or after startDate")]
+    assert query(app, PANEL, variables).data == panel([entry])
+
+    # Removed: the week is as before.
+    # session, user, savepoint, the entry locked, the delete, release (the version: cache)
+    with exact_queries(6):
+        removed = mutate(app, DELETE_TIME_OFF, {"id": tid})
+    assert removed.data == {"deleteTimeOff": {"id": tid}}
+    assert query(app, PANEL, variables).data == panel([])
+    assert heatmap_row(app, ()) == before
+    gone = mutate(app, DELETE_TIME_OFF, {"id": tid})
+    assert [(e["extensions"]["code"], e["message"]) for e in gone.errors] == [
+        ("NOT_FOUND", f"Time off {tid} not found")
+    ]
