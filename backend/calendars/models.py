@@ -4,6 +4,7 @@ docs/design.md, "Availability calendar", defines how they make capacity; plannin
 computes it from plain rows, calendars.selectors reads those rows set-based.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -93,6 +94,16 @@ class WorkSchedule(models.Model):
     def hours(self) -> tuple:
         return tuple(getattr(self, day) for day in WEEKDAYS)
 
+    def clean(self) -> None:
+        # The admin's forms: a message by the field rather than the bare constraint name.
+        errors = {
+            day: "Hours must be between 0 and 24."
+            for day in WEEKDAYS
+            if getattr(self, day) is not None and not 0 <= getattr(self, day) <= 24
+        }
+        if errors:
+            raise ValidationError(errors)
+
 
 class TimeOff(models.Model):
     class Kind(models.TextChoices):
@@ -138,3 +149,13 @@ class TimeOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_kind_display()} {self.start_date}..{self.end_date}"
+
+    def clean(self) -> None:
+        # The admin's forms: a message by the field rather than the bare constraint name.
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date must be on or after the start date."
+        if self.hours_per_day is not None and not 0 <= self.hours_per_day <= 24:
+            errors["hours_per_day"] = "Hours per day must be between 0 and 24."
+        if errors:
+            raise ValidationError(errors)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from calendars.admin import TimeOffInline, WorkScheduleInline
 from core.dataversion import DataVersionAdmin
 
 from .models import Department, Person, PersonSkill, Role, SkillTag
@@ -20,17 +21,21 @@ class PersonAdmin(DataVersionAdmin, admin.ModelAdmin):
         "role",
         "weekly_capacity",
         "hire_date",
+        "end_date",
         "is_active",
     ]
     list_filter = ["is_active", "department", "role", ("hire_date", admin.DateFieldListFilter)]
     list_select_related = ["department", "role"]
     search_fields = ["name", "email"]
-    inlines = [PersonSkillInline]
+    autocomplete_fields = ["holiday_calendar"]
+    inlines = [PersonSkillInline, WorkScheduleInline, TimeOffInline]
 
 
 @admin.register(Department)
 class DepartmentAdmin(DataVersionAdmin, admin.ModelAdmin):
-    list_display = ["name", "parent"]
+    list_display = ["name", "parent", "holiday_calendar"]
+    list_select_related = ["parent", "holiday_calendar"]
+    autocomplete_fields = ["holiday_calendar"]
 
 
 @admin.register(Role)

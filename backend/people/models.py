@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Self
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -126,6 +127,11 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The admin's form: a message by the field rather than the bare constraint name.
+        if self.hire_date and self.end_date and self.end_date < self.hire_date:
+            raise ValidationError({"end_date": "The end date must be on or after the hire date."})
 
 
 class PersonSkill(models.Model):
