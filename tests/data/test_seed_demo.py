@@ -10,6 +10,7 @@ from django.db.models import Count
 
 from assignments.models import AssignmentWeek
 from people.dataset import load
+from people.management.commands import seed_demo
 from people.management.commands.seed_demo import plan_ahead
 from people.models import Person
 from planning.weeks import current_week
@@ -145,3 +146,122 @@ def test_seed_demo_plans_the_next_26_weeks_and_prints_how_to_start(db):
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert not again.getvalue().startswith("Loaded")
+
+
+def test_seed_demo_gives_the_demo_a_calendar(db, monkeypatch):
+    # Given an empty database on the week of 30 November 2026 (the demo then runs from
+    # 16 November 2026 through the week of 7 June 2027)
+    from calendars.models import Holiday, HolidayCalendar, TimeOff, WorkSchedule
+    from calendars.selectors import load_calendars
+    from people.models import Department
+    from people.tree import DepartmentTree
+
+    load(dataset([], [], []), replace=True)
+    monkeypatch.setattr(seed_demo, "current_week", lambda: dt.date(2026, 11, 30))
+    # When
+    call_command("seed_demo", stdout=StringIO())
+    # Then: two calendars with the public holidays of 2026 and 2027
+    calendars = {
+        c.name: (c.country, c.subdivision, c.holidays.count())
+        for c in HolidayCalendar.objects.all()
+    }
+    assert calendars == {"DE-BY": ("DE", "BY", 24), "GB-ENG": ("GB", "ENG", 19)}
+    assert list(
+        Holiday.objects.filter(
+            calendar__name="GB-ENG", date__range=(dt.date(2026, 11, 16), dt.date(2027, 6, 13))
+        ).values_list("date", "name")
+    ) == [
+        (dt.date(2026, 12, 25), "Christmas Day"),
+        (dt.date(2026, 12, 26), "Boxing Day"),
+        (dt.date(2026, 12, 28), "Boxing Day (observed)"),
+        (dt.date(2027, 1, 1), "New Year's Day"),
+        (dt.date(2027, 3, 26), "Good Friday"),
+        (dt.date(2027, 3, 29), "Easter Monday"),
+        (dt.date(2027, 5, 3), "May Day"),
+        (dt.date(2027, 5, 31), "Spring Bank Holiday"),
+    ]
+    assert sorted(
+        Department.objects.filter(holiday_calendar__isnull=False).values_list(
+            "name", "holiday_calendar__name"
+        )
+    ) == [
+        ("Consulting", "DE-BY"),
+        ("Data", "DE-BY"),
+        ("Delivery", "GB-ENG"),
+        ("Design", "GB-ENG"),
+        ("Engineering", "GB-ENG"),
+        ("Infrastructure", "DE-BY"),
+        ("Operations", "GB-ENG"),
+    ]
+    assert list(
+        Person.objects.filter(holiday_calendar__isnull=False).values_list(
+            "id", "name", "holiday_calendar__name"
+        )
+    ) == [(22, "Alan Clarke", "DE-BY")]
+    # a few part-timers, their weekly hours unchanged
+    assert [
+        (s.person.name, s.effective_from, [float(h) for h in s.hours], s.person.weekly_capacity)
+        for s in WorkSchedule.objects.select_related("person").order_by(
+            "person_id", "effective_from"
+        )
+    ] == [
+        ("Linus Torvalds", dt.date(2026, 11, 16), [8, 8, 8, 8, 4, 0, 0], 36),
+        ("Dennis Knuth", dt.date(2026, 11, 16), [8, 8, 4, 0, 0, 0, 0], 20),
+        ("Margaret Matsumoto", dt.date(2026, 11, 16), [8, 8, 8, 8, 0, 0, 0], 32),
+        ("Grace Borg", dt.date(2026, 11, 16), [4, 4, 4, 4, 4, 0, 0], 20),
+        ("Grace Borg", dt.date(2027, 2, 8), [0, 8, 8, 4, 0, 0, 0], 20),
+        ("Hedy Liskov", dt.date(2026, 11, 16), [0, 8, 8, 8, 8, 0, 0], 32),
+    ]
+    # and time off inside the window: a sick day, a partial day, vacations, a parental leave
+    assert [
+        (t.person.name, t.kind, t.start_date, t.end_date, t.hours_per_day, t.note)
+        for t in TimeOff.objects.select_related("person")
+    ] == [
+        ("Leslie Johnson", "sick", dt.date(2026, 11, 24), dt.date(2026, 11, 24), None, ""),
+        (
+            "Ada Thompson",
+            "other",
+            dt.date(2026, 12, 11),
+            dt.date(2026, 12, 11),
+            4,
+            "Afternoon off: moving house",
+        ),
+        (
+            "Lynn Berners-Lee",
+            "vacation",
+            dt.date(2026, 12, 21),
+            dt.date(2026, 12, 25),
+            None,
+            "Lake District",
+        ),
+        ("Mary Wirth", "vacation", dt.date(2027, 2, 1), dt.date(2027, 2, 12), None, ""),
+        ("Yukihiro Liskov", "parental", dt.date(2027, 2, 22), dt.date(2027, 3, 19), None, ""),
+        (
+            "Niklaus Wilson",
+            "vacation",
+            dt.date(2027, 3, 22),
+            dt.date(2027, 3, 26),
+            None,
+            "Lisbon",
+        ),
+    ]
+    # What that makes of capacity (hours, worked out by hand from the rows above):
+    people = Person.objects.in_bulk()
+    weeks = [dt.date(2026, 12, 7), dt.date(2026, 12, 21), dt.date(2026, 12, 28)]
+    cal = load_calendars(people.values(), weeks[0], weeks[-1], DepartmentTree.load())
+    hours = {
+        (pid, people[pid].name): [w.capacity / 100 for w in cal.weeks(pid, weeks)]
+        for pid in (25, 4, 22, 53, 8)
+    }
+    assert hours == {
+        # Engineering (GB-ENG): Friday afternoon off; 25 Dec; 28 Dec and 1 Jan
+        (25, "Ada Thompson"): [36.0, 32.0, 24.0],
+        # Web (Engineering: GB-ENG): a vacation week over Christmas (25 Dec counts once)
+        (4, "Lynn Berners-Lee"): [40.0, 0.0, 24.0],
+        # Web, but his own DE-BY: 25 Dec; 1 Jan (Germany has no observed days)
+        (22, "Alan Clarke"): [40.0, 32.0, 32.0],
+        # the other Alan Clarke: Engineering (GB-ENG), 36 h and no schedule: 7.2 h a day
+        (53, "Alan Clarke"): [36.0, 28.8, 21.6],
+        # QA (GB-ENG), 36 h with short Fridays: 25 Dec is a short day, 1 Jan too
+        (8, "Linus Torvalds"): [36.0, 32.0, 24.0],
+    }

@@ -5,9 +5,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from accounts.models import ApiToken
+from calendars.holiday_import import create_and_import, import_into, public_holidays
+from calendars.models import WEEKDAYS, HolidayCalendar, TimeOff, WorkSchedule
+from core.dataversion import write_transaction
 from people.dataset import is_empty, load
+from people.models import Department, Person
 from planning.capacity import is_counted
 from planning.weeks import current_week, sunday
 
@@ -102,10 +107,89 @@ def demo_data(this_week: dt.date) -> dict:
     return plan_ahead(shifted, this_week + dt.timedelta(weeks=WEEKS_AHEAD))
 
 
+# The demo's calendar: two offices' public holidays (from the holidays package, for the years
+# the demo spans), departments following them, a few part-timers and some time off, all placed
+# relative to this week so that the heatmap shows them whenever the demo is loaded.
+CALENDARS = {"GB-ENG": ("GB", "ENG"), "DE-BY": ("DE", "BY")}
+DEPARTMENT_CALENDARS = {
+    1: "GB-ENG",  # Engineering, and its teams...
+    5: "DE-BY",  # ...but for Data, which sits in Munich
+    7: "GB-ENG",  # Design
+    10: "GB-ENG",  # Delivery
+    13: "DE-BY",  # Infrastructure
+    17: "DE-BY",  # Consulting
+    20: "GB-ENG",  # Operations
+}
+PERSON_CALENDARS = {22: "DE-BY"}  # Alan Clarke works for Web from Munich
+# person id: (weeks from the demo's first week, hours Monday..Sunday); each schedule keeps the
+# person's weekly capacity, so the plans carried on still fit.
+SCHEDULES = [
+    (8, 0, (8, 8, 8, 8, 4, 0, 0)),  # Linus Torvalds, 36 h: short Fridays
+    (15, 0, (8, 8, 4, 0, 0, 0, 0)),  # Dennis Knuth, 20 h
+    (17, 0, (8, 8, 8, 8, 0, 0, 0)),  # Margaret Matsumoto, 32 h: Fridays off
+    (21, 0, (4, 4, 4, 4, 4, 0, 0)),  # Grace Borg, 20 h: mornings...
+    (21, 12, (0, 8, 8, 4, 0, 0, 0)),  # ...then three days a week
+    (24, 0, (0, 8, 8, 8, 8, 0, 0)),  # Hedy Liskov, 32 h: Mondays off
+]
+# person id, kind, (week from this one, weekday) first and last day, hours per day, note
+TIME_OFF = [
+    (19, "sick", (-1, 1), (-1, 1), None, ""),
+    (25, "other", (1, 4), (1, 4), 4, "Afternoon off: moving house"),
+    (4, "vacation", (3, 0), (3, 4), None, "Lake District"),
+    (10, "vacation", (9, 0), (10, 4), None, ""),
+    (28, "parental", (12, 0), (15, 4), None, ""),
+    (13, "vacation", (16, 0), (16, 4), None, "Lisbon"),
+]
+
+
+@write_transaction
+def seed_calendar(first_week: dt.date, this_week: dt.date, last_week: dt.date) -> None:
+    """Holiday calendars for the years from `first_week` through `last_week`, and who follows
+    them, the part-time schedules and the time off above."""
+    years = range(first_week.year, sunday(last_week).year + 1)
+    calendars = {}
+    for name, (country, subdivision) in CALENDARS.items():
+        source = public_holidays(country, subdivision, years)
+        calendar = HolidayCalendar.objects.filter(name=name).first()
+        if calendar is None:
+            calendar, _ = create_and_import(name, source)
+        else:
+            import_into(calendar, source)
+        calendars[name] = calendar
+    for department, name in DEPARTMENT_CALENDARS.items():
+        Department.objects.filter(pk=department).update(holiday_calendar=calendars[name])
+    for person, name in PERSON_CALENDARS.items():
+        Person.objects.filter(pk=person).update(holiday_calendar=calendars[name])
+    WorkSchedule.objects.bulk_create(
+        WorkSchedule(
+            person_id=person,
+            effective_from=first_week + dt.timedelta(weeks=weeks),
+            **dict(zip(WEEKDAYS, hours, strict=True)),
+        )
+        for person, weeks, hours in SCHEDULES
+    )
+
+    def day(week: int, weekday: int) -> dt.date:
+        return this_week + dt.timedelta(weeks=week, days=weekday)
+
+    TimeOff.objects.bulk_create(
+        TimeOff(
+            person_id=person,
+            kind=kind,
+            start_date=day(*start),
+            end_date=day(*end),
+            hours_per_day=hours,
+            note=note,
+        )
+        for person, kind, start, end, hours, note in TIME_OFF
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Load demo data (the small dataset, moved to start two weeks ago, with its plans "
-        f"carried on {WEEKS_AHEAD} weeks ahead) when the database is empty, make sure the demo "
+        f"carried on {WEEKS_AHEAD} weeks ahead, and a holiday calendar, part-time schedules and "
+        "time off) when the database is empty, make sure the demo "
         "login exists, and print a fresh demo API token."
     )
 
@@ -115,8 +199,11 @@ class Command(BaseCommand):
     def handle(self, *args, url: str, **options):
         if is_empty():
             this_week = current_week()
-            load(demo_data(this_week))
+            first = this_week - dt.timedelta(weeks=WEEKS_BEFORE)
             last = this_week + dt.timedelta(weeks=WEEKS_AHEAD)
+            with transaction.atomic():
+                load(demo_data(this_week))
+                seed_calendar(first, this_week, last)
             self.stdout.write(f"Loaded the demo dataset, planned through the week of {last}.")
         user_model = get_user_model()
         user = user_model.objects.filter(username="demo").first()
