@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import ApiToken
-from calendars.holiday_import import create_and_import, import_into, public_holidays
-from calendars.models import WEEKDAYS, HolidayCalendar, TimeOff, WorkSchedule
+from calendars.holiday_import import create_and_import, public_holidays
+from calendars.models import WEEKDAYS, TimeOff, WorkSchedule
 from core.dataversion import write_transaction
 from people.dataset import is_empty, load
 from people.models import Department, Person
@@ -147,15 +147,10 @@ def seed_calendar(first_week: dt.date, this_week: dt.date, last_week: dt.date) -
     """Holiday calendars for the years from `first_week` through `last_week`, and who follows
     them, the part-time schedules and the time off above."""
     years = range(first_week.year, sunday(last_week).year + 1)
-    calendars = {}
-    for name, (country, subdivision) in CALENDARS.items():
-        source = public_holidays(country, subdivision, years)
-        calendar = HolidayCalendar.objects.filter(name=name).first()
-        if calendar is None:
-            calendar, _ = create_and_import(name, source)
-        else:
-            import_into(calendar, source)
-        calendars[name] = calendar
+    calendars = {
+        name: create_and_import(name, public_holidays(country, subdivision, years))[0]
+        for name, (country, subdivision) in CALENDARS.items()
+    }
     for department, name in DEPARTMENT_CALENDARS.items():
         Department.objects.filter(pk=department).update(holiday_calendar=calendars[name])
     for person, name in PERSON_CALENDARS.items():
