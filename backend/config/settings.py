@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "people",
     "calendars",
+    "changes",
     "projects",
     "assignments",
     "accounts",
