@@ -2,10 +2,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from graphql import build_schema
-from graphql.utilities import find_breaking_changes, find_dangerous_changes
 
 from api.schema import schema
+from graphql_schema.governance import compare
 
 SDL = Path(settings.REPO_ROOT) / "graphql_schema" / "schema.graphql"
 
@@ -20,10 +19,10 @@ class Command(BaseCommand):
             self.stdout.write("schema.graphql is up to date")
             return
         if old is not None:
-            before, after = build_schema(old), build_schema(printed)
-            for change in find_breaking_changes(before, after):
+            changes = compare(old, printed)
+            for change in changes.breaking:
                 self.stdout.write(self.style.ERROR(f"BREAKING: {change.description}"))
-            for change in find_dangerous_changes(before, after):
+            for change in changes.dangerous:
                 self.stdout.write(self.style.WARNING(f"dangerous: {change.description}"))
         SDL.write_text(printed)
         self.stdout.write(f"wrote {SDL.relative_to(settings.REPO_ROOT)}")
