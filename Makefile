@@ -8,7 +8,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install portcheck run test lint format schema bench stack clean frontend webapp
+.PHONY: install portcheck run test lint format schema release-schema bench stack clean frontend webapp
 
 install: $(STAMP)
 
@@ -55,6 +55,7 @@ lint: install
 	$(VENV)/bin/mypy
 	PYTHONPATH=backend:. $(VENV)/bin/lint-imports --no-cache  # the layers (docs/design.md)
 	$(MANAGE) makemigrations --check --dry-run -v 0
+	$(MANAGE) check_schema --no-registry  # against released.graphql (docs/api.md)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -77,6 +78,11 @@ test: lint frontend
 # Rewrite the committed SDL contract from the code (the drift test fails until you do).
 schema: install
 	$(MANAGE) export_schema
+
+# Cut a release of the schema: after a passing check, released.graphql becomes schema.graphql
+# and CHANGELOG.md's Unreleased entries go under "## $(RELEASE)" (default: today's date).
+release-schema: install
+	$(MANAGE) check_schema --no-registry --release $(RELEASE)
 
 # The per-operation benchmarks, then (on PostgreSQL) the load test: 50 and 100 concurrent
 # clients for 30 s each against 1, 2 and 4 API worker processes (tests/bench/load.py).
