@@ -16,6 +16,8 @@ from graphql_schema.people.queries import PeopleQuery
 from graphql_schema.projects.mutations import ProjectsMutation
 from graphql_schema.projects.queries import ProjectsQuery
 from graphql_schema.reports.queries import ReportsQuery
+from graphql_schema.webhooks.mutations import WebhooksMutation
+from graphql_schema.webhooks.queries import WebhooksQuery
 
 
 @strawberry.type
@@ -28,6 +30,7 @@ class Query(
     ReportsQuery,
     ExportsQuery,
     CalendarsQuery,
+    WebhooksQuery,
 ):
     pass
 
@@ -40,5 +43,6 @@ class Mutation(
     BulkHoursMutation,
     ExportsMutation,
     CalendarsMutation,
+    WebhooksMutation,
 ):
     pass

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "api",
     "exports",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -281,8 +282,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
+# Webhooks (webhooks/, docs/webhooks.md): the beat's dispatch is the safety net behind the
+# one each committed write queues; without a broker the web process's delivery thread wakes
+# this often. Retries come due on this clock too.
+WEBHOOK_POLL_SECONDS = float(os.environ.get("WEBHOOK_POLL_SECONDS", "5"))
+# Webhook URLs resolving to loopback, private, link-local... addresses are refused (SSRF);
+# turn this on to receive on this machine or your network (development, tests).
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
 CELERY_BEAT_SCHEDULE = {
     "cleanup-exports": {"task": "exports.cleanup_exports", "schedule": 600.0},
+    "dispatch-webhooks": {"task": "webhooks.dispatch", "schedule": WEBHOOK_POLL_SECONDS},
 }
 # Relative to the repository root (the worker runs in backend/, the web process anywhere).
 EXPORT_DIR = REPO_ROOT / (os.environ.get("EXPORT_DIR") or "var/exports")

@@ -51,12 +51,31 @@ def bump() -> None:
         cache_outage(exc)
 
 
+# Called after every write commits (webhooks start delivering its change rows). Apps above
+# core register here in their AppConfig.ready(); core imports none of them.
+_after_commit: list[Callable[[], None]] = []
+
+
+def after_write_commit(fn: Callable[[], None]) -> None:
+    if fn not in _after_commit:
+        _after_commit.append(fn)
+
+
+def _committed() -> None:
+    bump()
+    for fn in _after_commit:
+        try:
+            fn()
+        except Exception:  # the write has committed: a follower's failure must not fail it
+            logger.exception("after-commit hook %s failed", getattr(fn, "__qualname__", fn))
+
+
 def bump_for_write() -> None:
     """Call inside a write's transaction. Bumps now, so nothing cached so far is served
     again, and once more at commit, so that nothing computed from the data before the
-    commit is served after it either."""
+    commit is served after it either; then the after-commit hooks run."""
     bump()
-    transaction.on_commit(bump)
+    transaction.on_commit(_committed)
 
 
 def write_transaction(fn: Callable[P, R]) -> Callable[P, R]:
