@@ -59,7 +59,7 @@ USER_AGENT = "capgraph-webhooks/1"
 
 def retry_delay(attempts: int, rand: Callable[[], float] = random.random) -> float:
     """Seconds before the next attempt once `attempts` have failed (1..MAX_ATTEMPTS - 1)."""
-    return RETRY_DELAYS[attempts - 1] * (1 + JITTER * (2 * rand() - 1))
+    return round(RETRY_DELAYS[attempts - 1] * (1 + JITTER * (2 * rand() - 1)), 3)
 
 
 def iso(value: dt.datetime) -> str:

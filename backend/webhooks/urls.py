@@ -70,6 +70,13 @@ def non_public(ip: IPAddress) -> bool:
     )
 
 
+def literal(host: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
 def resolve(target: Target) -> list[IPAddress]:
     """Every address the host resolves to; Refused when one is not public (unless allowed).
     All of them: a client may connect to any, and an attacker needs only one."""
@@ -85,11 +92,10 @@ def resolve(target: Target) -> list[IPAddress]:
     if not found:
         raise Refused(f"url: the host {target.host} does not resolve")
     if not settings.WEBHOOK_ALLOW_PRIVATE_URLS:
-        for ip in found:
+        for ip in sorted(found, key=lambda ip: (ip.version, int(ip))):  # stable messages
             if non_public(ip):
-                raise Refused(
-                    f"url must resolve to public addresses only: {target.host} resolves to {ip}"
-                )
+                where = str(ip) if literal(target.host) == ip else f"{target.host} resolves to {ip}"
+                raise Refused(f"url must not point to a non-public address: {where}")
     return found
 
 

@@ -32,6 +32,7 @@ PROJECT_MODULES = (
     "projects",
     "assignments",
     "exports",
+    "webhooks",
     "calendars",
     "planning",
     "core",
@@ -140,6 +141,8 @@ def test_the_declared_list_costs():
         "Query.skills": (10, False),
         "RoleCapacityReport.roles": (50, False),
         "RoleCapacityReport.series": (20, False),
+        "Query.webhookSubscriptions": (20, False),  # a token has at most 20
+        "WebhookDeliveryConnection.edges": (50, True),
     }
 
 
@@ -246,6 +249,9 @@ def test_every_mutation_but_the_export_needs_the_write_scope():
         "createHolidayCalendar": write,
         "setHolidays": write,
         "assignHolidayCalendar": write,
+        "createWebhookSubscription": write,
+        "deleteWebhookSubscription": write,
+        "redeliverWebhook": write,
     }
 
 
