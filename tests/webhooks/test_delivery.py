@@ -8,9 +8,12 @@ import hashlib
 import hmac
 import uuid
 
+import pytest
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from changes.models import Change
+from tests.client import exact_queries
 from webhooks import delivery
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -348,3 +351,76 @@ def test_delivery_ids_are_uuids_and_unique_per_change(client_for, tokens, receiv
     ids = receiver.delivery_ids
     assert len(set(ids)) == 5
     assert all(str(uuid.UUID(i)) == i for i in ids)
+
+
+def test_a_committed_write_starts_delivery_through_celery(
+    client_for,
+    tokens,
+    receiver,
+    private_urls,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    # given a broker configured, its tasks run eagerly here (in the test's transaction)
+    from config.celery import app
+    from core.dataversion import write_transaction
+    from webhooks import dispatch, services
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(dispatch, "_last_nudge", 0.0)
+    subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    services.presence_changed()
+
+    @write_transaction
+    def write():
+        return change(entity_id=7)
+
+    # when a write (standing for any service) commits
+    with django_capture_on_commit_callbacks(execute=True):
+        row = write()
+
+    # then its change was delivered at once: no beat, no pass called by hand
+    assert [r.json["change"] for r in receiver.requests] == [node(row)]
+    assert WebhookDelivery.objects.get().status == "succeeded"
+
+
+def test_without_subscriptions_a_write_queues_nothing(
+    settings, monkeypatch, db, django_capture_on_commit_callbacks
+):
+    from config.celery import app
+    from core.dataversion import write_transaction
+    from webhooks import dispatch, services
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(dispatch, "_last_nudge", 0.0)
+    services.presence_changed()
+
+    @write_transaction
+    def write():
+        return change()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        write()
+    assert services.any_active() is False
+    assert dispatch._last_nudge == 0.0  # returned before queuing anything
+    assert WebhookDelivery.objects.count() == 0
+
+
+@pytest.mark.parametrize("changes", [1, 60])
+def test_a_fan_out_costs_the_same_queries_whatever_the_batch(
+    client_for, tokens, receiver, private_urls, changes
+):
+    sub = subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    Change.objects.bulk_create(
+        [
+            Change(entity_type="person", entity_id=i, operation="update", actor="t")
+            for i in range(changes)
+        ]
+    )
+    row = WebhookSubscription.objects.get(pk=sub["subscription"]["id"])
+    # the changes, then a savepoint around moving read_sequence and inserting the deliveries
+    with exact_queries(5):
+        assert delivery.fan_out(row, delivery.access.EVERYTHING) == (changes, changes)
