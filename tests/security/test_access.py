@@ -74,6 +74,8 @@ QUERY_FIELDS = {
     "gridSnapshot": ("{ gridSnapshot { weekKeys } }", None),
     "roleCapacity": ("{ roleCapacity { weekKeys } }", None),
     "job": ('{ job(id: "6f1c1f8e-52b4-4f8e-9d7b-3f0b9c1e2a10") { id } }', {"job": None}),
+    "webhookSubscriptions": ("{ webhookSubscriptions { id } }", None),
+    "webhookDeliveries": ('{ webhookDeliveries(subscription: "1") { totalCount } }', None),
 }
 
 MUTATIONS = {
@@ -91,16 +93,25 @@ MUTATIONS = {
     "deleteAssignment": 'deleteAssignment(id: "10") { id }',
     "bulkUpdateAssignmentHours": 'bulkUpdateAssignmentHours(items: [{assignmentId: "10", '
     "expectedVersion: 1, weeklyHours: {}}]) { assignments { id } }",
+    "createWebhookSubscription": 'createWebhookSubscription(url: "http://93.184.216.34/hook", '
+    'events: ["*"]) { secret }',
 }
 # Mutations that only read, open to read-scope tokens (tests/reports/test_exports.py covers them).
 READ_MUTATIONS = {
     "requestGridExport": "requestGridExport(weeks: 4, format: CSV) { id }",
 }
+# Mutations of what a token owns (tests/webhooks covers them; here only the anonymous refusal).
+OWNED_MUTATIONS = {
+    "deleteWebhookSubscription": 'deleteWebhookSubscription(id: "1") { id }',
+    "redeliverWebhook": 'redeliverWebhook(id: "1") { id }',
+}
 
 
 def test_the_lists_above_name_every_root_field():
     assert set(QUERY_FIELDS) == set(schema._schema.query_type.fields)
-    assert set(MUTATIONS) | set(READ_MUTATIONS) == set(schema._schema.mutation_type.fields)
+    assert set(MUTATIONS) | set(READ_MUTATIONS) | set(OWNED_MUTATIONS) == set(
+        schema._schema.mutation_type.fields
+    )
     # Every mutation above is valid as written: the write token can run it.
 
 
@@ -115,11 +126,12 @@ def test_no_token_is_unauthenticated_on_every_query_field(client_for, field):
     assert r.body["data"] == data
 
 
-@pytest.mark.parametrize("field", sorted(MUTATIONS | READ_MUTATIONS))
+@pytest.mark.parametrize("field", sorted(MUTATIONS | READ_MUTATIONS | OWNED_MUTATIONS))
 def test_no_token_is_unauthenticated_on_every_mutation(client_for, field):
     before = db_state()
+    document = (MUTATIONS | READ_MUTATIONS | OWNED_MUTATIONS)[field]
     with exact_queries(0):  # refused before the database is asked anything
-        r = client_for(None).post(f"mutation {{ {(MUTATIONS | READ_MUTATIONS)[field]} }}")
+        r = client_for(None).post(f"mutation {{ {document} }}")
     assert r.status == 200
     assert [(e["message"], e["path"], e["extensions"]) for e in r.errors] == [
         ("Authentication required", [field], {"code": "UNAUTHENTICATED"})
