@@ -26,6 +26,7 @@ class Viewer:
     # None: every department. Otherwise the roots the viewer is restricted to; the
     # request context expands them to descendants with the department tree.
     department_roots: frozenset[int] | None = None
+    token_name: str = ""  # the change log's actor: "token:<name>" (the key prefix if unnamed)
 
     @property
     def restricted(self) -> bool:
@@ -132,6 +133,7 @@ def token_viewer(token: ApiToken) -> tuple[Viewer, float | None]:
         can_write=token.scope == ApiToken.Scope.WRITE,
         auth="token",
         token_id=token.pk,
+        token_name=token.name or token.key_prefix,
         department_roots=roots,
     )
     expires = None

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import F
 
-from core.dataversion import DataVersionAdmin
+from changes.admin_log import LoggedAdmin
 
 from .models import Assignment, AssignmentWeek
 
@@ -13,7 +13,7 @@ class AssignmentWeekInline(admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(DataVersionAdmin, admin.ModelAdmin):
+class AssignmentAdmin(LoggedAdmin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "person",

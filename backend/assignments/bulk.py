@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.access import Scope
+from changes import log
 from core.dataversion import write_transaction
 from core.errors import InvalidInput, Missing, TooLarge, VersionConflict
 from planning.hours import parse_weekly_hours
@@ -76,10 +77,39 @@ def bulk_update_hours(items: Sequence[HoursItem], scope: Scope) -> list[Assignme
     if conflicts:
         raise VersionConflict(conflicts)
 
+    # The hours before, of the weeks this write can change (the change log's "before"):
+    # every week of a REPLACE item, the named weeks of a MERGE item.
+    touched = Q()
+    for item, hours in zip(items, parsed, strict=True):
+        if item.replace:
+            touched |= Q(assignment_id=item.assignment_id)
+        elif hours:
+            touched |= Q(assignment_id=item.assignment_id, week__in=list(hours))
+    old: dict[int, dict[str, float]] = {}
+    if touched:
+        for assignment_id, week, h in AssignmentWeek.objects.filter(touched).values_list(
+            "assignment_id", "week", "hours"
+        ):
+            old.setdefault(assignment_id, {})[week.isoformat()] = float(h)
+
     doomed = Q()
     rows: list[AssignmentWeek] = []
+    entries: list[log.Entry] = []
     for item, hours in zip(items, parsed, strict=True):
         assignment = locked[item.assignment_id]
+        before = old.get(assignment.pk, {})  # only the weeks this item can change
+        after = {w.isoformat(): float(h) for w, h in hours.items() if h}
+        fields: dict[str, Any] = {
+            "version": {"before": assignment.version, "after": assignment.version + 1}
+        }
+        changed = log.map_diff(before, after, absent=0.0)
+        if changed:
+            fields["weeklyHours"] = changed
+        entries.append(
+            log.Entry(
+                log.ASSIGNMENT, assignment.pk, log.UPDATE, fields, assignment.person.department_id
+            )
+        )
         if item.replace:
             doomed |= Q(assignment_id=assignment.pk)
         else:
@@ -105,4 +135,5 @@ def bulk_update_hours(items: Sequence[HoursItem], scope: Scope) -> list[Assignme
     for assignment in locked.values():
         assignment.version += 1
         assignment.updated_at = now
+    log.append(entries)
     return [locked[item.assignment_id] for item in items]

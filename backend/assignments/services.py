@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.access import Scope
+from changes import log
 from core.dataversion import write_transaction
 from core.errors import InvalidInput, Missing, VersionConflict
 from people.services import visible_person
@@ -17,6 +18,23 @@ from planning.hours import parse_weekly_hours
 from projects.services import get_project
 
 from .models import Assignment, AssignmentWeek
+
+ASSIGNMENT_FIELDS = ("person_id", "project_id", "role_on_project", "is_active", "version")
+
+
+def week_map(hours: Mapping[dt.date, Decimal]) -> dict[str, float]:
+    """Weekly hours as the change log records them: {"YYYY-MM-DD": hours}, no zero weeks."""
+    return {week.isoformat(): float(h) for week, h in sorted(hours.items()) if h}
+
+
+def stored_weeks(assignment_ids: Any) -> dict[int, dict[str, float]]:
+    found: dict[int, dict[str, float]] = {}
+    rows = AssignmentWeek.objects.filter(assignment_id__in=assignment_ids).values_list(
+        "assignment_id", "week", "hours"
+    )
+    for assignment_id, week, hours in rows:
+        found.setdefault(assignment_id, {})[week.isoformat()] = float(hours)
+    return found
 
 
 def clean_role(value: Any) -> str | None:
@@ -56,6 +74,9 @@ def create_assignment(data: Mapping[str, Any], scope: Scope) -> Assignment:
         is_active=is_active,
     )
     replace_weeks(assignment, hours)
+    fields = log.created(log.snapshot(assignment, ASSIGNMENT_FIELDS))
+    fields["weeklyHours"] = {"after": week_map(hours)}
+    log.append_one(log.ASSIGNMENT, assignment.pk, log.CREATE, fields, person.department_id)
     return assignment
 
 
@@ -74,6 +95,8 @@ def update_assignment(
     assignment = locked_assignment(assignment_id, scope)  # row lock: no lost updates
     if assignment.version != expected_version:
         raise VersionConflict([(assignment.pk, assignment.version)])
+    before = log.snapshot(assignment, ASSIGNMENT_FIELDS)
+    hours_changed = None
     if "project_id" in data:
         assignment.project = get_project(data["project_id"], "input.projectId")
     if "role_on_project" in data:
@@ -88,9 +111,17 @@ def update_assignment(
             "input.weeklyHours",
             assignment.person.hire_date,
         )
+        old = stored_weeks([assignment.pk]).get(assignment.pk, {})
+        hours_changed = log.map_diff(old, week_map(hours), absent=0.0)
         replace_weeks(assignment, hours)
     assignment.version += 1  # safe: the row is locked until commit
     assignment.save()
+    fields = log.diff(before, log.snapshot(assignment, ASSIGNMENT_FIELDS))
+    if hours_changed:
+        fields["weeklyHours"] = hours_changed
+    log.append_one(
+        log.ASSIGNMENT, assignment.pk, log.UPDATE, fields, assignment.person.department_id
+    )
     return assignment
 
 
@@ -99,4 +130,12 @@ def delete_assignment(assignment_id: int, expected_version: int | None, scope: S
     assignment = locked_assignment(assignment_id, scope)
     if expected_version is not None and assignment.version != expected_version:
         raise VersionConflict([(assignment.pk, assignment.version)])
+    before = log.snapshot(assignment, ASSIGNMENT_FIELDS)
     assignment.delete()
+    log.append_one(
+        log.ASSIGNMENT,
+        assignment_id,
+        log.DELETE,
+        log.deleted(before),
+        assignment.person.department_id,
+    )

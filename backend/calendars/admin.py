@@ -5,7 +5,7 @@ from django.db.models import Count, F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.dataversion import DataVersionAdmin
+from changes.admin_log import LoggedAdmin
 
 from .models import WEEKDAYS, Holiday, HolidayCalendar, TimeOff, WorkSchedule
 
@@ -28,7 +28,7 @@ class HolidayInline(admin.TabularInline):
 
 
 @admin.register(HolidayCalendar)
-class HolidayCalendarAdmin(DataVersionAdmin, admin.ModelAdmin):
+class HolidayCalendarAdmin(LoggedAdmin, admin.ModelAdmin):
     list_display = ["name", "country", "subdivision", "holiday_count"]
     search_fields = ["name"]
     fields = ["name", "country", "subdivision"]
@@ -43,7 +43,7 @@ class HolidayCalendarAdmin(DataVersionAdmin, admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(DataVersionAdmin, admin.ModelAdmin):
+class HolidayAdmin(LoggedAdmin, admin.ModelAdmin):
     list_display = ["date", "name", "calendar"]
     list_filter = ["calendar"]
     list_select_related = ["calendar"]
@@ -53,7 +53,7 @@ class HolidayAdmin(DataVersionAdmin, admin.ModelAdmin):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(DataVersionAdmin, admin.ModelAdmin):
+class TimeOffAdmin(LoggedAdmin, admin.ModelAdmin):
     list_display = ["person", "kind", "start_date", "end_date", "hours_per_day"]
     list_filter = ["kind"]
     list_select_related = ["person"]
@@ -63,7 +63,7 @@ class TimeOffAdmin(DataVersionAdmin, admin.ModelAdmin):
 
 
 @admin.register(WorkSchedule)
-class WorkScheduleAdmin(DataVersionAdmin, admin.ModelAdmin):
+class WorkScheduleAdmin(LoggedAdmin, admin.ModelAdmin):
     list_display = ["person", "effective_from", *WEEKDAYS, "weekly_hours"]
     list_select_related = ["person"]
     search_fields = ["person__name"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import holidays as holidays_lib
 
+from changes import log
 from core.dataversion import write_transaction
 
 from .models import Holiday, HolidayCalendar
@@ -97,10 +98,16 @@ def import_into(calendar: HolidayCalendar, source: PublicHolidays) -> int:
     are left alone. Fills the calendar's country and subdivision when it has none."""
     first = dt.date(source.years.start, 1, 1)
     last = dt.date(source.years.stop - 1, 12, 31)
-    Holiday.objects.filter(calendar=calendar, date__range=(first, last)).delete()
+    window = Holiday.objects.filter(calendar=calendar, date__range=(first, last))
+    before = {day.isoformat(): name for day, name in window.values_list("date", "name")}
+    window.delete()
     Holiday.objects.bulk_create(
         Holiday(calendar=calendar, date=day, name=name) for day, name in source.days
     )
+    fields: dict = {}
+    holidays = log.map_diff(before, {day.isoformat(): name for day, name in source.days})
+    if holidays:
+        fields["holidays"] = holidays
     changed = []
     if not calendar.country:
         calendar.country = source.country
@@ -110,6 +117,11 @@ def import_into(calendar: HolidayCalendar, source: PublicHolidays) -> int:
         changed.append("subdivision")
     if changed:
         calendar.save(update_fields=[*changed, "updated_at"])
+        fields.update(
+            {name: {"before": None, "after": getattr(calendar, name)} for name in changed}
+        )
+    if fields:
+        log.append_one(log.HOLIDAY_CALENDAR, calendar.pk, log.UPDATE, fields)
     return len(source.days)
 
 
@@ -119,4 +131,6 @@ def create_and_import(name: str, source: PublicHolidays) -> tuple[HolidayCalenda
     calendar = HolidayCalendar.objects.create(
         name=name, country=source.country, subdivision=source.subdivision
     )
+    fields = log.created(log.snapshot(calendar, ("name", "country", "subdivision")))
+    log.append_one(log.HOLIDAY_CALENDAR, calendar.pk, log.CREATE, fields)
     return calendar, import_into(calendar, source)

@@ -17,6 +17,7 @@ from typing import Any, cast
 from django.db import IntegrityError, transaction
 
 from accounts.access import Scope
+from changes import log
 from core.dataversion import write_transaction
 from core.errors import Denied, InvalidInput, Missing
 from core.text import CONTROL
@@ -32,6 +33,9 @@ MAX_NOTE = 500
 MAX_HOLIDAY_RANGE_DAYS = 3653  # ten years, leap days included
 MAX_SUBDIVISION = 10
 COUNTRY = re.compile(r"[A-Z]{2}")
+TIME_OFF_FIELDS = ("person_id", "start_date", "end_date", "hours_per_day", "kind", "note")
+SCHEDULE_FIELDS = ("person_id", "effective_from", *WEEKDAYS)
+CALENDAR_FIELDS = ("name", "country", "subdivision")
 
 
 def check_day(value: dt.date, field: str) -> dt.date:
@@ -84,8 +88,10 @@ def _apply_time_off(entry: TimeOff, data: Mapping[str, Any]) -> None:
 
 
 def visible_time_off(time_off_id: int, scope: Scope) -> TimeOff:
+    # With its person: the change log scopes the entry by the person's department.
+    qs = TimeOff.objects.visible_to(scope).select_related("person")
     try:
-        return TimeOff.objects.visible_to(scope).select_for_update().get(pk=time_off_id)
+        return qs.select_for_update(of=("self",)).get(pk=time_off_id)
     except TimeOff.DoesNotExist:
         raise Missing(f"Time off {time_off_id} not found", "id") from None
 
@@ -96,20 +102,30 @@ def create_time_off(data: Mapping[str, Any], scope: Scope) -> TimeOff:
     entry = TimeOff(person=person, kind=TimeOff.Kind.VACATION)
     _apply_time_off(entry, data)
     entry.save()
+    fields = log.created(log.snapshot(entry, TIME_OFF_FIELDS))
+    log.append_one(log.TIME_OFF, entry.pk, log.CREATE, fields, person.department_id)
     return entry
 
 
 @write_transaction
 def update_time_off(time_off_id: int, data: Mapping[str, Any], scope: Scope) -> TimeOff:
     entry = visible_time_off(time_off_id, scope)
+    before = log.snapshot(entry, TIME_OFF_FIELDS)
     _apply_time_off(entry, data)
     entry.save()
+    fields = log.diff(before, log.snapshot(entry, TIME_OFF_FIELDS))
+    if fields:
+        log.append_one(log.TIME_OFF, entry.pk, log.UPDATE, fields, entry.person.department_id)
     return entry
 
 
 @write_transaction
 def delete_time_off(time_off_id: int, scope: Scope) -> None:
-    visible_time_off(time_off_id, scope).delete()
+    entry = visible_time_off(time_off_id, scope)
+    before = log.snapshot(entry, TIME_OFF_FIELDS)
+    entry.delete()
+    fields = log.deleted(before)
+    log.append_one(log.TIME_OFF, time_off_id, log.DELETE, fields, entry.person.department_id)
 
 
 # --- work schedules ------------------------------------------------------------------------
@@ -122,15 +138,18 @@ def set_work_schedule(
     """Upsert the schedule taking effect on `effective_from`; hours None removes it."""
     person = visible_person(person_id, scope, "personId", lock=True)
     check_day(effective_from, "effectiveFrom")
+    # The person's row lock serializes writes to its schedules: no second lock needed.
+    schedule = WorkSchedule.objects.filter(person=person, effective_from=effective_from).first()
     if hours is None:
-        deleted, _ = WorkSchedule.objects.filter(
-            person=person, effective_from=effective_from
-        ).delete()
-        if not deleted:
+        if schedule is None:
             raise Missing(
                 f"Person {person_id} has no schedule effective from {effective_from.isoformat()}",
                 "effectiveFrom",
             )
+        schedule_id, before = schedule.pk, log.snapshot(schedule, SCHEDULE_FIELDS)
+        schedule.delete()
+        fields = log.deleted(before)
+        log.append_one(log.WORK_SCHEDULE, schedule_id, log.DELETE, fields, person.department_id)
         return person
     if len(hours) != len(WEEKDAYS):
         raise InvalidInput(f"hours must hold 7 numbers (Monday..Sunday), got {len(hours)}", "hours")
@@ -138,9 +157,19 @@ def set_work_schedule(
         day: parse_amount(value, f"hours.{i}", MAX_DAY_HOURS)
         for i, (day, value) in enumerate(zip(WEEKDAYS, hours, strict=True))
     }
-    WorkSchedule.objects.update_or_create(
-        person=person, effective_from=effective_from, defaults=values
-    )
+    if schedule is None:
+        schedule = WorkSchedule(person=person, effective_from=effective_from, **values)
+        schedule.save()
+        fields = log.created(log.snapshot(schedule, SCHEDULE_FIELDS))
+        log.append_one(log.WORK_SCHEDULE, schedule.pk, log.CREATE, fields, person.department_id)
+        return person
+    before = log.snapshot(schedule, SCHEDULE_FIELDS)
+    for day, value in values.items():
+        setattr(schedule, day, value)
+    schedule.save()
+    fields = log.diff(before, log.snapshot(schedule, SCHEDULE_FIELDS))
+    if fields:
+        log.append_one(log.WORK_SCHEDULE, schedule.pk, log.UPDATE, fields, person.department_id)
     return person
 
 
@@ -190,6 +219,8 @@ def create_holiday_calendar(data: Mapping[str, Any]) -> HolidayCalendar:
             calendar.save()
     except IntegrityError:
         raise taken from None
+    fields = log.created(log.snapshot(calendar, CALENDAR_FIELDS))
+    log.append_one(log.HOLIDAY_CALENDAR, calendar.pk, log.CREATE, fields)
     return calendar
 
 
@@ -236,9 +267,15 @@ def set_holidays(
         seen.add(entry.date)
         name = clean_name(entry.name, f"holidays.{i}.name")
         rows.append(Holiday(calendar=calendar, date=entry.date, name=name))
-    Holiday.objects.filter(calendar=calendar, date__gte=first, date__lte=last).delete()
+    window = Holiday.objects.filter(calendar=calendar, date__gte=first, date__lte=last)
+    before = {day.isoformat(): name for day, name in window.values_list("date", "name")}
+    window.delete()
     Holiday.objects.bulk_create(rows)
     calendar.save(update_fields=["updated_at"])
+    # One row for the calendar, with the dates whose holiday changed (null: none).
+    changed = log.map_diff(before, {h.date.isoformat(): h.name for h in rows})
+    if changed:
+        log.append_one(log.HOLIDAY_CALENDAR, calendar.pk, log.UPDATE, {"holidays": changed})
     return calendar
 
 
@@ -258,8 +295,12 @@ def assign_holiday_calendar(
     calendar = None if calendar_id is None else get_calendar(calendar_id)
     if department_id is None:
         person = visible_person(cast(int, person_id), scope, "personId", lock=True)
+        before = person.holiday_calendar_id
         person.holiday_calendar = calendar
         person.save(update_fields=["holiday_calendar", "updated_at"])
+        if before != person.holiday_calendar_id:
+            fields = {"holidayCalendarId": {"before": before, "after": calendar_id}}
+            log.append_one(log.PERSON, person.pk, log.UPDATE, fields, person.department_id)
         return Assigned(person=person)
     if scope.restricted:  # the edge refuses first (Context.require_unrestricted)
         raise Denied(
@@ -269,6 +310,10 @@ def assign_holiday_calendar(
     department = Department.objects.select_for_update().filter(pk=department_id).first()
     if department is None:
         raise Missing(f"Department {department_id} not found", "departmentId")
+    before = department.holiday_calendar_id
     department.holiday_calendar = calendar
     department.save(update_fields=["holiday_calendar"])
+    if before != department.holiday_calendar_id:
+        fields = {"holidayCalendarId": {"before": before, "after": calendar_id}}
+        log.append_one(log.DEPARTMENT, department.pk, log.UPDATE, fields)
     return Assigned(department=department)

@@ -292,7 +292,11 @@ WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
 CELERY_BEAT_SCHEDULE = {
     "cleanup-exports": {"task": "exports.cleanup_exports", "schedule": 600.0},
     "dispatch-webhooks": {"task": "webhooks.dispatch", "schedule": WEBHOOK_POLL_SECONDS},
+    "prune-changes": {"task": "changes.prune_changes", "schedule": 3600.0},
 }
+# Days the change log keeps its rows (the change feed's history): older rows are deleted
+# by the beat schedule's hourly `changes.prune_changes`.
+CHANGE_LOG_RETENTION_DAYS = int(os.environ.get("CHANGE_LOG_RETENTION_DAYS", "30"))
 # Relative to the repository root (the worker runs in backend/, the web process anywhere).
 EXPORT_DIR = REPO_ROOT / (os.environ.get("EXPORT_DIR") or "var/exports")
 EXPORT_TTL_SECONDS = int(os.environ.get("EXPORT_TTL_SECONDS", "3600"))

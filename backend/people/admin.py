@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from calendars.admin import TimeOffInline, WorkScheduleInline
-from core.dataversion import DataVersionAdmin
+from changes.admin_log import LoggedAdmin
 
 from .models import Department, Person, PersonSkill, Role, SkillTag
 
@@ -13,7 +13,7 @@ class PersonSkillInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(DataVersionAdmin, admin.ModelAdmin):
+class PersonAdmin(LoggedAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "email",
@@ -32,18 +32,18 @@ class PersonAdmin(DataVersionAdmin, admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(DataVersionAdmin, admin.ModelAdmin):
+class DepartmentAdmin(LoggedAdmin, admin.ModelAdmin):
     list_display = ["name", "parent", "holiday_calendar"]
     list_select_related = ["parent", "holiday_calendar"]
     autocomplete_fields = ["holiday_calendar"]
 
 
 @admin.register(Role)
-class RoleAdmin(DataVersionAdmin, admin.ModelAdmin):
+class RoleAdmin(LoggedAdmin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
 @admin.register(SkillTag)
-class SkillTagAdmin(DataVersionAdmin, admin.ModelAdmin):
+class SkillTagAdmin(LoggedAdmin, admin.ModelAdmin):
     list_display = ["name", "category"]
     search_fields = ["name"]

@@ -7,14 +7,28 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from accounts.access import Scope
+from changes import log
 from core.dataversion import write_transaction
 from core.errors import Denied, InvalidInput, Missing
 from planning.hours import parse_amount
 
 from .models import Department, Person, PersonSkill, Role, SkillTag
 
+# What the change log records of a person (as the API names them: weeklyCapacity, ...).
+PERSON_FIELDS = (
+    "name",
+    "email",
+    "department_id",
+    "role_id",
+    "weekly_capacity",
+    "hire_date",
+    "end_date",
+    "is_active",
+    "holiday_calendar_id",
+)
 EMAIL_MAX_LENGTH = cast(int, Person._meta.get_field("email").max_length)  # 254, set on the model
 
 
@@ -97,20 +111,42 @@ def create_person(data: Mapping[str, Any], scope: Scope) -> Person:
         data = {**data, "department_id": None}  # refused below: must name a department
     _apply(person, data, scope, "input")
     person.save()
+    after = log.snapshot(person, PERSON_FIELDS)
+    log.append_one(log.PERSON, person.pk, log.CREATE, log.created(after), person.department_id)
     return person
+
+
+def record_person_update(person: Person, before: Mapping[str, Any]) -> None:
+    """An update of a person: a move between departments keeps where it came from, so that
+    a viewer of the old department is told of a removal."""
+    fields = log.diff(before, log.snapshot(person, PERSON_FIELDS))
+    if fields:
+        log.append_one(
+            log.PERSON,
+            person.pk,
+            log.UPDATE,
+            fields,
+            person.department_id,
+            log.moved(before["departmentId"], person.department_id),
+        )
 
 
 @write_transaction
 def update_person(person_id: int, data: Mapping[str, Any], scope: Scope) -> Person:
     person = visible_person(person_id, scope, "id", lock=True)
+    before = log.snapshot(person, PERSON_FIELDS)
     _apply(person, data, scope, "input")
     person.save()
+    record_person_update(person, before)
     return person
 
 
 @write_transaction
 def delete_person(person_id: int, scope: Scope) -> None:
-    visible_person(person_id, scope, "id", lock=True).delete()
+    person = visible_person(person_id, scope, "id", lock=True)
+    person_id, before = person.pk, log.snapshot(person, PERSON_FIELDS)
+    person.delete()
+    log.append_one(log.PERSON, person_id, log.DELETE, log.deleted(before), person.department_id)
 
 
 @dataclass(frozen=True)
@@ -142,9 +178,36 @@ def set_person_skills(person_id: int, entries: Iterable[SkillEntry], scope: Scop
     for tag in SkillTag.objects.order_by("pk"):
         if tag.name.casefold() in names:
             existing.setdefault(tag.name.casefold(), tag)
+    entries_log: list[log.Entry] = []
     for key, name in names.items():
         if key not in existing:
-            existing[key] = SkillTag.objects.create(name=name)
+            existing[key] = tag = SkillTag.objects.create(name=name)
+            fields = log.created(log.snapshot(tag, ("name", "category")))
+            entries_log.append(log.Entry(log.SKILL, tag.pk, log.CREATE, fields))
+    held = PersonSkill.objects.filter(person=person).values_list(
+        "skill__name", "proficiency", "kind"
+    )
+    before = sorted((skill_entry(*row) for row in held), key=skill_order)
+    after = sorted(
+        (
+            skill_entry(existing[e.skill.strip().casefold()].name, e.proficiency, e.kind)
+            for e in entries
+        ),
+        key=skill_order,
+    )
+    if before != after:
+        entries_log.append(
+            log.Entry(
+                log.PERSON,
+                person.pk,
+                log.UPDATE,
+                {"skills": {"before": before, "after": after}},
+                person.department_id,
+            )
+        )
+    # The person's skills are part of the person: `people(updatedSince:)` finds it.
+    person.updated_at = timezone.now()
+    Person.objects.filter(pk=person.pk).update(updated_at=person.updated_at)
     PersonSkill.objects.filter(person=person).delete()
     PersonSkill.objects.bulk_create(
         PersonSkill(
@@ -155,4 +218,13 @@ def set_person_skills(person_id: int, entries: Iterable[SkillEntry], scope: Scop
         )
         for e in entries
     )
+    log.append(entries_log)
     return person
+
+
+def skill_entry(skill: str, proficiency: str, kind: str) -> dict[str, str]:
+    return {"skill": skill, "proficiency": proficiency, "kind": kind}
+
+
+def skill_order(entry: dict[str, str]) -> tuple[str, str]:
+    return entry["skill"], entry["kind"]

@@ -4,11 +4,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from changes import log
 from core.dataversion import write_transaction
 from core.errors import InvalidInput, Missing
 from people.services import clean_name
 
 from .models import Project
+
+PROJECT_FIELDS = ("name", "client", "status", "start_date", "end_date")
 
 
 def _apply(project: Project, data: Mapping[str, Any]) -> None:
@@ -45,17 +48,26 @@ def create_project(data: Mapping[str, Any]) -> Project:
     project = Project()
     _apply(project, data)
     project.save()
+    fields = log.created(log.snapshot(project, PROJECT_FIELDS))
+    log.append_one(log.PROJECT, project.pk, log.CREATE, fields)
     return project
 
 
 @write_transaction
 def update_project(project_id: int, data: Mapping[str, Any]) -> Project:
     project = get_project(project_id, "id", lock=True)
+    before = log.snapshot(project, PROJECT_FIELDS)
     _apply(project, data)
     project.save()
+    fields = log.diff(before, log.snapshot(project, PROJECT_FIELDS))
+    if fields:
+        log.append_one(log.PROJECT, project.pk, log.UPDATE, fields)
     return project
 
 
 @write_transaction
 def delete_project(project_id: int) -> None:
-    get_project(project_id, "id", lock=True).delete()
+    project = get_project(project_id, "id", lock=True)
+    before = log.snapshot(project, PROJECT_FIELDS)
+    project.delete()
+    log.append_one(log.PROJECT, project_id, log.DELETE, log.deleted(before))

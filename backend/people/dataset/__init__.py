@@ -15,6 +15,7 @@ from django.db import connection
 from accounts.models import ApiToken
 from assignments.models import Assignment, AssignmentWeek
 from calendars.models import Holiday, HolidayCalendar, TimeOff, WorkSchedule
+from changes import log
 from core.dataversion import write_transaction
 from core.errors import InvalidInput
 from planning.hours import parse_amount, parse_week
@@ -238,4 +239,9 @@ def load(data: Any, replace: bool = False) -> dict[str, int]:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-    return {LABELS.get(m, str(m._meta.verbose_name_plural)): len(objects[m]) for m in MODELS}
+    counts = {LABELS.get(m, str(m._meta.verbose_name_plural)): len(objects[m]) for m in MODELS}
+    # One summary row, not one per record (docs/design.md, "Change log"): a partner that
+    # reads it re-reads everything, which a load (or a replace) calls for anyway.
+    fields = {"replace": {"after": replace}, "records": {"after": counts}}
+    log.append_one(log.DATASET, 0, log.UPDATE if replace else log.CREATE, fields)
+    return counts

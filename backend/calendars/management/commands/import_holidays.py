@@ -8,6 +8,7 @@ from calendars.holiday_import import (
     public_holidays,
 )
 from calendars.models import HolidayCalendar
+from changes.log import acting_as
 
 
 class Command(BaseCommand):
@@ -51,10 +52,11 @@ class Command(BaseCommand):
             source = public_holidays(country, subdivision, parse_years(years))
         except HolidaySourceError as e:
             raise CommandError(str(e)) from None
-        if existing is None:
-            existing, count = create_and_import(create, source)
-        else:
-            count = import_into(existing, source)
+        with acting_as("command:import_holidays"):
+            if existing is None:
+                existing, count = create_and_import(create, source)
+            else:
+                count = import_into(existing, source)
         span = len(source.years)
         self.stdout.write(
             f"Imported {count} holidays into {existing.name!r} "

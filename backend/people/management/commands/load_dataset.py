@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from changes.log import acting_as
 from people.dataset import DatasetError, load
 
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         except json.JSONDecodeError as e:
             raise CommandError(f"{path} is not valid JSON: {e}") from None
         try:
-            counts = load(data, replace=replace)
+            with acting_as("command:load_dataset"):
+                counts = load(data, replace=replace)
         except DatasetError as e:
             raise CommandError(f"{path}: {e}; nothing was written") from None
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())

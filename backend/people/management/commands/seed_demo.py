@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import ApiToken
 from calendars.holiday_import import create_and_import, public_holidays
 from calendars.models import WEEKDAYS, TimeOff, WorkSchedule
+from changes import log
 from core.dataversion import write_transaction
 from people.dataset import is_empty, load
 from people.models import Department, Person
@@ -178,6 +179,13 @@ def seed_calendar(first_week: dt.date, this_week: dt.date, last_week: dt.date) -
         )
         for person, kind, start, end, hours, note in TIME_OFF
     )
+    # Seeded in bulk like the dataset: one summary row (docs/design.md, "Change log").
+    fields = {
+        "workSchedules": {"after": len(SCHEDULES)},
+        "timeOff": {"after": len(TIME_OFF)},
+        "holidayCalendarsFollowed": {"after": len(DEPARTMENT_CALENDARS) + len(PERSON_CALENDARS)},
+    }
+    log.append_one(log.DATASET, 0, log.UPDATE, fields)
 
 
 class Command(BaseCommand):
@@ -192,6 +200,10 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000")
 
     def handle(self, *args, url: str, **options):
+        with log.acting_as("command:seed_demo"):
+            self.seed(url)
+
+    def seed(self, url: str) -> None:
         if is_empty():
             this_week = current_week()
             first = this_week - dt.timedelta(weeks=WEEKS_BEFORE)
