@@ -11,6 +11,7 @@ import strawberry
 from asgiref.sync import sync_to_async
 
 from accounts.access import EVERYTHING, Scope, Viewer
+from changes.log import actor_of, set_actor
 from graphql_schema.errors import Forbidden, Unauthenticated
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ class Context:
 
 async def build_context(request: HttpRequest | None, viewer: Viewer | None) -> Context:
     ctx = Context(request=request, viewer=viewer)
+    # Set in the request's own task (awaited, not a new task), so the resolvers and the
+    # sync_to_async threads that run the writes (they copy the context) record this actor.
+    set_actor(actor_of(viewer))
     if viewer is not None and viewer.restricted:  # only then is the tree needed (one query)
         ctx.scope = Scope.for_viewer(viewer, await ctx.department_tree())
     return ctx

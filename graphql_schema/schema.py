@@ -9,6 +9,7 @@ from graphql_schema.assignments.mutations import AssignmentsMutation
 from graphql_schema.assignments.queries import AssignmentsQuery
 from graphql_schema.calendars.mutations import CalendarsMutation
 from graphql_schema.calendars.queries import CalendarsQuery
+from graphql_schema.changes.queries import ChangesQuery
 from graphql_schema.exports.mutations import ExportsMutation
 from graphql_schema.exports.queries import ExportsQuery
 from graphql_schema.people.mutations import PeopleMutation
@@ -31,6 +32,7 @@ class Query(
     ExportsQuery,
     CalendarsQuery,
     WebhooksQuery,
+    ChangesQuery,
 ):
     pass
 

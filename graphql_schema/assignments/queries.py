@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
 import strawberry
 
 from assignments import models
 from assignments.queries import ordered_assignments
+from graphql_schema.changes.queries import check_since
 from graphql_schema.context import Info
 from graphql_schema.filters import department_ids
 from graphql_schema.pagination import Connection, paginate
@@ -29,8 +33,14 @@ class AssignmentsQuery:
         include_inactive: bool | None = False,
         first: int | None = 50,
         after: str | None = None,
+        updated_since: Annotated[
+            dt.datetime | None,
+            strawberry.argument(description="Only records changed after this instant."),
+        ] = None,
     ) -> Connection[Assignment]:
         qs = models.Assignment.objects.visible_to(info.context.scope)
+        if check_since(updated_since) is not None:
+            qs = qs.filter(updated_at__gt=updated_since)
         if person is not None:
             qs = qs.filter(person_id=parse_id(person, "person"))
         if project is not None:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from typing import cast
+import datetime as dt
+from typing import Annotated, cast
 
 import strawberry
 from django.db.models import Q
 
+from graphql_schema.changes.queries import check_since
 from graphql_schema.context import Info
 from graphql_schema.errors import NotFound
 from graphql_schema.filters import department_ids
@@ -40,8 +42,14 @@ class PeopleQuery:
         include_inactive: bool | None = False,
         first: int | None = 50,
         after: str | None = None,
+        updated_since: Annotated[
+            dt.datetime | None,
+            strawberry.argument(description="Only records changed after this instant."),
+        ] = None,
     ) -> Connection[Person]:
         qs = models.Person.objects.visible_to(info.context.scope).order_by("name", "id")
+        if check_since(updated_since) is not None:
+            qs = qs.filter(updated_at__gt=updated_since)
         qs = qs.in_departments(await department_ids(info, department, include_children))
         if not include_inactive:
             qs = qs.filter(is_active=True)

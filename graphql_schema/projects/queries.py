@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import strawberry
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from graphql_schema.changes.queries import check_since
 from graphql_schema.context import Info
 from graphql_schema.errors import NotFound
 from graphql_schema.pagination import Connection, paginate
@@ -40,8 +42,14 @@ class ProjectsQuery:
         search: str | None = None,
         first: int | None = 50,
         after: str | None = None,
+        updated_since: Annotated[
+            dt.datetime | None,
+            strawberry.argument(description="Only records changed after this instant."),
+        ] = None,
     ) -> Connection[Project]:
         qs = models.Project.objects.order_by(Lower("name"), "id")
+        if check_since(updated_since) is not None:
+            qs = qs.filter(updated_at__gt=updated_since)
         if status:
             qs = qs.filter(status__in=[s.value for s in status])
         if client is not None:
