@@ -16,6 +16,7 @@ from graphql_schema.errors import BadUserInput
 from graphql_schema.pagination import PageInfo
 from graphql_schema.permissions import AUTH
 from graphql_schema.validation import bounded, check_range
+from people.models import person_in_departments
 
 from .types import Change, ChangeConnection, ChangeEdge, ChangeEntityType, ChangeOperation
 
@@ -96,7 +97,7 @@ class ChangesQuery:
         if departments is not None:
             qs = qs.filter(
                 Q(entity_type__in=log.GLOBAL_TYPES)
-                | Q(department_id__in=departments)
+                | person_in_departments(departments)  # the department after the write
                 | Q(previous_department_id__in=departments)
             )
         rows = [row async for row in qs[: size + 1]]

@@ -333,6 +333,60 @@ def role_capacity_paths() -> None:
         )
 
 
+WRITES = {
+    "updatePerson": """mutation($c: Float) { updatePerson(id: "1", input: {weeklyCapacity: $c})
+      { person { id } } }""",
+    "updateProject": """mutation($c: String) { updateProject(id: "1", input: {client: $c})
+      { project { id } } }""",
+    "bulkUpdateAssignmentHours": """mutation($v: Int!, $h: JSON!) { bulkUpdateAssignmentHours(
+      items: [{assignmentId: "1", expectedVersion: $v, weeklyHours: $h}])
+      { assignments { version } } }""",
+}
+
+
+def write_overhead(client) -> None:
+    """The change log's cost to writes: the same mix of three mutations through the ASGI app
+    with the log on and suspended (changes.log.suspended, the bench's switch), alternating
+    rounds so that the machine's drift hits both alike. Target: at most 15% slower."""
+    from assignments.models import Assignment
+    from changes import log
+    from changes.models import Change
+
+    headers = {"Authorization": f"Bearer {client.token}"}
+    state = {"n": 0, "version": Assignment.objects.get(pk=1).version}
+
+    def mix() -> None:
+        state["n"] += 1
+        n = state["n"]
+        for name, variables in (
+            ("updatePerson", {"c": 30 + n % 10}),
+            ("updateProject", {"c": f"Client {n}"}),
+            ("bulkUpdateAssignmentHours", {"v": state["version"], "h": {FROM: n % 40}}),
+        ):
+            r = client.request(
+                "POST", json={"query": WRITES[name], "variables": variables}, headers=headers
+            )
+            assert r.status_code == 200 and b'"errors"' not in r.content, r.text[:300]
+        state["version"] += 1
+
+    def unlogged() -> None:
+        with log.suspended():
+            mix()
+
+    before = Change.objects.count()
+    runs: dict[str, list[float]] = {"on": [], "off": []}
+    for _ in range(5):
+        runs["on"].append(measure(mix)[0])
+        runs["off"].append(measure(unlogged)[0])
+    on, off = statistics.median(runs["on"]), statistics.median(runs["off"])
+    logged = Change.objects.count() - before
+    print(
+        f"\nwrites (updatePerson + updateProject + bulkUpdateAssignmentHours, median ms of 3 "
+        f"writes): change log on {on:.1f}, off {off:.1f} = {100 * (on / off - 1):+.1f}% "
+        f"({logged:,} change rows appended)"
+    )
+
+
 def main() -> None:
     os.environ.setdefault("RATE_LIMIT_POINTS", str(10**9))  # measuring, not limiting
     backend = setup_database()
@@ -359,7 +413,7 @@ def main() -> None:
     call_command("load_dataset", str(DATASET), "--replace", stdout=StringIO())
     load_seconds = time.perf_counter() - started
     out = StringIO()
-    call_command("create_api_token", "bench", stdout=out)
+    call_command("create_api_token", "bench", "--scope", "write", stdout=out)
     client = GraphQLClient(token=out.getvalue().strip())
 
     from people.models import Person
@@ -419,6 +473,7 @@ def main() -> None:
         print(f"  gridSnapshot {weeks} weeks / heatmap floor = {ratio:.2f}x")
 
     role_capacity_paths()
+    write_overhead(client)
 
     people = next(op for op in ops if op[0].startswith("people(first: 200)"))
     limits_overhead([heatmap26, people])

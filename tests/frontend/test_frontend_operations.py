@@ -13,6 +13,7 @@ import json
 import pytest
 from graphql import parse
 
+from tests.changes import LOG_QUERIES
 from tests.client import GraphQLClient, Response, exact_queries
 from tests.conftest import REPO
 from tests.frontend import calendar_reference as cal
@@ -239,8 +240,10 @@ def test_grid_screen_and_save(app):
         }
     ]
     # session, user, savepoint, the assignments locked (with their people's hire dates),
-    # one upsert of every week, one version bump, release, the answer's weeks
-    with exact_queries(8):
+    # the hours before of the weeks it changes (the change log's "before"), one upsert of
+    # every week, one version bump, the change log (lock on PostgreSQL, INSERT), release,
+    # the answer's weeks
+    with exact_queries(9 + LOG_QUERIES):
         saved = Response.of(
             app.request(
                 "POST",
@@ -578,8 +581,9 @@ def test_person_panel_adds_changes_and_removes_time_off(app):
         "kind": "VACATION",
         "note": "Ski trip",
     }
-    # session, user, savepoint, the person, the insert, release (the data version is in the cache)
-    with exact_queries(6):
+    # session, user, savepoint, the person, the insert, the change log (lock on PostgreSQL,
+    # INSERT), release (the data version is in the cache)
+    with exact_queries(6 + LOG_QUERIES):
         added = mutate(app, CREATE_TIME_OFF, {"input": week_off})
     assert added.headers["Cache-Control"] == "no-store"
     entry = added.data["createTimeOff"]["timeOff"]
@@ -615,8 +619,9 @@ def test_person_panel_adds_changes_and_removes_time_off(app):
         "kind": "VACATION",
         "note": "Ski trip, mornings",
     }
-    # session, user, savepoint, the entry locked, the update, release (the version: cache)
-    with exact_queries(6):
+    # session, user, savepoint, the entry locked (with its person, for the change log's
+    # department), the update, the change log, release (the version: cache)
+    with exact_queries(6 + LOG_QUERIES):
         changed = mutate(app, UPDATE_TIME_OFF, {"id": tid, "input": change})
     entry = {"id": tid, **change, "hoursPerDay": 4.0}
     assert changed.data == {"updateTimeOff": {"timeOff": entry}}
@@ -639,8 +644,8 @@ def test_person_panel_adds_changes_and_removes_time_off(app):
     assert query(app, PANEL, variables).data == panel([entry])
 
     # Removed: the week is as before.
-    # session, user, savepoint, the entry locked, the delete, release (the version: cache)
-    with exact_queries(6):
+    # session, user, savepoint, the entry locked, the delete, the change log, release
+    with exact_queries(6 + LOG_QUERIES):
         removed = mutate(app, DELETE_TIME_OFF, {"id": tid})
     assert removed.data == {"deleteTimeOff": {"id": tid}}
     assert query(app, PANEL, variables).data == panel([])

@@ -119,6 +119,7 @@ def test_the_declared_list_costs():
     }
     assert declared == {
         "AssignmentConnection.edges": (50, True),
+        "ChangeConnection.edges": (100, True),
         "BulkUpdateAssignmentHoursPayload.assignments": (10, False),
         "CapacityHeatmap.rows": (500, False),
         "Department.children": (10, False),
