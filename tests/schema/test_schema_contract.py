@@ -30,9 +30,18 @@ def test_contract_surface_is_present():
     for name, args in {
         "viewer": [],
         "person": ["id"],
-        "people": ["department", "includeChildren", "search", "includeInactive", "first", "after"],
+        "people": [
+            "department",
+            "includeChildren",
+            "search",
+            "includeInactive",
+            "first",
+            "after",
+            "updatedSince",
+        ],
         "project": ["id"],
-        "projects": ["status", "client", "search", "first", "after"],
+        "projects": ["status", "client", "search", "first", "after", "updatedSince"],
+        "changes": ["after", "types", "first"],
         "assignments": [
             "person",
             "project",
@@ -41,6 +50,7 @@ def test_contract_surface_is_present():
             "includeInactive",
             "first",
             "after",
+            "updatedSince",
         ],
         "departments": [],
         "roles": [],

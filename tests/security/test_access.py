@@ -75,6 +75,7 @@ QUERY_FIELDS = {
     "roleCapacity": ("{ roleCapacity { weekKeys } }", None),
     "job": ('{ job(id: "6f1c1f8e-52b4-4f8e-9d7b-3f0b9c1e2a10") { id } }', {"job": None}),
     "webhookSubscriptions": ("{ webhookSubscriptions { id } }", None),
+    "changes": ("{ changes { edges { cursor } } }", None),
     "webhookDeliveries": ('{ webhookDeliveries(subscription: "1") { totalCount } }', None),
 }
 
