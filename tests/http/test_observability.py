@@ -65,7 +65,12 @@ def test_one_transaction_per_operation_with_a_span_per_loader_batch(gql, sentry)
     batches = sorted(
         s["description"] for s in transaction["spans"] if s["op"] == "dataloader.batch"
     )
-    assert batches == ["HoursByPersonWindowLoader", "RoleByIdLoader", "SkillsByPersonLoader"]
+    assert batches == [
+        "CapacityByPersonWindowLoader",
+        "HoursByPersonWindowLoader",
+        "RoleByIdLoader",
+        "SkillsByPersonLoader",
+    ]
     # no span per resolved field: Strawberry's integration is off
     assert not [s for s in transaction["spans"] if s["op"].startswith("graphql.resolve")]
 

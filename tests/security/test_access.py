@@ -74,6 +74,8 @@ QUERY_FIELDS = {
     "gridSnapshot": ("{ gridSnapshot { weekKeys } }", None),
     "roleCapacity": ("{ roleCapacity { weekKeys } }", None),
     "job": ('{ job(id: "6f1c1f8e-52b4-4f8e-9d7b-3f0b9c1e2a10") { id } }', {"job": None}),
+    "holidayCalendars": ("{ holidayCalendars { id } }", None),
+    "holidayCalendar": ('{ holidayCalendar(id: "1") { id } }', {"holidayCalendar": None}),
     "webhookSubscriptions": ("{ webhookSubscriptions { id } }", None),
     "changes": ("{ changes { edges { cursor } } }", None),
     "webhookDeliveries": ('{ webhookDeliveries(subscription: "1") { totalCount } }', None),
@@ -96,10 +98,26 @@ MUTATIONS = {
     "expectedVersion: 1, weeklyHours: {}}]) { assignments { id } }",
     "createWebhookSubscription": 'createWebhookSubscription(url: "http://93.184.216.34/hook", '
     'events: ["*"]) { secret }',
+    "createTimeOff": 'createTimeOff(input: {personId: "4", startDate: "2026-12-21", '
+    'endDate: "2026-12-24"}) { timeOff { id } }',
+    "setWorkSchedule": 'setWorkSchedule(personId: "4", effectiveFrom: "2027-01-04", '
+    "hours: [8, 8, 8, 8, 4, 0, 0]) { person { id } }",
+    "createHolidayCalendar": 'createHolidayCalendar(input: {name: "GB", country: "GB"}) '
+    "{ holidayCalendar { id } }",
+    "assignHolidayCalendar": 'assignHolidayCalendar(calendarId: null, personId: "4") '
+    "{ person { id } }",
 }
 # Mutations that only read, open to read-scope tokens (tests/reports/test_exports.py covers them).
 READ_MUTATIONS = {
     "requestGridExport": "requestGridExport(weeks: 4, format: CSV) { id }",
+}
+# Mutations of rows small.json does not hold (tests/calendar covers them; here only the
+# anonymous refusal).
+ROW_MUTATIONS = {
+    "updateTimeOff": 'updateTimeOff(id: "1", input: {note: "x"}) { timeOff { id } }',
+    "deleteTimeOff": 'deleteTimeOff(id: "1") { id }',
+    "setHolidays": 'setHolidays(calendarId: "1", from: "2027-01-01", to: "2027-12-31", '
+    "holidays: []) { holidayCalendar { id } }",
 }
 # Mutations of what a token owns (tests/webhooks covers them; here only the anonymous refusal).
 OWNED_MUTATIONS = {
@@ -110,7 +128,7 @@ OWNED_MUTATIONS = {
 
 def test_the_lists_above_name_every_root_field():
     assert set(QUERY_FIELDS) == set(schema._schema.query_type.fields)
-    assert set(MUTATIONS) | set(READ_MUTATIONS) | set(OWNED_MUTATIONS) == set(
+    assert set(MUTATIONS) | set(READ_MUTATIONS) | set(OWNED_MUTATIONS) | set(ROW_MUTATIONS) == set(
         schema._schema.mutation_type.fields
     )
     # Every mutation above is valid as written: the write token can run it.
@@ -127,10 +145,12 @@ def test_no_token_is_unauthenticated_on_every_query_field(client_for, field):
     assert r.body["data"] == data
 
 
-@pytest.mark.parametrize("field", sorted(MUTATIONS | READ_MUTATIONS | OWNED_MUTATIONS))
+@pytest.mark.parametrize(
+    "field", sorted(MUTATIONS | READ_MUTATIONS | OWNED_MUTATIONS | ROW_MUTATIONS)
+)
 def test_no_token_is_unauthenticated_on_every_mutation(client_for, field):
     before = db_state()
-    document = (MUTATIONS | READ_MUTATIONS | OWNED_MUTATIONS)[field]
+    document = (MUTATIONS | READ_MUTATIONS | OWNED_MUTATIONS | ROW_MUTATIONS)[field]
     with exact_queries(0):  # refused before the database is asked anything
         r = client_for(None).post(f"mutation {{ {document} }}")
     assert r.status == 200

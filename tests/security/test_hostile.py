@@ -385,6 +385,7 @@ def test_every_list_argument_and_input_field_in_the_schema_has_a_bound():
         "AssignmentHoursInput.weeklyHours": (260, "weeks"),
         "CreateAssignmentInput.weeklyHours": (260, "weeks"),
         "Mutation.bulkUpdateAssignmentHours(items)": (500, "items"),
+        "Mutation.createWebhookSubscription(events)": (30, "events"),
         "Mutation.setHolidays(holidays)": (1000, "holidays"),
         "Mutation.setWorkSchedule(hours)": (7, "days"),
         "Mutation.setPersonSkills(skills)": (100, "skills"),
