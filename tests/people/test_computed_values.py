@@ -4,7 +4,7 @@ computed here, straight from small.json and docs/design.md's definitions (not fr
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from tests.reference import DATA, hours
+from tests.reference import DATA, capacity, hours
 
 WEEKS = [dt.date(2026, 11, 2) + dt.timedelta(weeks=i) for i in range(12)]
 SKILL_NAMES = {s["id"]: s["name"] for s in DATA["skills"]}
@@ -13,14 +13,8 @@ KIND = {"strength": "1.0", "in_progress": "0.75", "goal": "0.25"}
 REQUESTED = [" python", "PYTHON", "React", "Figma ", "sql"]  # dedupes to 4 names
 
 
-def capacity(person: dict, week: dt.date) -> Decimal:
-    sunday = week + dt.timedelta(days=6)
-    hired = person["hireDate"] is None or dt.date.fromisoformat(person["hireDate"]) <= sunday
-    return Decimal(str(person["weeklyCapacity"])) if hired else Decimal(0)
-
-
 def load(person: dict, week: dt.date) -> dict:
-    h, cap = hours(person["id"], week), capacity(person, week)
+    h, cap = hours(person["id"], week), capacity(person["id"], week)
     pct = None if cap == 0 else (100 * h / cap).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return {
         "week": week.isoformat(),
@@ -71,8 +65,9 @@ def test_every_person_and_week_matches_the_reference(gql):
         assert node["skillScore"] == skill_score(person), person["id"]
 
 
-def test_hire_date_gates_capacity_from_the_hire_week(gql):
-    # Sophie Ritchie (50) is hired on Wednesday 2026-11-25: she counts from that week.
+def test_hire_date_gates_capacity_from_the_hire_day(gql):
+    # Sophie Ritchie (50, 40 h a week, no schedule) is hired on Wednesday 2026-11-25: her
+    # capacity counts from that day, Wednesday to Friday at 40 / 5 = 8 h: 24 h that week.
     r = gql.post(
         """{ person(id: "50") { hoursByWeek(from: "2026-11-09", weeks: 3) { week capacity
              availableHours utilizationPercent } } }"""
@@ -82,9 +77,9 @@ def test_hire_date_gates_capacity_from_the_hire_week(gql):
         {"week": "2026-11-16", "capacity": 0.0, "availableHours": 0.0, "utilizationPercent": None},
         {
             "week": "2026-11-23",
-            "capacity": 40.0,
+            "capacity": 24.0,
             "availableHours": 0.0,  # 56 hours planned: over capacity, nothing left
-            "utilizationPercent": 140.0,
+            "utilizationPercent": 233.3,  # 100 * 56 / 24
         },
     ]
 

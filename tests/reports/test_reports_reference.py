@@ -16,7 +16,7 @@ from tests.reference import (
     monday,
     pct,
     rnd,
-    skill_score,
+    skill_match,
     subtree,
     weeks,
 )
@@ -78,37 +78,6 @@ def test_find_available_weights_minimum_and_no_skills(gql):
     week = monday("2026-12-07")
     r = gql.post(FIND, {"week": "2026-12-07", "min": 10, "aw": 1, "sw": 0.2, "limit": 7})
     assert r.data["findAvailable"] == find_available(week, None, D(1), D("0.2"), D(10))[:7]
-
-
-def skill_match(requested, week=None):
-    rows = []
-    for p in active():
-        score, matched, missing = skill_score(p["id"], requested)
-        if not matched:
-            continue
-        if week is None:
-            total, free = rnd(D(score)), D(0)
-        else:
-            h, c = hours(p["id"], week), capacity(p["id"], week)
-            free = max(D(0), c - h)
-            total = rnd(D("0.7") * score + D("0.3") * (100 * free / c if c else D(0)))
-        rows.append((total, free, p, score, matched, missing))
-    key = (
-        (lambda t: (-t[0], t[2]["name"], t[2]["id"]))
-        if week is None
-        else (lambda t: (-t[0], -t[1], t[2]["name"], t[2]["id"]))
-    )
-    rows.sort(key=key)
-    return [
-        {
-            "person": {"id": str(p["id"])},
-            "score": float(total),
-            "skillScore": score,
-            "matchedSkills": matched,
-            "missingSkills": missing,
-        }
-        for total, free, p, score, matched, missing in rows
-    ]
 
 
 def test_skill_match_with_and_without_a_week(gql):
