@@ -1,25 +1,27 @@
-"""Each report costs a fixed number of SQL queries, the same on small.json and medium.json."""
+"""Each report costs a fixed number of SQL queries, the same on small.json, medium.json and
+small_calendar.json (plus its holidays query)."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
+from tests.calendar_data import load_calendar_dataset
 from tests.client import exact_queries
-from tests.conftest import MEDIUM
+from tests.conftest import DATASETS, MEDIUM
 
 REPORTS = {
-    # token, people, person-week sums
+    # token, department tree (whose calendars people inherit), people, person-week sums,
+    # then the calendar: schedules, [holidays,] time off
     "heatmap": (
-        3,
+        6,
         """{ capacityHeatmap(from: "2026-11-02", weeks: 26) { weekKeys rows { person { id name }
              weeklyCapacity hoursByWeek percentByWeek availableByWeek peakPercent
              averagePercent } } }""",
     ),
-    # token, department tree, people, person-week sums
+    # token, department tree, people, person-week sums, schedules, [holidays,] time off
     "heatmap in a department subtree": (
-        4,
+        6,
         """{ capacityHeatmap(from: "2026-11-02", weeks: 12, department: "1",
              includeChildren: true) { rows { person { id } hoursByWeek } } }""",
     ),
@@ -29,61 +31,74 @@ REPORTS = {
         """{ skillMatch(skills: ["Python", "React", "SQL"], limit: 100) { person { id name }
              score skillScore matchedSkills missingSkills } }""",
     ),
-    # token, people, person-week sums, skills
+    # token, department tree, people, person-week sums, skills, schedules, [holidays,]
+    # time off
     "skillMatch with a week": (
-        4,
+        7,
         """{ skillMatch(skills: ["Python"], week: "2026-11-16", limit: 100) { person { id }
              score } }""",
     ),
+    # token, department tree, people, person-week sums, skills, schedules, [holidays,]
+    # time off
     "findAvailable": (
-        4,
+        7,
         """{ findAvailable(week: "2026-11-16", skills: ["Python", "Figma"], limit: 100) {
              person { id name } score availableHours capacity utilizationPercent skillScore
              matchedSkills missingSkills } }""",
     ),
-    # token, projects page, assignments, people, person-week sums, project-week sums
+    # token, projects page, department tree, assignments, people, person-week sums,
+    # project-week sums, schedules, [holidays,] time off
     "projects with availability": (
-        6,
+        9,
         """{ projects(first: 20) { edges { node { id availability(week: "2026-11-16") {
              person { id name } projectHours totalHours capacity availableHours
              utilizationPercent } everyone: availability(week: "2026-11-16",
              scope: DEPARTMENTS) { person { id } } } } } }""",
     ),
-    # token, people, assignments with their projects, assignment weeks
+    # token, department tree, people, assignment weeks, assignments with their projects,
+    # schedules, [holidays,] time off
     "gridSnapshot": (
-        4,
+        7,
         """{ gridSnapshot(from: "2026-11-02", weeks: 26) { weekKeys people { id name
              weeklyCapacity departmentId firstEligibleWeek } hoursByPerson assignments { id
              personId projectId projectName projectClient version weeklyHours } } }""",
     ),
-    # PostgreSQL: token, one dense role x week statement, roles.
-    # Portable path: token, people, person-week sums, roles.
+    # token, department tree, people, schedules, [holidays,] time off, then on PostgreSQL
+    # one role x week statement, on the portable path the person-week sums; roles
     "roleCapacity": (
-        "3 on PostgreSQL, else 4",
+        7,
         """{ roleCapacity(from: "2026-11-02", weeks: 26) { weekKeys roles { id name }
              series { role { name } assigned capacity } } }""",
     ),
 }
 
 
-@pytest.fixture(params=["small", "medium"])
+# The holidays query runs when someone in the report follows a holiday calendar: only
+# small_calendar.json has calendars (skillMatch without a week reads no calendar).
+WITHOUT_CALENDAR = {"skillMatch"}
+
+
+@pytest.fixture(params=["small", "medium", "small_calendar"])
 def dataset(request, db, tokens):
     if request.param == "medium":
         call_command("load_dataset", str(MEDIUM), "--replace", stdout=StringIO())
+    elif request.param == "small_calendar":
+        load_calendar_dataset(DATASETS / "small_calendar.json")
     return request.param
 
 
 @pytest.mark.parametrize("name", list(REPORTS))
 def test_report_query_count_does_not_depend_on_the_data(gql, dataset, name):
     expected, document = REPORTS[name]
-    if isinstance(expected, str):
-        expected = 3 if connection.vendor == "postgresql" else 4
+    if dataset == "small_calendar" and name not in WITHOUT_CALENDAR:
+        expected += 1
     with exact_queries(expected):
         r = gql.post(document)
     assert r.status == 200
     assert "errors" not in r.body, r.body
 
 
+@pytest.mark.parametrize("dataset", ["small", "medium"], indirect=True)
 def test_bulk_update_costs_a_fixed_number_of_queries(gql, dataset):
     items = [
         {"assignmentId": str(i), "expectedVersion": 1, "weeklyHours": {"2027-03-01": 1}}
