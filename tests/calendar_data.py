@@ -4,7 +4,10 @@
 the calendar rows are written here with the ORM, as the file says (ids become primary keys).
 """
 
+import functools
+import importlib.util
 import json
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from calendars.models import WEEKDAYS, Holiday, HolidayCalendar, TimeOff, WorkSc
 from core import dataversion
 from people.dataset import load
 from people.models import Department, Person
+from tests.conftest import DATASETS
 
 CALENDAR_MODELS = [HolidayCalendar, Holiday, WorkSchedule, TimeOff]
 TEST_DATA = Path(__file__).resolve().parent / "data"
@@ -77,3 +81,21 @@ def load_calendar_dataset(path: Path) -> None:
         for sql in connection.ops.sequence_reset_sql(no_style(), CALENDAR_MODELS):
             cursor.execute(sql)
     dataversion.bump()
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("capgraph_generate", DATASETS / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.cache
+def medium_calendar() -> Path:
+    """medium.json with a generated calendar: `datasets/generate.py --people 500 --weeks 26
+    --seed 42 --calendar` (the issue's benchmark data), written once per process."""
+    generator = _generator()
+    path = Path(tempfile.mkdtemp(prefix="capgraph-")) / "medium_calendar.json"
+    path.write_text(generator.render([*generator.SHIPPED["medium.json"], "--calendar"]))
+    return path

@@ -101,7 +101,8 @@ PEOPLE_DOCUMENT = """
 query People($first: Int!) { people(first: $first) { edges { node { name
   department { name parent { name } } role { name } skills { skill { name } proficiency }
   assignments { project { name client } hoursByWeek(weeks: 12) { week hours } }
-  hoursByWeek(weeks: 12) { week hours capacity availableHours utilizationPercent }
+  hoursByWeek(weeks: 12) { week hours capacity availableHours utilizationPercent
+    scheduledHours holidayHours timeOffHours }
   availableHours utilizationPercent
   skillScore(skills: ["Python", "React"]) { score matchedSkills missingSkills } } } } }
 """

@@ -89,7 +89,10 @@ def test_the_hand_written_rules_are_the_references():
 @pytest.mark.parametrize("pid", list(RULES))
 def test_person_hours_by_week(gql, cases, pid):
     r = gql.post(
-        '{ person(id: "%d") { hoursByWeek(from: "2027-01-06", weeks: 2) { %s } } }' % (pid, LOAD)
+        'query($id: ID!) { person(id: $id) { hoursByWeek(from: "2027-01-06", weeks: 2) { '
+        + LOAD
+        + " } } }",
+        {"id": str(pid)},
     )
     assert r.data["person"]["hoursByWeek"] == RULES[pid]
 
