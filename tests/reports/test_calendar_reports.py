@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.calendar_data import CASES, load_calendar_dataset
+from tests.conftest import DATASETS
 from tests.reference import Reference
 
 REF = Reference.of(CASES)
@@ -244,3 +245,24 @@ def test_role_capacity(gql, cases):
     }
     # Engineers: Ada 24 + Ben 32 + Dan 32 + Finn 32 + Gus 21 + Ivy 26.66 in W1
     assert r.data["roleCapacity"]["series"][1]["capacity"] == [167.66, 193.33]
+
+
+def test_every_person_week_of_small_calendar_matches_the_reference(gql, db, tokens):
+    # datasets/small_calendar.json: 60 people x 26 weeks of generated schedules, holidays,
+    # end dates and time off; the heatmap and hoursByWeek against the reference, every cell.
+    path = DATASETS / "small_calendar.json"
+    load_calendar_dataset(path)
+    ref = Reference.of(path)
+    keys = [dt.date(2026, 11, 2) + dt.timedelta(weeks=i) for i in range(26)]
+    rows = gql.post(HEATMAP.replace('"2027-01-04", weeks: 2', '"2026-11-02", weeks: 26')).data
+    assert rows["capacityHeatmap"]["rows"] == [ref.heatmap_row(p, keys) for p in ref.active()]
+    r = gql.post(
+        "{ people(first: 100, includeInactive: true) { edges { node { id hoursByWeek(from: "
+        '"2026-11-02", weeks: 26) { ' + LOAD + " } } } } }"
+    )
+    got = {int(e["node"]["id"]): e["node"]["hoursByWeek"] for e in r.data["people"]["edges"]}
+    assert got == {pid: [ref.week_load(pid, w) for w in keys] for pid in ref.people}
+    cells = [w for weeks in got.values() for w in weeks]
+    assert sum(1 for w in cells if w["holidayHours"]) > 20
+    assert sum(1 for w in cells if w["timeOffHours"]) > 20
+    assert sum(1 for w in cells if w["scheduledHours"] != w["capacity"]) > 50
