@@ -1,12 +1,15 @@
 """The exported grid's layout, shared by CSV and XLSX: typed cells, written by format.
 
 One header row, then per person (active, in scope, by name then id) one row per active
-assignment and one total row, whose project id, name and client are empty:
+assignment, one total row, whose project id, name and client are empty, and one capacity
+row, whose project id and client are empty and project name is "Capacity":
 
     person_id, person_name, department, project_id, project_name, client, <Monday>..., total
 
-Week cells are the hours in that week (0 when none); `total` sums the row's weeks. A person
-without assignments still gets their total row, so every person in scope is listed.
+Week cells are the hours in that week (0 when none), on the capacity row capacity(P, W)
+from the availability calendar (docs/design.md); `total` sums the row's weeks. A person
+without assignments still gets their total and capacity rows, so every person in scope is
+listed and each week's free time is capacity minus total.
 """
 
 import csv
@@ -17,12 +20,14 @@ from decimal import Decimal
 from typing import IO
 
 from assignments.aggregates import GridRows
-from planning.capacity import ZERO
+from planning.calendar import NOT_EMPLOYED, WeekCapacity
+from planning.capacity import ZERO, cents
 from planning.reports import PersonFacts
 
 FIXED_COLUMNS = ["person_id", "person_name", "department", "project_id", "project_name", "client"]
 Cell = int | str | Decimal | None
 CENT = Decimal("0.01")
+CAPACITY_ROW = "Capacity"
 
 
 def header(weeks: Sequence[dt.date]) -> list[Cell]:
@@ -34,7 +39,9 @@ def rows(
     grid: GridRows,
     department_names: Mapping[int, str],
     weeks: Sequence[dt.date],
+    capacities: Mapping[int, Sequence[WeekCapacity]],
 ) -> Iterator[list[Cell]]:
+    nobody = [NOT_EMPLOYED] * len(weeks)
     by_person: dict[int, list[tuple]] = defaultdict(list)
     for assignment in grid.assignments:
         by_person[assignment[1]].append(assignment)
@@ -48,6 +55,8 @@ def rows(
         totals = grid.hours_by_person.get(person.id, {})
         cells = [totals.get(w, ZERO) for w in weeks]
         yield [*lead, None, "", "", *cells, sum(cells, ZERO)]
+        cells = [cents(wc.capacity) for wc in capacities.get(person.id, nobody)]
+        yield [*lead, None, CAPACITY_ROW, "", *cells, sum(cells, ZERO)]
 
 
 def text(cell: Cell) -> str:

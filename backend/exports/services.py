@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts import access
 from assignments import aggregates
+from calendars.selectors import load_calendars
 from people.tree import DepartmentTree
 from planning.weeks import week_keys
 
@@ -75,9 +76,10 @@ def _check_deadline(deadline: float | None) -> None:
 def build(job_id: Any, deadline: float | None = None) -> None:
     """One attempt at a job: read the grid, write the file, mark the job SUCCEEDED.
 
-    A fixed number of SQL queries whatever the number of people and weeks (8, and 9 for a
-    department-restricted token, tested): the job with its user and token, the token's
-    departments, the department tree, people, assignments, weekly hours, and three
+    A fixed number of SQL queries whatever the number of people and weeks (10, and 11 for a
+    department-restricted token, one more when someone follows a holiday calendar; tested):
+    the job with its user and token, the token's departments, the department tree, people,
+    assignments, weekly hours, the calendar (schedules, [holidays,] time off) and three
     status/progress updates."""
     started = time.perf_counter()
     job = ExportJob.objects.select_related("user", "token__user").filter(pk=job_id).first()
@@ -113,11 +115,12 @@ def build(job_id: Any, deadline: float | None = None) -> None:
 
     people = aggregates.active_people(scope, departments)
     grid = aggregates.grid_rows(scope, departments, weeks[0], weeks[-1])
+    capacities = load_calendars(people, weeks[0], weeks[-1], tree).by_person(weeks)
     _set(job_id, progress=60)
     _check_deadline(deadline)
 
     names = {d.id: d.name for d in tree.by_id.values()}
-    lines = [layout.header(weeks), *layout.rows(people, grid, names, weeks)]
+    lines = [layout.header(weeks), *layout.rows(people, grid, names, weeks, capacities)]
     _check_deadline(deadline)
     folder = export_dir()
     folder.mkdir(parents=True, exist_ok=True)

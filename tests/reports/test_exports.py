@@ -14,8 +14,20 @@ from django.utils import timezone
 
 from exports import dispatch, services
 from exports.models import ExportJob
+from tests import calendar_data
+from tests.calendar_data import load_calendar_dataset
 from tests.client import GraphQLClient, exact_queries
-from tests.reference import DATA, DEPARTMENTS, PEOPLE, PROJECTS, D, subtree
+from tests.reference import (
+    DATA,
+    DEPARTMENTS,
+    PEOPLE,
+    PROJECTS,
+    D,
+    Reference,
+    capacity,
+    monday,
+    subtree,
+)
 
 REQUEST = """mutation Export($from: Date, $weeks: Int!, $department: ID,
     $includeChildren: Boolean, $format: ExportFormat!) {
@@ -125,6 +137,12 @@ def expected_csv(first: str, n: int, departments: set[int] | None = None) -> lis
                 + [number(sum(cells))]
             )
         rows.append(lead + ["", "", ""] + [number(t) for t in totals] + [number(sum(totals))])
+        # capacity(P, W) from the availability calendar: here the hire day, a mid-week hire
+        # counting from that day
+        caps = [capacity(p["id"], monday(w)) for w in weeks]
+        rows.append(
+            lead + ["", "Capacity", ""] + [number(c) for c in caps] + [number(sum(caps, D(0)))]
+        )
     return rows
 
 
@@ -152,7 +170,7 @@ def totals_of(rows: list[list[str]]) -> dict:
     return {
         int(row[0]): {w: D(c) for w, c in zip(weeks, row[6:-1], strict=True) if D(c)}
         for row in body
-        if row[3] == ""
+        if row[3] == "" and row[4] == ""  # a capacity row's project name is "Capacity"
     }
 
 
@@ -195,10 +213,13 @@ def test_csv_export_equals_the_dataset(tokens, export):
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows == expected_csv("2026-11-16", 8)
     assert rows[0][6:8] == ["2026-11-16", "2026-11-23"] and rows[0][-2] == "2027-01-04"
-    # every active person is listed, once in a total row
-    assert len([r for r in rows[1:] if r[3] == ""]) == len(
-        [p for p in DATA["people"] if p["isActive"]]
-    )
+    # every active person is listed, once in a total row and once in a capacity row
+    active = [p for p in DATA["people"] if p["isActive"]]
+    assert len([r for r in rows[1:] if r[3] == "" and r[4] == ""]) == len(active)
+    assert len([r for r in rows[1:] if r[4] == "Capacity"]) == len(active)
+    # Sophie Ritchie (50, 40 h a week) is hired on Wednesday 2026-11-25: 3 x 8 h that week
+    (sophie,) = [r for r in rows[1:] if r[0] == "50" and r[4] == "Capacity"]
+    assert sophie[6:9] == ["0", "24", "40"] and sophie[-1] == "264"
     # and each person's weekly totals are the sums of the AssignmentWeek rows
     assert totals_of(rows) == {
         pid: week_sums("2026-11-16", 8).get(pid, {}) for pid in totals_of(rows)
@@ -436,20 +457,21 @@ def test_a_failing_export_reports_a_safe_error(tokens, export):
 
 
 def test_export_job_runs_a_fixed_number_of_queries(tokens, export):
-    # Whatever the number of people or weeks: job, tree, people, assignments, weekly hours
-    # and three updates (a restricted token adds its departments).
+    # Whatever the number of people or weeks: job, tree, people, assignments, weekly hours,
+    # the calendar's schedules and time off (small.json follows no holiday calendar: no
+    # holidays query) and three updates (a restricted token adds its departments).
     client = GraphQLClient(token=tokens.write)
     with mock.patch.object(dispatch, "_start"):
         small = export(client, weeks=1, department="3").data["requestGridExport"]["id"]
         large = export(client, weeks=104).data["requestGridExport"]["id"]
-    with exact_queries(8):
+    with exact_queries(10):
         services.run_local(small)
-    with exact_queries(8):
+    with exact_queries(10):
         services.run_local(large)
     eng = GraphQLClient(token=tokens.engineering)
     with mock.patch.object(dispatch, "_start"):
         restricted = export(eng, weeks=104).data["requestGridExport"]["id"]
-    with exact_queries(9):
+    with exact_queries(11):
         services.run_local(restricted)
     assert set(ExportJob.objects.values_list("status", flat=True)) == {"succeeded"}
 
@@ -514,3 +536,31 @@ def test_progress_and_time_limit(tokens, export, settings):
         "Export took longer than 0 s",
         None,
     )
+
+
+def test_capacity_rows_follow_the_calendar(tokens, export):
+    # Given the calendar cases (one person per rule of the availability calendar)
+    load_calendar_dataset(calendar_data.CASES)
+    cases = Reference.of(calendar_data.CASES)
+    client = GraphQLClient(token=tokens.write)
+    with mock.patch.object(dispatch, "_start"):
+        job = export(client, **{"from": "2027-01-04", "weeks": 2}).data["requestGridExport"]
+    # when the job runs: job, tree, people, assignments, weekly hours, schedules, holidays
+    # (people here follow holiday calendars), time off, three updates
+    with exact_queries(11):
+        services.run_local(job["id"])
+    rows = list(
+        csv.reader(
+            io.StringIO(download(client, job_state(client, job["id"])["result"]["url"]).text)
+        )
+    )
+    # then each person's capacity row is capacity(P, W), its total the sum
+    capacity_rows = {int(r[0]): r[6:] for r in rows[1:] if r[4] == "Capacity"}
+    weeks = [dt.date(2027, 1, 4), dt.date(2027, 1, 11)]
+    assert capacity_rows == {
+        p["id"]: [number(cases.capacity(p["id"], w)) for w in weeks]
+        + [number(sum((cases.capacity(p["id"], w) for w in weeks), D(0)))]
+        for p in cases.active()
+    }
+    assert capacity_rows[9] == ["26.66", "33.33", "59.99"]  # Ivy: 33.33 a week, a holiday
+    assert capacity_rows[2] == ["32", "0", "32"]  # Ben leaves on Thursday of the first week
