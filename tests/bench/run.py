@@ -387,6 +387,74 @@ def write_overhead(client) -> None:
     )
 
 
+CALENDAR_OPERATIONS = [
+    (
+        "capacityHeatmap 26 weeks",
+        f"""{{ capacityHeatmap(from: "{FROM}", weeks: 26) {{ weekKeys rows {{ person {{ id name }}
+        weeklyCapacity hoursByWeek percentByWeek availableByWeek capacityByWeek timeOffByWeek
+        holidayByWeek peakPercent averagePercent absences {{ kind startDate endDate }} }} }} }}""",
+    ),
+    (
+        "gridSnapshot 26 weeks",
+        f"""{{ gridSnapshot(from: "{FROM}", weeks: 26) {{ weekKeys people {{ id name
+        weeklyCapacity departmentId firstEligibleWeek endDate capacityByWeek timeOffByWeek
+        holidayByWeek absences {{ kind startDate endDate }} }} hoursByPerson assignments {{ id
+        personId projectId projectName projectClient version weeklyHours }} }} }}""",
+    ),
+    (
+        "findAvailable limit 100",
+        """{ findAvailable(week: "2026-11-16", skills: ["Python", "React"], limit: 100) {
+        person { id name } score availableHours capacity utilizationPercent skillScore
+        matchedSkills missingSkills } }""",
+    ),
+]
+CALENDAR_TARGET = 1.25
+
+
+def calendar_cost(request) -> None:
+    """The issue's speed target: the 26-week heatmap, the grid and findAvailable on the
+    dataset with a generated availability calendar (datasets/generate.py's add_calendar with
+    the generator's seed: for medium.json, `generate.py --people 500 --weeks 26 --seed 42
+    --calendar`) within 1.25x of their time on the same data without one. Measured in this
+    run, alternating without / with / without / with (a reload each time), the median of
+    each side's rounds: the machine's load drifts."""
+    import importlib.util
+    import random
+
+    from django.core.management import call_command
+
+    spec = importlib.util.spec_from_file_location("generate", REPO / "datasets" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    data = json.loads(DATASET.read_text())
+    generator.add_calendar(data, random.Random(data["seed"] + 1))
+    with_calendar = Path(tempfile.mkdtemp()) / f"{DATASET.stem}_calendar.json"
+    with_calendar.write_text(json.dumps(data))
+    runs: dict[tuple[str, bool], list[float]] = {}
+    for calendar in (False, True, False, True):
+        path = with_calendar if calendar else DATASET
+        call_command("load_dataset", str(path), "--replace", stdout=StringIO())
+        for label, document in CALENDAR_OPERATIONS:
+            median, _ = measure(lambda document=document: request(document, {}))
+            runs.setdefault((label, calendar), []).append(median)
+    print(
+        f"\navailability calendar: {DATASET.name} without / with a generated calendar "
+        f"({len(data['holidays'])} holidays, {len(data['timeOff'])} time-off entries, "
+        f"{sum(len(p['schedules']) for p in data['people'])} schedules); target <= "
+        f"{CALENDAR_TARGET}x"
+    )
+    for label, _ in CALENDAR_OPERATIONS:
+        plain = statistics.median(runs[label, False])
+        cal = statistics.median(runs[label, True])
+        verdict = "ok" if cal / plain <= CALENDAR_TARGET else "OVER"
+        print(
+            f"  {label:<28} without {plain:7.1f} ms  with {cal:7.1f} ms  "
+            f"= {cal / plain:.2f}x {verdict}"
+        )
+    call_command("load_dataset", str(DATASET), "--replace", stdout=StringIO())
+
+
 def main() -> None:
     os.environ.setdefault("RATE_LIMIT_POINTS", str(10**9))  # measuring, not limiting
     backend = setup_database()
@@ -474,6 +542,8 @@ def main() -> None:
 
     role_capacity_paths()
     write_overhead(client)
+
+    calendar_cost(request)
 
     people = next(op for op in ops if op[0].startswith("people(first: 200)"))
     limits_overhead([heatmap26, people])
