@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
+from django.db.models import Q
+
 from people.tree import DepartmentTree
 from planning.calendar import Availability, Leave, Schedule, WeekCapacity, week_capacities
 from planning.weeks import sunday
@@ -83,10 +85,45 @@ class Calendars:
         return week_capacities(self.availability[person_id], weeks)
 
     def by_person(self, weeks: Sequence[dt.date]) -> dict[int, list[WeekCapacity]]:
-        return {pid: week_capacities(av, weeks) for pid, av in self.availability.items()}
+        """Most people without leave share their weeks with others: the same weekly
+        capacity and schedules, the same holiday calendar, employed over the whole window.
+        Their weeks are computed once per such group (a whole report's people otherwise
+        cost several times the report without a calendar)."""
+        if not weeks:
+            return {pid: [] for pid in self.availability}
+        first, last = weeks[0], weeks[-1] + dt.timedelta(days=6)
+        shared: dict[tuple, list[WeekCapacity]] = {}
+        result = {}
+        for pid, av in self.availability.items():
+            if av.leave:
+                result[pid] = week_capacities(av, weeks)
+                continue
+            key = (
+                av.weekly_capacity,
+                tuple(sorted(av.schedules, key=lambda s: s.effective_from)),
+                self.calendar_of.get(pid),
+                av.hire_date if av.hire_date is not None and av.hire_date > first else None,
+                av.end_date if av.end_date is not None and av.end_date < last else None,
+            )
+            if key not in shared:
+                shared[key] = week_capacities(av, weeks)
+            result[pid] = list(shared[key])
+        return result
 
     def in_week(self, week: dt.date) -> dict[int, WeekCapacity]:
         return {pid: week_capacities(av, [week])[0] for pid, av in self.availability.items()}
+
+
+# Reports often ask about everyone in scope: hundreds of ids. Binding that many parameters
+# costs more (in Django and the driver) than reading the few calendar rows of the other
+# people in the same id range and dropping them here.
+MAX_ID_LIST = 64
+
+
+def _person_filter(ids: list[int]) -> Q:
+    if len(ids) <= MAX_ID_LIST:
+        return Q(person_id__in=ids)
+    return Q(person_id__gte=min(ids), person_id__lte=max(ids))
 
 
 def load_calendars(
@@ -97,6 +134,7 @@ def load_calendars(
     end = sunday(last)
     result = Calendars(first, end)
     ids = [p.id for p in people]
+    wanted = set(ids)
     calendar_of = {
         p.id: p.holiday_calendar_id
         if p.holiday_calendar_id is not None
@@ -107,12 +145,13 @@ def load_calendars(
     schedules: dict[int, list[Schedule]] = defaultdict(list)
     if ids:
         rows = (
-            WorkSchedule.objects.filter(person_id__in=ids, effective_from__lte=end)
+            WorkSchedule.objects.filter(_person_filter(ids), effective_from__lte=end)
             .order_by()
             .values_list("person_id", "effective_from", *WEEKDAYS)
         )
         for person_id, effective_from, *hours in rows:
-            schedules[person_id].append(Schedule(effective_from, tuple(hours)))
+            if person_id in wanted:
+                schedules[person_id].append(Schedule(effective_from, tuple(hours)))
     needed = {c for c in calendar_of.values() if c is not None}
     holidays: dict[int, dict[dt.date, str]] = {c: {} for c in needed}
     if needed:
@@ -124,13 +163,14 @@ def load_calendars(
     time_off: dict[int, list[TimeOffRow]] = defaultdict(list)
     if ids:
         for row in (
-            TimeOff.objects.filter(person_id__in=ids, start_date__lte=end, end_date__gte=first)
+            TimeOff.objects.filter(_person_filter(ids), start_date__lte=end, end_date__gte=first)
             .order_by("start_date", "end_date", "id")
             .values_list(
                 "id", "person_id", "start_date", "end_date", "hours_per_day", "kind", "note"
             )
         ):
-            time_off[row[1]].append(TimeOffRow(*row))
+            if row[1] in wanted:
+                time_off[row[1]].append(TimeOffRow(*row))
     result.time_off = time_off
     dates = {c: frozenset(days) for c, days in holidays.items()}
     no_dates: frozenset[dt.date] = frozenset()

@@ -315,17 +315,19 @@ def role_capacity_paths() -> None:
 
     from accounts.access import EVERYTHING
     from assignments.aggregates import role_week_totals
+    from people.tree import DepartmentTree
     from planning.weeks import week_keys
 
     if connection.vendor != "postgresql":
         print("\nrole capacity paths: PostgreSQL only")
         return
     print("\nrole capacity, all roles: PostgreSQL statement vs portable path (function only)")
+    tree = DepartmentTree.load()
     for weeks in (12, 26):
         keys = week_keys(dt.date.fromisoformat(FROM), weeks)
-        pg = measure(lambda keys=keys: role_week_totals(EVERYTHING, None, None, keys))[0]
+        pg = measure(lambda keys=keys: role_week_totals(EVERYTHING, None, None, keys, tree))[0]
         portable = measure(
-            lambda keys=keys: role_week_totals(EVERYTHING, None, None, keys, portable=True)
+            lambda keys=keys: role_week_totals(EVERYTHING, None, None, keys, tree, portable=True)
         )[0]
         print(
             f"  {weeks} weeks: statement {pg:.1f} ms, portable {portable:.1f} ms; "
@@ -416,7 +418,7 @@ def calendar_cost(request) -> None:
     dataset with a generated availability calendar (datasets/generate.py's add_calendar with
     the generator's seed: for medium.json, `generate.py --people 500 --weeks 26 --seed 42
     --calendar`) within 1.25x of their time on the same data without one. Measured in this
-    run, alternating without / with / without / with (a reload each time), the median of
+    run, alternating without and with three times (a reload each time), the median of
     each side's rounds: the machine's load drifts."""
     import importlib.util
     import random
@@ -432,7 +434,7 @@ def calendar_cost(request) -> None:
     with_calendar = Path(tempfile.mkdtemp()) / f"{DATASET.stem}_calendar.json"
     with_calendar.write_text(json.dumps(data))
     runs: dict[tuple[str, bool], list[float]] = {}
-    for calendar in (False, True, False, True):
+    for calendar in (False, True) * 3:
         path = with_calendar if calendar else DATASET
         call_command("load_dataset", str(path), "--replace", stdout=StringIO())
         for label, document in CALENDAR_OPERATIONS:

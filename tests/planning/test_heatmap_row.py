@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from calendars.selectors import Calendars
 from planning.calendar import Availability, Leave, Schedule, week_capacities
 from planning.reports import PersonFacts, heatmap_rows
 from planning.weeks import week_keys
@@ -163,3 +164,24 @@ def test_every_week_and_cell_agrees_with_the_reference():
             assert row.available_by_week[key] == float(max(D(0), cap - h)), (pid, key)
             assert row.capacity_by_week[key] == float(cap), (pid, key)
             assert row.hours_by_week.get(key, 0.0) == float(h), (pid, key)
+
+
+def test_people_sharing_a_calendar_share_their_weeks_exactly():
+    # calendars.selectors computes the weeks of people without leave once per group (same
+    # capacity, schedules, holiday calendar, employed all window): never another answer.
+    rnd = random.Random(11)
+    data = random_dataset(rnd, 200)
+    for p in data["people"]:  # many people alike, some hired or leaving inside the window
+        p["weeklyCapacity"] = rnd.choice([40, 37.5])
+        p["schedules"] = p["schedules"][:1] if rnd.random() < 0.2 else []
+    ref = Reference(data)
+    calendars = Calendars(WEEKS[0], WEEKS[-1])
+    for pid in ref.people:
+        calendars.availability[pid] = availability(ref, pid)
+        calendars.calendar_of[pid] = ref.people[pid]["holidayCalendarId"]
+    got = calendars.by_person(WEEKS)
+    assert got == {pid: week_capacities(av, WEEKS) for pid, av in calendars.availability.items()}
+    for pid in ref.people:
+        assert [w.capacity for w in got[pid]] == [
+            int(ref.week(pid, w).capacity * 100) for w in WEEKS
+        ], pid
