@@ -544,7 +544,6 @@ def main() -> None:
 
     role_capacity_paths()
     write_overhead(client)
-
     calendar_cost(request)
 
     people = next(op for op in ops if op[0].startswith("people(first: 200)"))
