@@ -93,7 +93,9 @@ def role_week_totals(
         for p in active_people(scope, departments)
         if p.role_id is not None and (roles is None or p.role_id in roles)
     ]
-    capacities = load_calendars(people, weeks[0], weeks[-1], tree).by_person(weeks)
+    capacities = load_calendars(
+        people, weeks[0], weeks[-1], tree, people_in_scope(scope, departments)
+    ).by_person(weeks)
     role_ids = sorted({p.role_id for p in people if p.role_id is not None})
     if connections[read_alias()].vendor == "postgresql" and not portable:
         series = role_series(people, {}, role_ids, weeks, capacities)

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from people.models import Person
 from people.tree import DepartmentTree
 from planning.calendar import Availability, Leave, Schedule, WeekCapacity, week_capacities
 from planning.weeks import sunday
@@ -114,22 +115,27 @@ class Calendars:
         return {pid: week_capacities(av, [week])[0] for pid, av in self.availability.items()}
 
 
-# Reports often ask about everyone in scope: hundreds of ids. Binding that many parameters
-# costs more (in Django and the driver) than reading the few calendar rows of the other
-# people in the same id range and dropping them here.
+# Reports ask about everyone in scope: hundreds or thousands of ids. Binding that many
+# parameters costs more (in Django, the driver and the planner) than the report's own
+# people query as a subquery, so reports pass it (`among`); a page of people names its ids.
 MAX_ID_LIST = 64
 
 
-def _person_filter(ids: list[int]) -> Q:
-    if len(ids) <= MAX_ID_LIST:
-        return Q(person_id__in=ids)
-    return Q(person_id__gte=min(ids), person_id__lte=max(ids))
+def _person_filter(ids: list[int], among: QuerySet[Person] | None) -> Q:
+    if among is not None and len(ids) > MAX_ID_LIST:
+        return Q(person_id__in=among.order_by().values("id"))
+    return Q(person_id__in=ids)
 
 
 def load_calendars(
-    people: Iterable[CalendarPerson], first: dt.date, last: dt.date, tree: DepartmentTree
+    people: Iterable[CalendarPerson],
+    first: dt.date,
+    last: dt.date,
+    tree: DepartmentTree,
+    among: QuerySet[Person] | None = None,
 ) -> Calendars:
-    """The calendar of `people` for the weeks first..last (Mondays): at most three queries."""
+    """The calendar of `people` for the weeks first..last (Mondays): at most three queries.
+    `among`: a query of people that holds them all (a report's people in scope)."""
     people = list(people)
     end = sunday(last)
     result = Calendars(first, end)
@@ -145,7 +151,7 @@ def load_calendars(
     schedules: dict[int, list[Schedule]] = defaultdict(list)
     if ids:
         rows = (
-            WorkSchedule.objects.filter(_person_filter(ids), effective_from__lte=end)
+            WorkSchedule.objects.filter(_person_filter(ids, among), effective_from__lte=end)
             .order_by()
             .values_list("person_id", "effective_from", *WEEKDAYS)
         )
@@ -163,7 +169,9 @@ def load_calendars(
     time_off: dict[int, list[TimeOffRow]] = defaultdict(list)
     if ids:
         for row in (
-            TimeOff.objects.filter(_person_filter(ids), start_date__lte=end, end_date__gte=first)
+            TimeOff.objects.filter(
+                _person_filter(ids, among), start_date__lte=end, end_date__gte=first
+            )
             .order_by("start_date", "end_date", "id")
             .values_list(
                 "id", "person_id", "start_date", "end_date", "hours_per_day", "kind", "note"

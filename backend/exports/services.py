@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts import access
 from assignments import aggregates
 from calendars.selectors import load_calendars
+from people.selectors import people_in_scope
 from people.tree import DepartmentTree
 from planning.weeks import week_keys
 
@@ -115,7 +116,9 @@ def build(job_id: Any, deadline: float | None = None) -> None:
 
     people = aggregates.active_people(scope, departments)
     grid = aggregates.grid_rows(scope, departments, weeks[0], weeks[-1])
-    capacities = load_calendars(people, weeks[0], weeks[-1], tree).by_person(weeks)
+    capacities = load_calendars(
+        people, weeks[0], weeks[-1], tree, people_in_scope(scope, departments)
+    ).by_person(weeks)
     _set(job_id, progress=60)
     _check_deadline(deadline)
 

@@ -34,6 +34,7 @@ from graphql_schema.validation import (
 )
 from people import selectors as people_selectors
 from people.models import Role as RoleModel
+from people.selectors import people_in_scope as in_scope
 from planning import reports
 from planning.calendar import WeekCapacity
 from planning.capacity import ZERO, first_counted_week
@@ -156,7 +157,7 @@ class ReportsQuery:
             hours = assignment_selectors.hours_by_person_week(
                 keys[0], keys[-1], scope=scope, departments=deps
             )
-            calendars = load_calendars(people, keys[0], keys[-1], tree)
+            calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             rows = reports.heatmap_rows(people, hours, keys, calendars.by_person(keys))
             return [replace(row, absences=absences(calendars, row.person.id)) for row in rows]
 
@@ -194,7 +195,9 @@ class ReportsQuery:
                 hours = assignment_selectors.hours_by_person_week(
                     the_week, the_week, scope=scope, departments=deps
                 )
-                capacities = load_calendars(people, the_week, the_week, tree).in_week(the_week)
+                capacities = load_calendars(
+                    people, the_week, the_week, tree, in_scope(scope, deps)
+                ).in_week(the_week)
             ranked = reports.skill_match(
                 people,
                 hours,
@@ -257,7 +260,9 @@ class ReportsQuery:
                 hours,
                 held,
                 the_week,
-                load_calendars(people, the_week, the_week, tree).in_week(the_week),
+                load_calendars(people, the_week, the_week, tree, in_scope(scope, deps)).in_week(
+                    the_week
+                ),
                 requested,
                 aw,
                 sw,
@@ -301,7 +306,7 @@ class ReportsQuery:
         def compute() -> GridSnapshot:
             people = people_selectors.active_people(scope, deps)
             rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1])
-            calendars = load_calendars(people, keys[0], keys[-1], tree)
+            calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             capacities = calendars.by_person(keys)
             return GridSnapshot(
                 week_keys=keys,
