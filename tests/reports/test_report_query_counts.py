@@ -4,8 +4,8 @@ small_calendar.json (plus its holidays query)."""
 from io import StringIO
 
 import pytest
-from django.db import connection
 from django.core.management import call_command
+from django.db import connection
 
 from tests.calendar_data import load_calendar_dataset
 from tests.client import exact_queries
