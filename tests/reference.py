@@ -180,27 +180,8 @@ class Reference:
         }
 
     def absences(self, pid: int, first: dt.date, last: dt.date) -> list[dict]:
-        """The holidays of P's calendar and P's time off overlapping first..last (dates),
-        by start date, end date, holidays first, then time-off id."""
-        cal = self.calendar_of(pid)
-        rows = [
-            (
-                day,
-                day,
-                0,
-                0,
-                {
-                    "kind": "HOLIDAY",
-                    "startDate": day.isoformat(),
-                    "endDate": day.isoformat(),
-                    "hoursPerDay": None,
-                    "name": name,
-                    "timeOffId": None,
-                },
-            )
-            for day, name in (self.holidays.get(cal, {}) if cal is not None else {}).items()
-            if first <= day <= last
-        ]
+        """P's time off overlapping first..last (dates), by start date, end date, id."""
+        rows = []
         for t in self.time_off.get(pid, []):
             start, end = dt.date.fromisoformat(t["startDate"]), dt.date.fromisoformat(t["endDate"])
             if start <= last and end >= first:
@@ -208,7 +189,6 @@ class Reference:
                     (
                         start,
                         end,
-                        1,
                         t["id"],
                         {
                             "kind": t["kind"].upper(),
@@ -222,8 +202,28 @@ class Reference:
                         },
                     )
                 )
-        rows.sort(key=lambda r: r[:4])
-        return [r[4] for r in rows]
+        rows.sort(key=lambda r: r[:3])
+        return [r[3] for r in rows]
+
+    def report_holidays(self, people: list[dict], first: dt.date, last: dt.date) -> list[dict]:
+        """A report's `holidays`: every calendar its people follow, by id, with its holidays
+        in first..last (dates) by date (weekends included)."""
+        followed = sorted({c for p in people if (c := self.calendar_of(p["id"])) is not None})
+        return [
+            {
+                "calendarId": str(cal),
+                "holidays": [
+                    {"date": day.isoformat(), "name": name}
+                    for day, name in sorted(self.holidays.get(cal, {}).items())
+                    if first <= day <= last
+                ],
+            }
+            for cal in followed
+        ]
+
+    def holiday_calendar_id(self, pid: int) -> str | None:
+        cal = self.calendar_of(pid)
+        return None if cal is None else str(cal)
 
     # -- reports -----------------------------------------------------------------------
 
@@ -362,6 +362,7 @@ class Reference:
             if total_c
             else None,
             "absences": self.absences(p["id"], keys[0], keys[-1] + 6 * DAY),
+            "holidayCalendarId": self.holiday_calendar_id(p["id"]),
         }
 
     def role_capacity(self, role_id: int, keys: list[dt.date]) -> tuple[list[float], list[float]]:
@@ -414,6 +415,7 @@ class Reference:
             "timeOffByWeek": {w.isoformat(): float(wk.time_off) for w, wk in per if wk.time_off},
             "holidayByWeek": {w.isoformat(): float(wk.holiday) for w, wk in per if wk.holiday},
             "absences": self.absences(p["id"], keys[0], keys[-1] + 6 * DAY),
+            "holidayCalendarId": self.holiday_calendar_id(p["id"]),
         }
 
     def grid_assignment(self, a: dict, keys: list[dt.date]) -> dict:

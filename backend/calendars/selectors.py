@@ -48,12 +48,12 @@ class TimeOffRow(NamedTuple):
 
 
 class AbsenceRow(NamedTuple):
-    kind: str  # "holiday" or a time-off kind
+    kind: str  # a time-off kind
     start_date: dt.date
     end_date: dt.date
     hours_per_day: Decimal | None
     name: str
-    time_off_id: int | None
+    time_off_id: int
 
 
 @dataclass(slots=True)
@@ -68,18 +68,17 @@ class Calendars:
     time_off: dict[int, list[TimeOffRow]] = field(default_factory=dict)  # person -> entries
 
     def absences(self, person_id: int) -> list[AbsenceRow]:
-        """The holidays of P's calendar and P's time off in the window, by start date."""
-        cal = self.calendar_of.get(person_id)
-        rows = [
-            AbsenceRow("holiday", day, day, None, name, None)
-            for day, name in (self.holidays.get(cal, {}) if cal is not None else {}).items()
-        ]
-        rows.extend(
+        """P's time off in the window, by start date. Holidays are not repeated per person:
+        `holiday_lists` gives each calendar's once, `calendar_of` who follows which."""
+        return [
             AbsenceRow(t.kind, t.start_date, t.end_date, t.hours_per_day, t.note, t.id)
             for t in self.time_off.get(person_id, ())
-        )
-        rows.sort(key=lambda a: (a.start_date, a.end_date, a.kind != "holiday", a.time_off_id or 0))
-        return rows
+        ]
+
+    def holiday_lists(self) -> list[tuple[int, list[tuple[dt.date, str]]]]:
+        """The holidays in the window of every calendar someone here follows, by calendar
+        id, each by date."""
+        return [(cal, sorted(self.holidays[cal].items())) for cal in sorted(self.holidays)]
 
     def weeks(self, person_id: int, weeks: Sequence[dt.date]) -> list[WeekCapacity]:
         """capacity(P, W) and its parts for `weeks` (ascending Mondays in the window)."""

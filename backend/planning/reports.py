@@ -57,7 +57,9 @@ class HeatmapRow:
     holiday_by_week: dict[str, float]
     peak_percent: float | None
     average_percent: float | None
-    absences: Sequence[Any] = ()  # passed through: the calendar's rows, for the screens
+    # Passed through for the screens: the person's time off and the calendar they follow.
+    absences: Sequence[Any] = ()
+    holiday_calendar_id: int | None = None
 
 
 def _cents(value: Decimal) -> int:

@@ -48,6 +48,8 @@ from .types import (
     GridAssignment,
     GridPerson,
     GridSnapshot,
+    ReportHoliday,
+    ReportHolidays,
     RoleCapacityReport,
     RoleSeries,
     SkillMatch,
@@ -94,6 +96,10 @@ def check_number(value: float | None, field: str, default: float | None) -> Deci
     return Decimal(str(value))
 
 
+def to_id(value: int | None) -> strawberry.ID | None:
+    return None if value is None else strawberry.ID(str(value))
+
+
 def to_float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -106,9 +112,19 @@ def absences(calendars: Calendars, person_id: int) -> list[Absence]:
             end_date=a.end_date,
             hours_per_day=to_float(a.hours_per_day),
             name=a.name,
-            time_off_id=None if a.time_off_id is None else strawberry.ID(str(a.time_off_id)),
+            time_off_id=strawberry.ID(str(a.time_off_id)),
         )
         for a in calendars.absences(person_id)
+    ]
+
+
+def report_holidays(calendars: Calendars) -> list[ReportHolidays]:
+    return [
+        ReportHolidays(
+            calendar_id=strawberry.ID(str(calendar_id)),
+            holidays=[ReportHoliday(date=day, name=name) for day, name in days],
+        )
+        for calendar_id, days in calendars.holiday_lists()
     ]
 
 
@@ -152,17 +168,27 @@ class ReportsQuery:
         scope = info.context.scope
         tree = await info.context.department_tree()
 
-        def compute() -> list[reports.HeatmapRow]:
+        def compute() -> CapacityHeatmap:
             people = people_selectors.active_people(scope, deps)
             hours = assignment_selectors.hours_by_person_week(
                 keys[0], keys[-1], scope=scope, departments=deps
             )
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             rows = reports.heatmap_rows(people, hours, keys, calendars.by_person(keys))
-            return [replace(row, absences=absences(calendars, row.person.id)) for row in rows]
+            return CapacityHeatmap(
+                week_keys=keys,
+                holidays=report_holidays(calendars),
+                rows=[
+                    replace(  # type: ignore[misc]  # resolved from the planning row
+                        row,
+                        absences=absences(calendars, row.person.id),
+                        holiday_calendar_id=calendars.calendar_of.get(row.person.id),
+                    )
+                    for row in rows
+                ],
+            )
 
-        rows = await on_replica(compute)()
-        return CapacityHeatmap(week_keys=keys, rows=rows)  # type: ignore[arg-type]
+        return await on_replica(compute)()
 
     @strawberry.field(
         permission_classes=AUTH,
@@ -310,6 +336,7 @@ class ReportsQuery:
             capacities = calendars.by_person(keys)
             return GridSnapshot(
                 week_keys=keys,
+                holidays=report_holidays(calendars),
                 people=[
                     GridPerson(
                         id=p.id,  # type: ignore[arg-type]
@@ -321,6 +348,7 @@ class ReportsQuery:
                         first_eligible_week=first_counted_week(p.hire_date),
                         end_date=p.end_date,
                         absences=absences(calendars, p.id),
+                        holiday_calendar_id=to_id(calendars.calendar_of.get(p.id)),
                         **calendar_maps(keys, capacities[p.id]),
                     )
                     for p in people

@@ -16,23 +16,37 @@ if TYPE_CHECKING:
 PersonRef = Annotated["Person", strawberry.lazy("graphql_schema.people.types")]
 
 
-@strawberry.enum(description="Why capacity is missing on some days.")
+@strawberry.enum(description="The kind of a time-off entry.")
 class AbsenceKind(enum.Enum):
-    HOLIDAY = "holiday"
     VACATION = "vacation"
     SICK = "sick"
     PARENTAL = "parental"
     OTHER = "other"
 
 
-@strawberry.type(description="A holiday or a time-off entry overlapping a report's window.")
+@strawberry.type(description="A time-off entry overlapping a report's window.")
 class Absence:
     kind: AbsenceKind
     start_date: dt.date
     end_date: dt.date
     hours_per_day: float | None = strawberry.field(description="Null: whole days.")
-    name: str = strawberry.field(description="The holiday's name, or the time off's note.")
-    time_off_id: strawberry.ID | None = strawberry.field(description="Null for holidays.")
+    name: str = strawberry.field(description="The time off's note.")
+    time_off_id: strawberry.ID
+
+
+@strawberry.type(description="A holiday: a day the calendar's followers have no capacity.")
+class ReportHoliday:
+    date: dt.date
+    name: str
+
+
+@strawberry.type(
+    description="The holidays in a report's window of one calendar its people follow (listed "
+    "once per calendar, not per person: rows name theirs in holidayCalendarId)."
+)
+class ReportHolidays:
+    calendar_id: strawberry.ID
+    holidays: list[ReportHoliday] = strawberry.field(metadata=policy(items=10))
 
 
 @strawberry.type
@@ -54,7 +68,11 @@ class HeatmapRow:
         description='{ "<Monday>": scheduled hours on holidays }, non-zero weeks.'
     )
     absences: list[Absence] = strawberry.field(
-        metadata=policy(items=5), description="Holidays and time off in the window, by date."
+        metadata=policy(items=5), description="Time off in the window, by start date."
+    )
+    holiday_calendar_id: strawberry.ID | None = strawberry.field(
+        description="The holiday calendar followed (own or the department's): its holidays "
+        "are in the report's `holidays`."
     )
     peak_percent: float | None = strawberry.field(description="Highest weekly utilization.")
     average_percent: float | None = strawberry.field(
@@ -65,6 +83,7 @@ class HeatmapRow:
 @strawberry.type
 class CapacityHeatmap:
     week_keys: list[dt.date]
+    holidays: list[ReportHolidays] = strawberry.field(metadata=policy(items=3))
     rows: list[HeatmapRow] = strawberry.field(metadata=policy(items=500))  # people in scope
 
 
@@ -130,7 +149,11 @@ class GridPerson:
         description='{ "<Monday>": scheduled hours on holidays }, non-zero weeks.'
     )
     absences: list[Absence] = strawberry.field(
-        metadata=policy(items=5), description="Holidays and time off in the window, by date."
+        metadata=policy(items=5), description="Time off in the window, by start date."
+    )
+    holiday_calendar_id: strawberry.ID | None = strawberry.field(
+        description="The holiday calendar followed (own or the department's): its holidays "
+        "are in the report's `holidays`."
     )
 
 
@@ -149,6 +172,7 @@ class GridAssignment:
 @strawberry.type
 class GridSnapshot:
     week_keys: list[dt.date]
+    holidays: list[ReportHolidays] = strawberry.field(metadata=policy(items=3))
     people: list[GridPerson] = strawberry.field(metadata=policy(items=500))
     hours_by_person: JSON = strawberry.field(
         description='{ "<personId>": { "<Monday>": hours } }, non-zero weeks only.'

@@ -392,15 +392,19 @@ def write_overhead(client) -> None:
 CALENDAR_OPERATIONS = [
     (
         "capacityHeatmap 26 weeks",
-        f"""{{ capacityHeatmap(from: "{FROM}", weeks: 26) {{ weekKeys rows {{ person {{ id name }}
+        f"""{{ capacityHeatmap(from: "{FROM}", weeks: 26) {{ weekKeys holidays {{ calendarId
+        holidays {{ date name }} }} rows {{ person {{ id name }}
         weeklyCapacity hoursByWeek percentByWeek availableByWeek capacityByWeek timeOffByWeek
-        holidayByWeek peakPercent averagePercent absences {{ kind startDate endDate }} }} }} }}""",
+        holidayByWeek peakPercent averagePercent absences {{ kind startDate endDate }}
+        holidayCalendarId }} }} }}""",
     ),
     (
         "gridSnapshot 26 weeks",
-        f"""{{ gridSnapshot(from: "{FROM}", weeks: 26) {{ weekKeys people {{ id name
+        f"""{{ gridSnapshot(from: "{FROM}", weeks: 26) {{ weekKeys holidays {{ calendarId
+        holidays {{ date name }} }} people {{ id name
         weeklyCapacity departmentId firstEligibleWeek endDate capacityByWeek timeOffByWeek
-        holidayByWeek absences {{ kind startDate endDate }} }} hoursByPerson assignments {{ id
+        holidayByWeek absences {{ kind startDate endDate }} holidayCalendarId }} hoursByPerson
+        assignments {{ id
         personId projectId projectName projectClient version weeklyHours }} }} }}""",
     ),
     (

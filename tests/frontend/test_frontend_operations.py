@@ -177,6 +177,7 @@ def calendar_fields(pid: int, keys, leave: tuple = ()) -> dict:
         "timeOffByWeek": {w: float(h) for w, h in off.items() if h},
         "holidayByWeek": {},
         "absences": [row for _, row in leave],
+        "holidayCalendarId": None,
     }
 
 
@@ -196,6 +197,7 @@ def test_heatmap_screen(app):
         "departments": departments(),
         "capacityHeatmap": {
             "weekKeys": [w.isoformat() for w in keys],
+            "holidays": [],  # small.json has no holiday calendars
             "rows": heatmap_rows(active(subtree(1)), keys),
         },
     }
@@ -210,6 +212,7 @@ def grid_expected(department: int, keys) -> dict:
         "roles": [{"id": str(r["id"]), "name": r["name"]} for r in roles()],
         "gridSnapshot": {
             "weekKeys": [w.isoformat() for w in keys],
+            "holidays": [],
             "people": [
                 {**grid_person(p), "endDate": p.get("endDate"), **calendar_fields(p["id"], keys)}
                 for p in people

@@ -112,29 +112,26 @@ def test_available_hours_and_utilization_of_a_week(gql, cases):
     }
 
 
-HEATMAP = """{ capacityHeatmap(from: "2027-01-04", weeks: 2) { weekKeys rows { person { id }
+SIX_DAYS = dt.timedelta(days=6)
+
+HEATMAP = """{ capacityHeatmap(from: "2027-01-04", weeks: 2) { weekKeys
+  holidays { calendarId holidays { date name } } rows { person { id }
   weeklyCapacity hoursByWeek percentByWeek availableByWeek capacityByWeek timeOffByWeek
   holidayByWeek peakPercent averagePercent absences { kind startDate endDate hoursPerDay name
-  timeOffId } } } }"""
+  timeOffId } holidayCalendarId } } }"""
 
 
 def test_capacity_heatmap(gql, cases):
-    rows = gql.post(HEATMAP).data["capacityHeatmap"]["rows"]
+    heatmap = gql.post(HEATMAP).data["capacityHeatmap"]
+    rows = heatmap["rows"]
     assert rows == [REF.heatmap_row(p, KEYS) for p in REF.active()]
+    assert heatmap["holidays"] == REF.report_holidays(REF.active(), KEYS[0], KEYS[-1] + SIX_DAYS)
     by_id = {row["person"]["id"]: row for row in rows}
     finn, gus, ivy = by_id["6"], by_id["7"], by_id["9"]
     assert finn["capacityByWeek"] == {"2027-01-04": 32.0, "2027-01-11": 40.0}
     assert finn["holidayByWeek"] == {"2027-01-04": 8.0}
     assert finn["timeOffByWeek"] == {}
     assert finn["absences"] == [
-        {
-            "kind": "HOLIDAY",
-            "startDate": "2027-01-06",
-            "endDate": "2027-01-06",
-            "hoursPerDay": None,
-            "name": "Midwinter Day",
-            "timeOffId": None,
-        },
         {
             "kind": "OTHER",
             "startDate": "2027-01-06",
@@ -143,14 +140,14 @@ def test_capacity_heatmap(gql, cases):
             "name": "Dentist",
             "timeOffId": "1",
         },
-        {
-            "kind": "HOLIDAY",
-            "startDate": "2027-01-09",
-            "endDate": "2027-01-09",
-            "hoursPerDay": None,
-            "name": "Lantern Day",
-            "timeOffId": None,
-        },
+    ]
+    # Finn's holidays are his calendar's, listed once for the report.
+    finn_holidays = next(
+        c["holidays"] for c in heatmap["holidays"] if c["calendarId"] == finn["holidayCalendarId"]
+    )
+    assert finn_holidays == [
+        {"date": "2027-01-06", "name": "Midwinter Day"},
+        {"date": "2027-01-09", "name": "Lantern Day"},
     ]
     assert gus["timeOffByWeek"] == {"2027-01-04": 19.0}
     assert [a["kind"] for a in gus["absences"]] == ["VACATION", "SICK"]
@@ -162,13 +159,18 @@ def test_capacity_heatmap(gql, cases):
 
 def test_grid_snapshot_people(gql, cases):
     r = gql.post(
-        """{ gridSnapshot(from: "2027-01-04", weeks: 2) { people { id name weeklyCapacity
+        """{ gridSnapshot(from: "2027-01-04", weeks: 2) { holidays { calendarId
+             holidays { date name } } people { id name weeklyCapacity
              departmentId roleId email firstEligibleWeek endDate capacityByWeek timeOffByWeek
-             holidayByWeek absences { kind startDate endDate hoursPerDay name timeOffId } } } }"""
+             holidayByWeek absences { kind startDate endDate hoursPerDay name timeOffId }
+             holidayCalendarId } } }"""
     )
     assert r.data["gridSnapshot"]["people"] == [
         REF.grid_person(p) | REF.grid_calendar(p, KEYS) for p in REF.active()
     ]
+    assert r.data["gridSnapshot"]["holidays"] == REF.report_holidays(
+        REF.active(), KEYS[0], KEYS[-1] + SIX_DAYS
+    )
     ben = r.data["gridSnapshot"]["people"][1]
     assert (ben["id"], ben["endDate"], ben["capacityByWeek"]) == (
         "2",
@@ -256,6 +258,9 @@ def test_every_person_week_of_small_calendar_matches_the_reference(gql, db, toke
     keys = [dt.date(2026, 11, 2) + dt.timedelta(weeks=i) for i in range(26)]
     rows = gql.post(HEATMAP.replace('"2027-01-04", weeks: 2', '"2026-11-02", weeks: 26')).data
     assert rows["capacityHeatmap"]["rows"] == [ref.heatmap_row(p, keys) for p in ref.active()]
+    assert rows["capacityHeatmap"]["holidays"] == ref.report_holidays(
+        ref.active(), keys[0], keys[-1] + SIX_DAYS
+    )
     r = gql.post(
         "{ people(first: 100, includeInactive: true) { edges { node { id hoursByWeek(from: "
         '"2026-11-02", weeks: 26) { ' + LOAD + " } } } } }"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { absenceLabel, absencesIn, dayRange, type Absence } from "./absences";
+import { absenceLabel, absencesIn, dayRange, holidaysByCalendar, reasonsIn, type Absence } from "./absences";
 
 const christmas: Absence = { kind: "HOLIDAY", startDate: "2026-12-25", endDate: "2026-12-25", name: "Christmas Day" };
 const ski: Absence = { kind: "VACATION", startDate: "2027-01-04", endDate: "2027-01-08", hoursPerDay: null, name: "ski trip" };
@@ -36,5 +36,25 @@ describe("dayRange", () => {
     expect(dayRange("2026-12-21", "2026-12-24")).toBe("21-24 Dec");
     expect(dayRange("2026-11-30", "2026-12-02")).toBe("30 Nov-2 Dec");
     expect(dayRange("2026-12-28", "2027-01-08")).toBe("28 Dec 2026-8 Jan 2027");
+  });
+});
+
+describe("reasonsIn", () => {
+  const holidays = holidaysByCalendar([
+    { calendarId: "1", holidays: [{ date: "2026-12-25", name: "Christmas Day" }, { date: "2027-01-01", name: "New Year's Day" }] },
+    { calendarId: "2", holidays: [{ date: "2026-12-24", name: "Heiligabend" }] },
+  ]);
+
+  it("gives the followed calendar's holidays of the week, then the row's time off", () => {
+    expect(reasonsIn("2026-12-28", [turn], "1", holidays)).toEqual([
+      "Holiday: New Year's Day",
+      "Vacation 28 Dec 2026-5 Jan 2027",
+    ]);
+    expect(reasonsIn("2026-12-21", [], "2", holidays)).toEqual(["Holiday: Heiligabend"]);
+  });
+
+  it("gives no holidays to a row that follows no calendar, or one the report does not list", () => {
+    expect(reasonsIn("2026-12-21", [], null, holidays)).toEqual([]);
+    expect(reasonsIn("2026-12-21", [], "9", holidays)).toEqual([]);
   });
 });

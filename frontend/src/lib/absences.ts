@@ -19,6 +19,33 @@ export const KIND_LABEL: Record<Exclude<AbsenceKind, "HOLIDAY">, string> = {
   OTHER: "Time off",
 };
 
+/** A report's holidays, listed once per calendar: `{ calendarId, holidays: [{date, name}] }`. */
+export type ReportHolidays = {
+  calendarId: string;
+  holidays: readonly { date: string; name: string }[];
+};
+
+/** The holidays of the calendar a row follows, as absences (one day each), by calendar id. */
+export function holidaysByCalendar(reports: readonly ReportHolidays[]): Map<string, Absence[]> {
+  return new Map(
+    reports.map((r) => [
+      r.calendarId,
+      r.holidays.map((h) => ({ kind: "HOLIDAY" as const, startDate: h.date, endDate: h.date, name: h.name })),
+    ]),
+  );
+}
+
+/** A row's reasons for the week of `monday`: its calendar's holidays, then its time off. */
+export function reasonsIn(
+  monday: string,
+  timeOff: readonly Absence[],
+  calendarId: string | null | undefined,
+  holidays: Map<string, Absence[]>,
+): string[] {
+  const own = calendarId == null ? [] : (holidays.get(calendarId) ?? []);
+  return [...absencesIn(own, monday), ...absencesIn(timeOff, monday)].map(absenceLabel);
+}
+
 /** The absences that touch the week of `monday` (Monday to Sunday), in the order given. */
 export function absencesIn<A extends Absence>(absences: readonly A[], monday: string): A[] {
   const sunday = addDays(monday, 6);

@@ -15,7 +15,7 @@ import { PersonPanel, type PanelPerson } from "../components/PersonPanel";
 import { ErrorBanner, Loading } from "../components/Status";
 import { useSession } from "../components/SessionContext";
 import { graphql } from "../gql";
-import { absenceLabel, absencesIn } from "../lib/absences";
+import { holidaysByCalendar, reasonsIn } from "../lib/absences";
 import { describe, type Problem } from "../lib/errors";
 import {
   applySaved,
@@ -66,6 +66,13 @@ const GridScreen = graphql(`
       includeChildren: $includeChildren
     ) {
       weekKeys
+      holidays {
+        calendarId
+        holidays {
+          date
+          name
+        }
+      }
       people {
         id
         name
@@ -85,6 +92,7 @@ const GridScreen = graphql(`
           hoursPerDay
           name
         }
+        holidayCalendarId
       }
       assignments {
         id
@@ -165,6 +173,7 @@ export function Grid() {
     [snapshot, saved],
   );
   const weeks = useMemo(() => snapshot?.weekKeys ?? [], [snapshot]);
+  const holidays = useMemo(() => holidaysByCalendar(snapshot?.holidays ?? []), [snapshot]);
   const totals = useMemo(() => personTotals(rows, drafts, weeks), [rows, drafts, weeks]);
   const conflicted = new Set(
     problem?.kind === "conflict" ? problem.conflicts.map((c) => c.assignmentId) : [],
@@ -295,7 +304,7 @@ export function Grid() {
                       );
                       const leave = leaveHours(w, person.timeOffByWeek, person.holidayByWeek);
                       const why = notEmployed(w, person.firstEligibleWeek, person.endDate);
-                      const reasons = absencesIn(person.absences, w).map(absenceLabel);
+                      const reasons = reasonsIn(w, person.absences, person.holidayCalendarId, holidays);
                       return (
                         <td
                           key={w}

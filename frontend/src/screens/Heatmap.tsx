@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useQuery } from "urql";
 
 import {
@@ -13,7 +13,7 @@ import { PersonName, personDetail } from "../components/PersonName";
 import { PersonPanel, type PanelPerson } from "../components/PersonPanel";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
-import { absenceLabel, absencesIn } from "../lib/absences";
+import { holidaysByCalendar, reasonsIn } from "../lib/absences";
 import {
   BAND_LABEL,
   cellClass,
@@ -44,6 +44,13 @@ const HeatmapScreen = graphql(`
       includeChildren: $includeChildren
     ) {
       weekKeys
+      holidays {
+        calendarId
+        holidays {
+          date
+          name
+        }
+      }
       rows {
         person {
           id
@@ -70,6 +77,7 @@ const HeatmapScreen = graphql(`
           hoursPerDay
           name
         }
+        holidayCalendarId
       }
     }
   }
@@ -83,6 +91,7 @@ export function Heatmap() {
   });
   const stale = useStaleDepartment(error, window, setWindow);
   const heatmap = data?.capacityHeatmap;
+  const holidays = useMemo(() => holidaysByCalendar(heatmap?.holidays ?? []), [heatmap]);
   const [open, setOpen] = useState<PanelPerson | null>(null);
 
   return (
@@ -147,7 +156,7 @@ export function Heatmap() {
                       const load = loads[i]!;
                       const leave = leaveHours(w, row.timeOffByWeek, row.holidayByWeek);
                       const why = notEmployed(w, hired, person.endDate);
-                      const reasons = absencesIn(row.absences, w).map(absenceLabel);
+                      const reasons = reasonsIn(w, row.absences, row.holidayCalendarId, holidays);
                       return (
                         <td
                           key={w}
