@@ -5,7 +5,7 @@ their time off (each skipped when there is nothing to ask for)."""
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
@@ -13,7 +13,14 @@ from django.db.models import Q, QuerySet
 
 from people.models import Person
 from people.tree import DepartmentTree
-from planning.calendar import Availability, Leave, Schedule, WeekCapacity, week_capacities
+from planning.calendar import (
+    Availability,
+    Leave,
+    Schedule,
+    WeekCapacity,
+    week_capacities,
+    with_leave,
+)
 from planning.weeks import sunday
 
 from .models import WEEKDAYS, Holiday, TimeOff, WorkSchedule
@@ -85,19 +92,17 @@ class Calendars:
         return week_capacities(self.availability[person_id], weeks)
 
     def by_person(self, weeks: Sequence[dt.date]) -> dict[int, list[WeekCapacity]]:
-        """Most people without leave share their weeks with others: the same weekly
-        capacity and schedules, the same holiday calendar, employed over the whole window.
-        Their weeks are computed once per such group (a whole report's people otherwise
-        cost several times the report without a calendar)."""
+        """Most people share their weeks, leave aside, with others: the same weekly capacity
+        and schedules, the same holiday calendar, employed over the whole window. Those weeks
+        are computed once per such group, and a person's leave then walks only the weeks it
+        touches (a whole report's people otherwise cost several times the report without a
+        calendar)."""
         if not weeks:
             return {pid: [] for pid in self.availability}
         first, last = weeks[0], weeks[-1] + dt.timedelta(days=6)
         shared: dict[tuple, list[WeekCapacity]] = {}
         result = {}
         for pid, av in self.availability.items():
-            if av.leave:
-                result[pid] = week_capacities(av, weeks)
-                continue
             key = (
                 av.weekly_capacity,
                 tuple(sorted(av.schedules, key=lambda s: s.effective_from)),
@@ -106,8 +111,9 @@ class Calendars:
                 av.end_date if av.end_date is not None and av.end_date < last else None,
             )
             if key not in shared:
-                shared[key] = week_capacities(av, weeks)
-            result[pid] = list(shared[key])
+                shared[key] = week_capacities(replace(av, leave=()), weeks)
+            # one list for the group (read, never changed), unless leave changes some weeks
+            result[pid] = with_leave(av, weeks, shared[key])
         return result
 
     def in_week(self, week: dt.date) -> dict[int, WeekCapacity]:

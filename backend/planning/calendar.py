@@ -185,3 +185,27 @@ def week_capacities(av: Availability, weeks: Sequence[dt.date]) -> list[WeekCapa
         else:  # shared objects: WeekCapacity is immutable
             result.append(plain or plan.plain[plan.index(week)])
     return result
+
+
+def with_leave(
+    av: Availability, weeks: Sequence[dt.date], base: list[WeekCapacity]
+) -> list[WeekCapacity]:
+    """The weeks of `av` given `base`, the same weeks of the same person without their leave:
+    only the weeks that leave touches are walked (a report's people share bases)."""
+    if not av.leave or not weeks:
+        return base
+    first, end = weeks[0], weeks[-1] + WEEKDAY_OFFSETS[6]
+    touched: set[dt.date] = set()
+    for entry in av.leave:
+        week = max(monday(entry.start), first)
+        stop = min(entry.end, end)
+        while week <= stop:
+            touched.add(week)
+            week += WEEK
+    if not touched:
+        return base
+    plan = _plan(av)
+    return [
+        _walk(av, plan, week) if week in touched else same
+        for week, same in zip(weeks, base, strict=True)
+    ]

@@ -76,34 +76,49 @@ def heatmap_rows(
     hours: Mapping[int, Hours],
     weeks: Sequence[dt.date],
     capacities: Mapping[int, Sequence[WeekCapacity]],
+    absences: Mapping[int, Sequence[Any]] | None = None,
+    calendar_of: Mapping[int, int | None] | None = None,
 ) -> list[HeatmapRow]:
-    """Every person's heatmap maps. The same definitions as `capacity.week_load`, computed in
+    """Every person's heatmap maps (and, passed through for the screens, their absences and
+    the holiday calendar they follow). The same definitions as `capacity.week_load`, computed in
     integer cents: a 500 x 26 heatmap is 13,000 cells, and Decimal arithmetic per cell was
     most of the report's time. `weeks` ascend (week_keys); `capacities` align with them."""
     keys = [week.isoformat() for week in weeks]
     nobody = [NOT_EMPLOYED] * len(weeks)
+    # People alike share one list of weeks (calendars.selectors): their capacity, time-off
+    # and holiday maps are the same objects too, built once.
+    calendar_maps: dict[int, tuple[dict[str, float], ...]] = {}
     rows = []
     for person in people:
         person_hours = hours.get(person.id, {})
         hours_map: dict[str, float] = {}
         percent_map: dict[str, float | None] = {}
         available_map: dict[str, float] = {}
-        capacity_map: dict[str, float] = {}
-        time_off_map: dict[str, float] = {}
-        holiday_map: dict[str, float] = {}
+        person_weeks = capacities.get(person.id, nobody)
+        maps = calendar_maps.get(id(person_weeks))
+        if maps is None:
+            maps = calendar_maps[id(person_weeks)] = (
+                {key: wc.capacity / 100 for key, wc in zip(keys, person_weeks, strict=True)},
+                {
+                    k: wc.time_off / 100
+                    for k, wc in zip(keys, person_weeks, strict=True)
+                    if wc.time_off
+                },
+                {
+                    k: wc.holiday / 100
+                    for k, wc in zip(keys, person_weeks, strict=True)
+                    if wc.holiday
+                },
+            )
+        capacity_map, time_off_map, holiday_map = maps
         peak: int | None = None
         total_hours = total_capacity = 0
-        for week, key, wc in zip(weeks, keys, capacities.get(person.id, nobody), strict=True):
+        for week, key, wc in zip(weeks, keys, person_weeks, strict=True):
             h = person_hours.get(week)
             h_cents = 0 if h is None else _cents(h)
             if h_cents:
                 hours_map[key] = h_cents / 100
             cap = wc.capacity
-            capacity_map[key] = cap / 100
-            if wc.time_off:
-                time_off_map[key] = wc.time_off / 100
-            if wc.holiday:
-                holiday_map[key] = wc.holiday / 100
             if cap:
                 tenths = _tenths_of_percent(h_cents, cap)
                 percent_map[key] = tenths / 10
@@ -129,6 +144,8 @@ def heatmap_rows(
                 average_percent=(
                     _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None
                 ),
+                absences=() if absences is None else absences.get(person.id, ()),
+                holiday_calendar_id=None if calendar_of is None else calendar_of.get(person.id),
             )
         )
     return rows

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from decimal import Decimal
 from typing import Annotated, TypeVar, overload
 
@@ -128,21 +127,30 @@ def report_holidays(calendars: Calendars) -> list[ReportHolidays]:
     ]
 
 
-def calendar_maps(keys: list[dt.date], weeks: list[WeekCapacity]) -> dict[str, JSON]:
-    """A grid person's capacity per week, and the hours time off and holidays removed."""
-    capacity, time_off, holiday = {}, {}, {}
-    for key, wc in zip(keys, weeks, strict=True):
-        day = key.isoformat()
-        capacity[day] = wc.capacity / 100
-        if wc.time_off:
-            time_off[day] = wc.time_off / 100
-        if wc.holiday:
-            holiday[day] = wc.holiday / 100
-    return {
-        "capacity_by_week": JSON(capacity),
-        "time_off_by_week": JSON(time_off),
-        "holiday_by_week": JSON(holiday),
-    }
+class CalendarMaps:
+    """A grid person's capacity per week, and the hours time off and holidays removed. People
+    alike share their weeks (Calendars.by_person): their maps are built once and shared."""
+
+    def __init__(self, keys: list[dt.date]) -> None:
+        self.days = [key.isoformat() for key in keys]
+        self.built: dict[int, dict[str, JSON]] = {}
+
+    def __call__(self, weeks: list[WeekCapacity]) -> dict[str, JSON]:
+        maps = self.built.get(id(weeks))
+        if maps is None:
+            capacity, time_off, holiday = {}, {}, {}
+            for day, wc in zip(self.days, weeks, strict=True):
+                capacity[day] = wc.capacity / 100
+                if wc.time_off:
+                    time_off[day] = wc.time_off / 100
+                if wc.holiday:
+                    holiday[day] = wc.holiday / 100
+            maps = self.built[id(weeks)] = {
+                "capacity_by_week": JSON(capacity),
+                "time_off_by_week": JSON(time_off),
+                "holiday_by_week": JSON(holiday),
+            }
+        return maps
 
 
 def iso_map(hours: dict[dt.date, Decimal]) -> dict[str, float]:
@@ -174,18 +182,18 @@ class ReportsQuery:
                 keys[0], keys[-1], scope=scope, departments=deps
             )
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
-            rows = reports.heatmap_rows(people, hours, keys, calendars.by_person(keys))
+            rows = reports.heatmap_rows(
+                people,
+                hours,
+                keys,
+                calendars.by_person(keys),
+                {p.id: absences(calendars, p.id) for p in people},
+                calendars.calendar_of,
+            )
             return CapacityHeatmap(
                 week_keys=keys,
                 holidays=report_holidays(calendars),
-                rows=[
-                    replace(  # type: ignore[misc]  # resolved from the planning row
-                        row,
-                        absences=absences(calendars, row.person.id),
-                        holiday_calendar_id=calendars.calendar_of.get(row.person.id),
-                    )
-                    for row in rows
-                ],
+                rows=rows,  # type: ignore[arg-type]  # resolved from the planning rows
             )
 
         return await on_replica(compute)()
@@ -334,6 +342,7 @@ class ReportsQuery:
             rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1])
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             capacities = calendars.by_person(keys)
+            calendar_maps = CalendarMaps(keys)
             return GridSnapshot(
                 week_keys=keys,
                 holidays=report_holidays(calendars),
@@ -349,7 +358,7 @@ class ReportsQuery:
                         end_date=p.end_date,
                         absences=absences(calendars, p.id),
                         holiday_calendar_id=to_id(calendars.calendar_of.get(p.id)),
-                        **calendar_maps(keys, capacities[p.id]),
+                        **calendar_maps(capacities[p.id]),
                     )
                     for p in people
                 ],

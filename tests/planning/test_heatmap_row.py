@@ -167,8 +167,9 @@ def test_every_week_and_cell_agrees_with_the_reference():
 
 
 def test_people_sharing_a_calendar_share_their_weeks_exactly():
-    # calendars.selectors computes the weeks of people without leave once per group (same
-    # capacity, schedules, holiday calendar, employed all window): never another answer.
+    # calendars.selectors computes people's weeks without leave once per group (same
+    # capacity, schedules, holiday calendar, employed all window), then walks the weeks each
+    # one's leave touches: never another answer than one person at a time.
     rnd = random.Random(11)
     data = random_dataset(rnd, 200)
     for p in data["people"]:  # many people alike, some hired or leaving inside the window
