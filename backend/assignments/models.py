@@ -39,7 +39,9 @@ class AssignmentWeek(models.Model):
     """
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="weeks")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: assignmentweek_person_week_idx leads with person_id (a second one
+    # cost every write, and the planner picked it over the composite, filtering the weeks).
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     week = models.DateField()
     hours = models.DecimalField(max_digits=5, decimal_places=2)
 

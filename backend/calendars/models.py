@@ -38,7 +38,10 @@ class HolidayCalendar(models.Model):
 
 
 class Holiday(models.Model):
-    calendar = models.ForeignKey(HolidayCalendar, on_delete=models.CASCADE, related_name="holidays")
+    # indexed by holiday_calendar_date_unique, which leads with calendar_id
+    calendar = models.ForeignKey(
+        HolidayCalendar, on_delete=models.CASCADE, related_name="holidays", db_index=False
+    )
     date = models.DateField()
     name = models.CharField(max_length=200)
 
@@ -63,7 +66,10 @@ for _day in WEEKDAYS:
 class WorkSchedule(models.Model):
     """Hours per weekday from `effective_from` until the next schedule of the same person."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="schedules")
+    # indexed by workschedule_person_from_unique, which leads with person_id
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="schedules", db_index=False
+    )
     effective_from = models.DateField()
     monday = models.DecimalField(max_digits=4, decimal_places=2, default=0)
     tuesday = models.DecimalField(max_digits=4, decimal_places=2, default=0)
@@ -112,7 +118,10 @@ class TimeOff(models.Model):
         PARENTAL = "parental"
         OTHER = "other"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="time_off")
+    # indexed by timeoff_person_window_idx, which leads with person_id
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="time_off", db_index=False
+    )
     start_date = models.DateField()
     end_date = models.DateField()
     # None: whole days (the scheduled hours of each day); else hours on each day.

@@ -278,8 +278,11 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
             link.click()
         exported = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
         assert exported[0][6] == "2026-12-21" and len(exported[0]) == 6 + 52 + 1
-        (joan_total,) = [r for r in exported if r[0] == str(JOAN) and r[3] == ""]
+        # a person's total row has no project; their capacity row after it is "Capacity"
+        (joan_total,) = [r for r in exported if r[0] == str(JOAN) and r[3:5] == ["", ""]]
         assert joan_total[6 + 1] == fmt(new_total)  # the week of 2026-12-28, as saved
+        (joan_capacity,) = [r for r in exported if r[0] == str(JOAN) and r[4] == "Capacity"]
+        assert joan_capacity[6 + 1] == fmt(float(capacity(JOAN, week)))
         export_ops = operation_names(rec_one.since(mark, page, expect=2))
         assert export_ops[0] == "Grid_RequestExport"
         assert set(export_ops[1:]) == {"Grid_ExportJob"}  # polled until ready
