@@ -131,10 +131,19 @@ def _walk(av: Availability, plan: _Plan, week: dt.date) -> WeekCapacity:
         first = (av.hire_date - week).days
     if av.end_date is not None and av.end_date < week + WEEKDAY_OFFSETS[6]:
         stop = (av.end_date - week).days + 1
+    # One schedule for the whole week unless one starts inside it (then looked up per day).
+    start = plan.index(week)
+    days = plan.days[start] if start == plan.index(week + WEEKDAY_OFFSETS[6]) else None
+    last = week + WEEKDAY_OFFSETS[6]
+    leave_entries = [
+        (e.start, e.end, None if e.hours_per_day is None else units(e.hours_per_day))
+        for e in av.leave
+        if e.start <= last and e.end >= week
+    ]
     scheduled = holiday = leave_total = capacity = 0
     for weekday in range(first, stop):
         day = week + WEEKDAY_OFFSETS[weekday]
-        hours = plan.days[plan.index(day)][weekday]
+        hours = (days or plan.days[plan.index(day)])[weekday]
         if not hours:
             continue
         scheduled += hours
@@ -142,9 +151,9 @@ def _walk(av: Availability, plan: _Plan, week: dt.date) -> WeekCapacity:
             holiday += hours
             continue
         leave = 0
-        for entry in av.leave:
-            if entry.start <= day <= entry.end:
-                leave += hours if entry.hours_per_day is None else units(entry.hours_per_day)
+        for entry_start, entry_end, per_day in leave_entries:
+            if entry_start <= day <= entry_end:
+                leave += hours if per_day is None else per_day
         leave = min(leave, hours)
         leave_total += leave
         capacity += hours - leave
