@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -203,6 +203,21 @@ HOLIDAY_CALENDAR, HOLIDAY, DATASET = "holidayCalendar", "holiday", "dataset"
 SCOPED_TYPES = (PERSON, ASSIGNMENT, TIME_OFF, WORK_SCHEDULE)
 GLOBAL_TYPES = (PROJECT, DEPARTMENT, ROLE, SKILL, HOLIDAY_CALENDAR, HOLIDAY, DATASET)
 ENTITY_TYPES = SCOPED_TYPES + GLOBAL_TYPES
+
+
+def seen_as(change: Change, departments: Collection[int] | None) -> str | None:
+    """How a viewer limited to `departments` (None: everything) sees a change, the one rule
+    of the feed and the webhooks: catalogue rows and rows in its departments as they are
+    ("change"); a person's row that moved out of them as a removal ("removal": a DELETE
+    without values); nothing else (None), a person without a department included."""
+    if departments is None or change.entity_type in GLOBAL_TYPES:
+        return "change"
+    if change.department_id in departments:
+        return "change"
+    if change.previous_department_id in departments:
+        return "removal"
+    return None
+
 
 # The admin's models (core.dataversion.DataVersionAdmin records through changes.admin).
 MODEL_TYPES = {

@@ -33,6 +33,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts import access
+from changes import log
 from changes.models import Change
 from people.tree import DepartmentTree
 
@@ -72,15 +73,9 @@ class Seen(enum.Enum):
 
 
 def seen_as(change: Change, scope: access.Scope) -> Seen | None:
-    """The change feed's rule: a change in the viewer's departments, or in none (holiday
-    calendars: everyone's); one that moved out of them is a removal; else nothing."""
-    if change.department_id is None or scope.can_see_department(change.department_id):
-        return Seen.CHANGE
-    if change.previous_department_id is not None and scope.can_see_department(
-        change.previous_department_id
-    ):
-        return Seen.REMOVAL
-    return None
+    """The change feed's rule (changes.log.seen_as), for a subscription's token."""
+    seen = log.seen_as(change, scope.departments)
+    return None if seen is None else Seen(seen)
 
 
 def change_node(change: Change, seen: Seen = Seen.CHANGE) -> dict[str, Any]:

@@ -57,12 +57,7 @@ def check_since(value: dt.datetime | None, field: str = "updatedSince") -> dt.da
 
 def node(row: ChangeRow, departments: frozenset[int] | None) -> Change:
     operation, fields = row.operation, row.fields
-    if (
-        departments is not None
-        and row.entity_type in log.SCOPED_TYPES
-        and row.department_id not in departments
-    ):
-        # Seen only through where it was before: moved out of the viewer's departments.
+    if log.seen_as(row, departments) == "removal":  # moved out of the viewer's departments
         operation, fields = log.DELETE, {}
     return Change(
         sequence=str(row.pk),

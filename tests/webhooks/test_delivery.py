@@ -239,6 +239,7 @@ def test_a_restricted_token_sees_holiday_calendars_changes_with_no_department(
     subscribe(client_for(tokens.web), receiver.url, ["*"], SECRET)
     calendar = change("holidayCalendar", 1, "update", department=None)
     change("person", 5, "update", department=1)  # Engineering itself: above Web
+    change("person", 6, "update", department=None)  # in no department: not the Web token's
     delivery.run_pass()
     assert [r.json["change"] for r in receiver.requests] == [node(calendar)]
 
