@@ -71,6 +71,31 @@ def _tenths_of_percent(hours_cents: int, capacity_cents: int) -> int:
     return (2000 * hours_cents + capacity_cents) // (2 * capacity_cents)
 
 
+class CalendarMaps:
+    """A person's `{Monday: hours}` maps of capacity (every week), and of the hours time off
+    and holidays removed (weeks where not 0). People alike share one list of weeks
+    (calendars.selectors): their maps are the same objects too, built once."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = keys
+        self.built: dict[int, tuple[dict[str, float], dict[str, float], dict[str, float]]] = {}
+
+    def __call__(
+        self, weeks: Sequence[WeekCapacity]
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        maps = self.built.get(id(weeks))
+        if maps is None:
+            capacity, time_off, holiday = {}, {}, {}
+            for key, wc in zip(self.keys, weeks, strict=True):
+                capacity[key] = wc.capacity / 100
+                if wc.time_off:
+                    time_off[key] = wc.time_off / 100
+                if wc.holiday:
+                    holiday[key] = wc.holiday / 100
+            maps = self.built[id(weeks)] = (capacity, time_off, holiday)
+        return maps
+
+
 def heatmap_rows(
     people: Iterable[PersonFacts],
     hours: Mapping[int, Hours],
@@ -85,9 +110,7 @@ def heatmap_rows(
     most of the report's time. `weeks` ascend (week_keys); `capacities` align with them."""
     keys = [week.isoformat() for week in weeks]
     nobody = [NOT_EMPLOYED] * len(weeks)
-    # People alike share one list of weeks (calendars.selectors): their capacity, time-off
-    # and holiday maps are the same objects too, built once.
-    calendar_maps: dict[int, tuple[dict[str, float], ...]] = {}
+    calendar_maps = CalendarMaps(keys)
     rows = []
     for person in people:
         person_hours = hours.get(person.id, {})
@@ -95,22 +118,7 @@ def heatmap_rows(
         percent_map: dict[str, float | None] = {}
         available_map: dict[str, float] = {}
         person_weeks = capacities.get(person.id, nobody)
-        maps = calendar_maps.get(id(person_weeks))
-        if maps is None:
-            maps = calendar_maps[id(person_weeks)] = (
-                {key: wc.capacity / 100 for key, wc in zip(keys, person_weeks, strict=True)},
-                {
-                    k: wc.time_off / 100
-                    for k, wc in zip(keys, person_weeks, strict=True)
-                    if wc.time_off
-                },
-                {
-                    k: wc.holiday / 100
-                    for k, wc in zip(keys, person_weeks, strict=True)
-                    if wc.holiday
-                },
-            )
-        capacity_map, time_off_map, holiday_map = maps
+        capacity_map, time_off_map, holiday_map = calendar_maps(person_weeks)
         peak: int | None = None
         total_hours = total_capacity = 0
         for week, key, wc in zip(weeks, keys, person_weeks, strict=True):

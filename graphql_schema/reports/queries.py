@@ -127,30 +127,14 @@ def report_holidays(calendars: Calendars) -> list[ReportHolidays]:
     ]
 
 
-class CalendarMaps:
-    """A grid person's capacity per week, and the hours time off and holidays removed. People
-    alike share their weeks (Calendars.by_person): their maps are built once and shared."""
-
-    def __init__(self, keys: list[dt.date]) -> None:
-        self.days = [key.isoformat() for key in keys]
-        self.built: dict[int, dict[str, JSON]] = {}
-
-    def __call__(self, weeks: list[WeekCapacity]) -> dict[str, JSON]:
-        maps = self.built.get(id(weeks))
-        if maps is None:
-            capacity, time_off, holiday = {}, {}, {}
-            for day, wc in zip(self.days, weeks, strict=True):
-                capacity[day] = wc.capacity / 100
-                if wc.time_off:
-                    time_off[day] = wc.time_off / 100
-                if wc.holiday:
-                    holiday[day] = wc.holiday / 100
-            maps = self.built[id(weeks)] = {
-                "capacity_by_week": JSON(capacity),
-                "time_off_by_week": JSON(time_off),
-                "holiday_by_week": JSON(holiday),
-            }
-        return maps
+def grid_calendar(maps: reports.CalendarMaps, weeks: list[WeekCapacity]) -> dict[str, JSON]:
+    """A grid person's calendar maps, as the heatmap's (planning.reports.CalendarMaps)."""
+    capacity, time_off, holiday = maps(weeks)
+    return {
+        "capacity_by_week": JSON(capacity),
+        "time_off_by_week": JSON(time_off),
+        "holiday_by_week": JSON(holiday),
+    }
 
 
 def iso_map(hours: dict[dt.date, Decimal]) -> dict[str, float]:
@@ -342,7 +326,7 @@ class ReportsQuery:
             rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1])
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             capacities = calendars.by_person(keys)
-            calendar_maps = CalendarMaps(keys)
+            calendar_maps = reports.CalendarMaps([k.isoformat() for k in keys])
             return GridSnapshot(
                 week_keys=keys,
                 holidays=report_holidays(calendars),
@@ -358,7 +342,7 @@ class ReportsQuery:
                         end_date=p.end_date,
                         absences=absences(calendars, p.id),
                         holiday_calendar_id=to_id(calendars.calendar_of.get(p.id)),
-                        **calendar_maps(capacities[p.id]),
+                        **grid_calendar(calendar_maps, capacities[p.id]),
                     )
                     for p in people
                 ],
