@@ -12,6 +12,19 @@ if str(REPO_ROOT) not in sys.path:  # graphql_schema/ sits at the repository roo
     sys.path.insert(1, str(REPO_ROOT))
 
 
+def webhook_retry_delays(value: str) -> tuple[float, ...]:
+    """WEBHOOK_RETRY_DELAYS: "60,300,..." -> (60.0, 300.0, ...); refused when malformed."""
+    try:
+        delays = tuple(float(part) for part in value.split(","))
+    except ValueError:
+        raise ValueError(
+            f"WEBHOOK_RETRY_DELAYS must be comma-separated seconds: {value!r}"
+        ) from None
+    if not 1 <= len(delays) <= 20 or not all(0 < d <= 7 * 86400 for d in delays):
+        raise ValueError(f"WEBHOOK_RETRY_DELAYS: 1..20 delays of 0 to 604800 s, got {value!r}")
+    return delays
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -289,6 +302,16 @@ WEBHOOK_POLL_SECONDS = float(os.environ.get("WEBHOOK_POLL_SECONDS", "5"))
 # Webhook URLs resolving to loopback, private, link-local... addresses are refused (SSRF);
 # turn this on to receive on this machine or your network (development, tests).
 WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
+# Seconds to wait after failed attempt 1, 2, ... before the next one (each +-10 % jitter);
+# one attempt more than there are delays, then the subscription is disabled. The default is
+# 1 min .. 12 h: 8 attempts over about 22 h. Comma-separated, 1..20 positive numbers; tests
+# shorten it (tests/webhooks/test_live.py) so a receiver's retries take seconds.
+WEBHOOK_RETRY_DELAYS = webhook_retry_delays(
+    os.environ.get("WEBHOOK_RETRY_DELAYS", "60,300,900,3600,10800,21600,43200")
+)
+# A worker holds a subscription's lease this long (renewed before each attempt, which takes
+# at most about three 10 s timeouts): when a worker dies, its deliveries wait this long.
+WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "cleanup-exports": {"task": "exports.cleanup_exports", "schedule": 600.0},
     "dispatch-webhooks": {"task": "webhooks.dispatch", "schedule": WEBHOOK_POLL_SECONDS},

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
@@ -43,15 +44,28 @@ from .models import WebhookDelivery, WebhookSubscription
 logger = logging.getLogger("capgraph.webhooks")
 Status = WebhookDelivery.Status
 
-# Seconds to wait after failed attempt n (1..7) before attempt n + 1, each +-JITTER: the
-# eighth attempt comes about 22 h 21 min after the first. Then the subscription is disabled.
-RETRY_DELAYS = (60, 5 * 60, 15 * 60, 60 * 60, 3 * 3600, 6 * 3600, 12 * 3600)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# Seconds to wait after failed attempt n before attempt n + 1, each +-JITTER: settings'
+# WEBHOOK_RETRY_DELAYS, by default (60, 300, 900, 3600, 10800, 21600, 43200): the eighth
+# attempt comes about 22 h 21 min after the first. Then the subscription is disabled.
 JITTER = 0.1
 TIMEOUT_SECONDS = 10.0
-# A worker renews its lease before each attempt; an attempt takes at most about three
-# timeouts (connect, send, read), so a lease that lapses means the worker is gone.
-LEASE_SECONDS = 60
+
+
+def retry_delays() -> tuple[float, ...]:
+    return tuple(settings.WEBHOOK_RETRY_DELAYS)
+
+
+def max_attempts() -> int:
+    return len(settings.WEBHOOK_RETRY_DELAYS) + 1
+
+
+def lease_seconds() -> float:
+    """A worker renews its lease before each attempt; an attempt takes at most about three
+    timeouts (connect, send, read), so a lease that lapses means the worker is gone
+    (WEBHOOK_LEASE_SECONDS, 60)."""
+    return float(settings.WEBHOOK_LEASE_SECONDS)
+
+
 BATCH = 500  # changes read per subscription per fan-out query
 PASS_SECONDS = 50.0  # a pass starts no delivery after this (the next pass goes on)
 EXCERPT_BYTES = 1000
@@ -59,8 +73,8 @@ USER_AGENT = "capgraph-webhooks/1"
 
 
 def retry_delay(attempts: int, rand: Callable[[], float] = random.random) -> float:
-    """Seconds before the next attempt once `attempts` have failed (1..MAX_ATTEMPTS - 1)."""
-    return round(RETRY_DELAYS[attempts - 1] * (1 + JITTER * (2 * rand() - 1)), 3)
+    """Seconds before the next attempt once `attempts` have failed (1..max_attempts() - 1)."""
+    return round(retry_delays()[attempts - 1] * (1 + JITTER * (2 * rand() - 1)), 3)
 
 
 def iso(value: dt.datetime) -> str:
@@ -257,7 +271,7 @@ def attempt(
         rows.update(status=Status.SUCCEEDED, next_attempt_at=None, **done)
         _delivered(subscription.pk, delivery.sequence)
         return True
-    if attempts < MAX_ATTEMPTS:
+    if attempts < max_attempts():
         wait = dt.timedelta(seconds=retry_delay(attempts))
         rows.update(next_attempt_at=now + wait, **done)
         logger.info(
@@ -292,14 +306,14 @@ def take_lease(subscription_id: int) -> bool:
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     return bool(
         WebhookSubscription.objects.filter(free, pk=subscription_id, is_active=True).update(
-            lease_until=now + dt.timedelta(seconds=LEASE_SECONDS)
+            lease_until=now + dt.timedelta(seconds=lease_seconds())
         )
     )
 
 
 def renew_lease(subscription_id: int) -> None:
     WebhookSubscription.objects.filter(pk=subscription_id).update(
-        lease_until=timezone.now() + dt.timedelta(seconds=LEASE_SECONDS)
+        lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds())
     )
 
 

@@ -6,6 +6,7 @@ delivery-time address check."""
 import datetime as dt
 import hashlib
 import hmac
+import re
 import uuid
 
 import pytest
@@ -189,7 +190,7 @@ def test_the_eighth_failure_disables_the_subscription_and_redelivery_resumes_it(
 
 
 def test_retry_schedule_is_eight_attempts_over_about_22_hours_with_jitter():
-    assert delivery.MAX_ATTEMPTS == 8
+    assert delivery.max_attempts() == 8
     assert [delivery.retry_delay(n, lambda: 0.5) for n in range(1, 8)] == [
         60.0,
         300.0,
@@ -199,9 +200,31 @@ def test_retry_schedule_is_eight_attempts_over_about_22_hours_with_jitter():
         21600.0,
         43200.0,
     ]
-    assert sum(delivery.RETRY_DELAYS) == 22 * 3600 + 21 * 60
+    assert sum(delivery.retry_delays()) == 22 * 3600 + 21 * 60
     assert delivery.retry_delay(1, lambda: 0.0) == 54.0
     assert delivery.retry_delay(7, lambda: 1.0) == 47520.0
+    assert delivery.lease_seconds() == 60.0
+
+
+def test_the_retry_schedule_is_a_setting(settings):
+    from config.settings import webhook_retry_delays
+
+    # given a schedule of three short waits (the live test's)
+    settings.WEBHOOK_RETRY_DELAYS = webhook_retry_delays("0.5,1,2")
+    # then four attempts, with those waits +-10 %
+    assert delivery.max_attempts() == 4
+    assert [delivery.retry_delay(n, lambda: 0.5) for n in (1, 2, 3)] == [0.5, 1.0, 2.0]
+    assert delivery.retry_delay(3, lambda: 1.0) == 2.2
+    # and a malformed value stops the process at start, with what was wrong
+    for bad, message in [
+        ("", "must be comma-separated seconds: ''"),
+        ("60,,300", "must be comma-separated seconds: '60,,300'"),
+        ("60,-1", "1..20 delays of 0 to 604800 s, got '60,-1'"),
+        (",".join(["1"] * 21), "1..20 delays of 0 to 604800 s"),
+        ("nan", "1..20 delays of 0 to 604800 s, got 'nan'"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            webhook_retry_delays(bad)
 
 
 def test_a_restricted_tokens_subscription_gets_its_departments_only(
