@@ -94,9 +94,9 @@ bench: install
 		echo "--- load test left out: it needs DATABASE_URL=postgres://..."; \
 	fi
 
-# docker-compose.yml's api (same command, same worker count) and Celery worker, natively on
-# the local PostgreSQL and Redis (DATABASE_URL, REDIS_URL; the database is created if
-# missing); migrates, waits for /readyz, prints the URLs. Ctrl-C stops both.
+# docker-compose.yml's api (same command, same worker count), Celery worker and beat,
+# natively on the local PostgreSQL and Redis (DATABASE_URL, REDIS_URL; the database is
+# created if missing); migrates, waits for /readyz, prints the URLs. Ctrl-C stops them all.
 stack: install
 	$(PY) deploy/stack.py
 

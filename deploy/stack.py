@@ -2,8 +2,9 @@
 PostgreSQL and Redis.
 
 Migrates, then starts the API (the very command and worker count the compose `api` service
-runs, see `api_command`) and, when backend/config/celery.py exists, the Celery worker (the
-compose `worker` command); waits for /readyz, prints the URLs, and stops both on Ctrl-C.
+runs, see `api_command`) and, when backend/config/celery.py exists, the Celery worker and
+beat (the compose `worker` and `beat` commands); waits for /readyz, prints the URLs, and
+stops them all on Ctrl-C.
 
     DATABASE_URL  default postgres://postgres@127.0.0.1:5432/capgraph (created if missing)
     REDIS_URL     default redis://127.0.0.1:6379/0 (also the Celery broker unless
@@ -111,7 +112,7 @@ def drop_database(url: str) -> None:
 
 
 class Stack:
-    """The API (and the Celery worker, when the app exists) as subprocesses."""
+    """The API (and the Celery worker and beat, when the app exists) as subprocesses."""
 
     def __init__(
         self,
@@ -184,11 +185,24 @@ class Stack:
             "api", api_command(self.host, self.port, self.workers, str(VENV_BIN / "uvicorn"))
         )
         if self.with_worker:
-            self._spawn("worker", worker_command(str(VENV_BIN / "celery")))
+            self.start_worker()
             schedule = Path(tempfile.gettempdir()) / f"capgraph-beat-{self.port}"
             self._spawn("beat", beat_command(str(VENV_BIN / "celery"), str(schedule)))
         self.wait_ready()
         return self
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
+        """Send `sig` to a process and its children (its process group); returns its exit
+        code. The live test kills the Celery worker this way mid-run."""
+        process = self.processes[name]
+        os.killpg(process.pid, sig)
+        return process.wait(15)
+
+    def start_worker(self, log_name: str = "worker") -> None:
+        """A (new) Celery worker, as `start` runs it: after `kill("worker")`, say."""
+        self._spawn(log_name, worker_command(str(VENV_BIN / "celery")))
+        if log_name != "worker":
+            self.processes["worker"] = self.processes.pop(log_name)
 
     def wait_ready(self, seconds: float = STARTUP_SECONDS) -> None:
         import httpx
@@ -245,7 +259,11 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         stack.start()
-        worker = "Celery worker running" if stack.with_worker else "no config/celery.py: no worker"
+        worker = (
+            "Celery worker and beat running"
+            if stack.with_worker
+            else "no config/celery.py: no worker"
+        )
         print(
             f"capgraph stack on {stack.url} ({args.workers} API workers; {worker})\n"
             f"  GraphQL:   {stack.url}/graphql\n"
