@@ -6,7 +6,6 @@ token may see. Sessions have no token to own one: the GraphQL edge refuses them.
 
 from __future__ import annotations
 
-import re
 import secrets as secrets_module
 import time
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts.access import Viewer
+from changes import log
 from changes.models import Change
 from core.dataversion import write_transaction
 from core.errors import Denied, InvalidInput, Missing
@@ -30,9 +30,7 @@ MAX_EVENTS = 30
 MIN_SECRET = 16
 MAX_SECRET = 200
 SECRET_PREFIX = "whsec_"
-# An entity type as the change feed names it: "person", "assignment", "timeOff", ...
-EVENT = re.compile(r"[a-z][A-Za-z]{0,39}")
-ALL = "*"
+ALL = "*"  # stored for a subscription to every entity type
 
 
 def owned(viewer: Viewer) -> QuerySet[WebhookSubscription]:
@@ -47,21 +45,22 @@ def owned_deliveries(viewer: Viewer) -> QuerySet[WebhookDelivery]:
     return WebhookDelivery.objects.filter(subscription__token_id=viewer.token_id)
 
 
-def clean_events(events: Sequence[str]) -> list[str]:
+def clean_events(events: Sequence[str] | None) -> list[str]:
+    """Entity types as the change log names them ("person", "timeOff"...; the GraphQL edge
+    sends ChangeEntityType values); None: every type, those added later too (stored "*")."""
+    if events is None:
+        return [ALL]
     if not events:
-        raise InvalidInput(f'events must name at least one entity type, or "{ALL}"', "events")
+        raise InvalidInput(
+            "events must name at least one entity type; leave it out for every type", "events"
+        )
     if len(events) > MAX_EVENTS:
         raise InvalidInput(f"events names at most {MAX_EVENTS} entity types", "events")
     cleaned: list[str] = []
     for i, name in enumerate(events):
-        name = name.strip()
-        if name == ALL:
-            if len(events) > 1:
-                raise InvalidInput(f'"{ALL}" means every entity type: send it alone', "events")
-        elif not EVENT.fullmatch(name):
+        if name not in log.ENTITY_TYPES:
             raise InvalidInput(
-                f"events[{i}] must be an entity type such as person or assignment, "
-                f"got {name[:50]!r}",
+                f"events[{i}] must be one of {', '.join(log.ENTITY_TYPES)}, got {name[:50]!r}",
                 f"events[{i}]",
             )
         if name not in cleaned:
@@ -85,7 +84,7 @@ def clean_secret(secret: str | None) -> str:
 
 
 def create_subscription(
-    viewer: Viewer, url: str, events: Sequence[str], secret: str | None
+    viewer: Viewer, url: str, events: Sequence[str] | None, secret: str | None
 ) -> WebhookSubscription:
     """The URL is checked (and its host resolved) before the transaction: DNS can be slow."""
     if viewer.token_id is None:

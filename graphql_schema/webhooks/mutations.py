@@ -4,6 +4,7 @@ from typing import Annotated
 
 import strawberry
 
+from graphql_schema.changes.types import ChangeEntityType
 from graphql_schema.context import Info
 from graphql_schema.people.mutations import DeletePayload
 from graphql_schema.permissions import WRITE
@@ -21,19 +22,29 @@ class WebhooksMutation:
     @strawberry.mutation(
         permission_classes=WRITE,
         description="POST every later change the token may see, of the given entity types "
-        '(or "*"), to `url`, signed with `secret` (16..200 characters; generated when not '
-        "given). The URL must be http(s) and resolve to public addresses only.",
+        "(every type without `events`), to `url`, signed with `secret` (16..200 characters; "
+        "generated when not given). The URL must be http(s) and resolve to public addresses "
+        "only.",
         metadata=policy(per_viewer=True),
     )
     async def create_webhook_subscription(
         self,
         info: Info,
         url: str,
-        events: Annotated[list[str], bounded(services.MAX_EVENTS, "events")],
+        events: Annotated[
+            list[ChangeEntityType] | None,
+            bounded(
+                services.MAX_EVENTS,
+                "events",
+                description="The entity types to send; left out or null: every type, those "
+                "added later too.",
+            ),
+        ] = None,
         secret: str | None = None,
     ) -> CreateWebhookSubscriptionPayload:
         viewer = token_viewer(info)
-        row = await run_service(services.create_subscription, viewer, url, events, secret)
+        names = None if events is None else [e.value for e in events]
+        row = await run_service(services.create_subscription, viewer, url, names, secret)
         return CreateWebhookSubscriptionPayload(
             subscription=WebhookSubscription(_row=row), secret=row.secret
         )

@@ -5,9 +5,11 @@ import enum
 
 import strawberry
 
+from graphql_schema.changes.types import ChangeEntityType
 from graphql_schema.scalars import JSON
 from webhooks.models import WebhookDelivery as DeliveryModel
 from webhooks.models import WebhookSubscription as SubscriptionModel
+from webhooks.services import ALL
 
 
 @strawberry.enum
@@ -33,9 +35,11 @@ class WebhookSubscription:
     def url(self) -> str:
         return self._row.url
 
-    @strawberry.field(description='Entity types as the change feed names them, or ["*"].')
-    def events(self) -> list[str]:
-        return list(self._row.events)
+    @strawberry.field(description="The entity types sent; null: every type, those added later too.")
+    def events(self) -> list[ChangeEntityType] | None:
+        if ALL in self._row.events:
+            return None
+        return [ChangeEntityType(name) for name in self._row.events]
 
     @strawberry.field(description="False once disabled (see disabledReason).")
     def is_active(self) -> bool:

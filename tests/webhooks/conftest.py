@@ -17,7 +17,7 @@ from changes.models import Change
 from tests.client import GraphQLClient
 from webhooks import delivery
 
-CREATE = """mutation($url: String!, $events: [String!]!, $secret: String) {
+CREATE = """mutation($url: String!, $events: [ChangeEntityType!], $secret: String) {
   createWebhookSubscription(url: $url, events: $events, secret: $secret) {
     secret subscription { id url events isActive disabledReason lastSequence } } }"""
 
@@ -97,7 +97,7 @@ def token_row(raw: str) -> ApiToken:
     return ApiToken.objects.get(key_hash=hash_token(raw))
 
 
-def subscribe(client: GraphQLClient, url: str, events: list[str], secret: str | None = None):
+def subscribe(client: GraphQLClient, url: str, events: list[str] | None, secret: str | None = None):
     r = client.post(CREATE, {"url": url, "events": events, "secret": secret})
     return r.data["createWebhookSubscription"]
 

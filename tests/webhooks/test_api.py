@@ -8,6 +8,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from api.schema import schema
+from changes import log
+from core.errors import InvalidInput
+from graphql_schema.changes.types import ChangeEntityType
 from tests.client import GraphQLClient
 from tests.helpers import login, only_error
 from webhooks import delivery, services
@@ -27,7 +30,7 @@ PUBLIC = "http://93.184.216.34/hooks"  # an IP literal: no DNS needed, a public 
 
 def refused(client, variables, code, message, field):
     before = WebhookSubscription.objects.count()
-    r = client.post(CREATE, {"secret": None, "events": ["*"], **variables})
+    r = client.post(CREATE, {"secret": None, "events": None, **variables})
     assert r.body.get("data") is None
     assert only_error(r) == (message, {"code": code, "field": field} if field else {"code": code})
     assert WebhookSubscription.objects.count() == before
@@ -39,7 +42,7 @@ def test_create_shows_the_secret_once_and_starts_after_the_last_change(client_fo
     client = client_for(tokens.write)
 
     # when a subscription to a public URL is created without a secret
-    created = subscribe(client, PUBLIC, ["person", "assignment", "person"])
+    created = subscribe(client, PUBLIC, ["PERSON", "ASSIGNMENT", "PERSON"])
 
     # then the answer carries a generated secret, the listing never does
     row = WebhookSubscription.objects.get()
@@ -48,7 +51,7 @@ def test_create_shows_the_secret_once_and_starts_after_the_last_change(client_fo
         "subscription": {
             "id": str(row.pk),
             "url": PUBLIC,
-            "events": ["person", "assignment"],
+            "events": ["PERSON", "ASSIGNMENT"],
             "isActive": True,
             "disabledReason": None,
             "lastSequence": str(earlier.id),
@@ -59,7 +62,7 @@ def test_create_shows_the_secret_once_and_starts_after_the_last_change(client_fo
     assert client.post(LIST).data == {"webhookSubscriptions": [created["subscription"]]}
     assert "secret" not in schema._schema.type_map["WebhookSubscription"].fields
     # a secret given is kept as given
-    assert subscribe(client, PUBLIC, ["*"], "x" * 16)["secret"] == "x" * 16
+    assert subscribe(client, PUBLIC, None, "x" * 16)["secret"] == "x" * 16
 
 
 @pytest.mark.parametrize(
@@ -94,7 +97,7 @@ def test_a_host_name_resolving_to_loopback_is_refused(client_for, tokens):
 
 
 def test_the_development_allowance_accepts_loopback(client_for, tokens, private_urls):
-    created = subscribe(client_for(tokens.write), "http://127.0.0.1:8000/hook", ["*"])
+    created = subscribe(client_for(tokens.write), "http://127.0.0.1:8000/hook", None)
     assert created["subscription"]["url"] == "http://127.0.0.1:8000/hook"
 
 
@@ -118,18 +121,8 @@ def test_the_development_allowance_accepts_loopback(client_for, tokens, private_
         ),
         (
             {"url": PUBLIC, "events": []},
-            'events must name at least one entity type, or "*"',
+            "events must name at least one entity type; leave it out for every type",
             "events",
-        ),
-        (
-            {"url": PUBLIC, "events": ["*", "person"]},
-            '"*" means every entity type: send it alone',
-            "events",
-        ),
-        (
-            {"url": PUBLIC, "events": ["person", "Person!"]},
-            "events[1] must be an entity type such as person or assignment, got 'Person!'",
-            "events[1]",
         ),
         (
             {"url": PUBLIC, "secret": "short"},
@@ -150,17 +143,52 @@ def test_bad_input_is_refused_with_its_field(client_for, tokens, variables, mess
 def test_events_are_bounded(client_for, tokens):
     refused(
         client_for(tokens.write),
-        {"url": PUBLIC, "events": [f"type{chr(97 + i % 26)}" for i in range(31)]},
+        {"url": PUBLIC, "events": ["PERSON"] * 31},
         "REQUEST_TOO_LARGE",
         "events holds 31 events; at most 30",
         "events",
     )
 
 
+def test_events_are_change_entity_types(client_for, tokens):
+    # a name that is not a ChangeEntityType value is refused by GraphQL, naming the enum
+    client = client_for(tokens.write)
+    r = client.post(CREATE, {"url": PUBLIC, "events": ["PERSON", "person"], "secret": None})
+    assert r.codes == ["BAD_USER_INPUT"]
+    assert r.errors[0]["message"] == (
+        "Variable '$events' has invalid value at [1]: "
+        "Value 'person' does not exist in 'ChangeEntityType' enum."
+    )
+    assert WebhookSubscription.objects.count() == 0
+    # every value is accepted, and the subscription lists them as given, without repeats
+    names = [t.name for t in ChangeEntityType]
+    created = subscribe(client, PUBLIC, [*names, "PERSON"])["subscription"]
+    assert created["events"] == names
+    row = WebhookSubscription.objects.get(pk=created["id"])
+    assert row.events == [t.value for t in ChangeEntityType] == list(log.ENTITY_TYPES)
+    assert all(row.wants(t) for t in log.ENTITY_TYPES) and not row.wants("placeholder")
+    # without events (or null): every type, those added later too
+    every = subscribe(client, PUBLIC, None)["subscription"]
+    assert every["events"] is None
+    assert WebhookSubscription.objects.get(pk=every["id"]).wants("placeholder")
+
+
+def test_the_service_refuses_names_outside_the_change_log():
+    # callers other than GraphQL (the enum checks those) get the valid values listed
+    with pytest.raises(InvalidInput) as refused_:
+        services.clean_events(["person", "people"])
+    assert (refused_.value.message, refused_.value.field) == (
+        "events[1] must be one of person, assignment, timeOff, workSchedule, project, "
+        "department, role, skill, holidayCalendar, holiday, dataset, got 'people'",
+        "events[1]",
+    )
+    assert services.clean_events(None) == ["*"]
+
+
 def test_a_token_has_at_most_twenty_subscriptions(client_for, tokens):
     client = client_for(tokens.write)
     for _ in range(services.MAX_SUBSCRIPTIONS):
-        subscribe(client, PUBLIC, ["*"])
+        subscribe(client, PUBLIC, None)
     refused(
         client,
         {"url": PUBLIC},
@@ -186,7 +214,7 @@ def test_who_may_subscribe(client_for, tokens):
     assert login(session)[0] == 200
     csrf = {"X-CSRFToken": session.cookies["csrftoken"]}
     before = WebhookSubscription.objects.count()
-    r = session.post(CREATE, {"url": PUBLIC, "events": ["*"]}, headers=csrf)
+    r = session.post(CREATE, {"url": PUBLIC, "events": None}, headers=csrf)
     assert only_error(r) == (
         "Webhook subscriptions belong to an API token and see what it sees: call with a token",
         {"code": "FORBIDDEN"},
@@ -200,7 +228,7 @@ def test_who_may_subscribe(client_for, tokens):
 
 def test_subscriptions_are_the_owning_tokens_alone(client_for, tokens):
     owner, other = client_for(tokens.write), client_for(tokens.web)
-    sub_id = subscribe(owner, PUBLIC, ["*"])["subscription"]["id"]
+    sub_id = subscribe(owner, PUBLIC, None)["subscription"]["id"]
     assert other.post(LIST).data == {"webhookSubscriptions": []}
     r = other.post(DELETE, {"id": sub_id})
     assert only_error(r) == (
@@ -233,7 +261,7 @@ def test_deliveries_query_pages_and_filters_by_status(client_for, tokens, receiv
     # given five deliveries: the first failed once (pending), four waiting behind it
     receiver.fail_first = 1
     client = client_for(tokens.write)
-    sub_id = subscribe(client, receiver.url, ["*"])["subscription"]["id"]
+    sub_id = subscribe(client, receiver.url, None)["subscription"]["id"]
     rows = [change(entity_id=i) for i in range(1, 6)]
     delivery.run_pass()
 
@@ -274,7 +302,7 @@ def test_deliveries_query_pages_and_filters_by_status(client_for, tokens, receiv
 
 def test_deliveries_query_bad_input(client_for, tokens):
     client = client_for(tokens.write)
-    sub_id = subscribe(client, PUBLIC, ["*"])["subscription"]["id"]
+    sub_id = subscribe(client, PUBLIC, None)["subscription"]["id"]
     cases = [
         (
             {"s": "abc"},
@@ -306,7 +334,7 @@ def test_deliveries_query_bad_input(client_for, tokens):
 def test_redeliver_refusals(client_for, tokens, receiver, private_urls):
     receiver.fail_first = 1
     client = client_for(tokens.write)
-    subscribe(client, receiver.url, ["*"])
+    subscribe(client, receiver.url, None)
     change()
     delivery.run_pass()
     pending = WebhookDelivery.objects.get()

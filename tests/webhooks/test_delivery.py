@@ -43,7 +43,7 @@ def test_changes_arrive_in_order_signed_with_the_feeds_shape(
 ):
     # given a subscription to every entity type, and then three committed changes
     before = change(entity_id=1)  # committed before the subscription: not sent
-    sub = subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    sub = subscribe(client_for(tokens.write), receiver.url, None, SECRET)
     rows = [
         change(entity_id=10),
         change("assignment", 47, "create", fields={"hours": {"after": 8}}),
@@ -94,7 +94,7 @@ def test_a_receiver_failing_its_first_three_attempts_still_gets_everything_in_or
 ):
     # given a receiver that answers 500 three times, then 200
     receiver.fail_first = 3
-    subscribe(client_for(tokens.write), receiver.url, ["person"], SECRET)
+    subscribe(client_for(tokens.write), receiver.url, ["PERSON"], SECRET)
     rows = [change(entity_id=i) for i in (1, 2, 3)]
 
     # when the task runs, and again each time the retry comes due
@@ -136,7 +136,7 @@ def test_the_eighth_failure_disables_the_subscription_and_redelivery_resumes_it(
     receiver.fail_first = 8
     receiver.failure = f"bad signature? secret was {SECRET}".encode()
     client = client_for(tokens.write)
-    sub = subscribe(client, receiver.url, ["person"], SECRET)
+    sub = subscribe(client, receiver.url, ["PERSON"], SECRET)
     first, second = change(entity_id=1), change(entity_id=2)
 
     # when eight attempts fail
@@ -232,8 +232,8 @@ def test_a_restricted_tokens_subscription_gets_its_departments_only(
 ):
     # given the Web department's token (department 3) subscribed to people, and an
     # unrestricted token subscribed to holiday calendars only
-    subscribe(client_for(tokens.web), receiver.url + "/web", ["person"], SECRET)
-    subscribe(client_for(tokens.write), receiver.url + "/all", ["holidayCalendar"], SECRET)
+    subscribe(client_for(tokens.web), receiver.url + "/web", ["PERSON"], SECRET)
+    subscribe(client_for(tokens.write), receiver.url + "/all", ["HOLIDAY_CALENDAR"], SECRET)
     inside = change(entity_id=4, department=3)
     change(entity_id=5, department=4)  # Mobile: not the Web token's
     moved_out = change(entity_id=10, department=4, previous=3)
@@ -259,7 +259,7 @@ def test_a_restricted_tokens_subscription_gets_its_departments_only(
 def test_a_restricted_token_sees_holiday_calendars_changes_with_no_department(
     client_for, tokens, receiver, private_urls
 ):
-    subscribe(client_for(tokens.web), receiver.url, ["*"], SECRET)
+    subscribe(client_for(tokens.web), receiver.url, None, SECRET)
     calendar = change("holidayCalendar", 1, "update", department=None)
     change("person", 5, "update", department=1)  # Engineering itself: above Web
     change("person", 6, "update", department=None)  # in no department: not the Web token's
@@ -271,7 +271,7 @@ def test_a_worker_killed_mid_delivery_leaves_it_to_the_next_one(
     client_for, tokens, receiver, private_urls
 ):
     # given a delivery whose worker counted an attempt and died (its lease still running)
-    sub = subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    sub = subscribe(client_for(tokens.write), receiver.url, None, SECRET)
     row = change()
     delivery.fan_out_all()
     lease = timezone.now() + dt.timedelta(seconds=30)
@@ -294,7 +294,7 @@ def test_a_worker_killed_mid_delivery_leaves_it_to_the_next_one(
 def test_two_fan_outs_of_the_same_batch_create_its_deliveries_once(
     client_for, tokens, receiver, private_urls
 ):
-    sub = subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    sub = subscribe(client_for(tokens.write), receiver.url, None, SECRET)
     rows = [change(entity_id=i) for i in (1, 2)]
     stale = WebhookSubscription.objects.get(pk=sub["subscription"]["id"])
     scope = delivery.access.EVERYTHING
@@ -309,7 +309,7 @@ def test_a_url_that_now_resolves_to_loopback_is_refused_at_delivery(
     client_for, tokens, receiver, private_urls, settings
 ):
     # given a subscription made while private addresses were allowed, then no longer
-    subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    subscribe(client_for(tokens.write), receiver.url, None, SECRET)
     change()
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = False
 
@@ -330,7 +330,7 @@ def test_a_url_that_now_resolves_to_loopback_is_refused_at_delivery(
 def test_a_revoked_owner_token_disables_its_subscriptions(
     client_for, tokens, receiver, private_urls
 ):
-    sub = subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    sub = subscribe(client_for(tokens.write), receiver.url, None, SECRET)
     change()
     ApiToken.objects.filter(pk=token_row(tokens.write).pk).update(revoked=True)
     assert delivery.run_pass() == (0, 0)
@@ -354,7 +354,7 @@ def test_no_answer_within_the_timeout_is_a_failed_attempt(
     monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 1.0)
     try:
         port = listener.getsockname()[1]
-        subscribe(client_for(tokens.write), f"http://127.0.0.1:{port}/", ["*"], SECRET)
+        subscribe(client_for(tokens.write), f"http://127.0.0.1:{port}/", None, SECRET)
         change()
         delivery.run_pass()
     finally:
@@ -368,7 +368,7 @@ def test_no_answer_within_the_timeout_is_a_failed_attempt(
 
 
 def test_delivery_ids_are_uuids_and_unique_per_change(client_for, tokens, receiver, private_urls):
-    subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    subscribe(client_for(tokens.write), receiver.url, None, SECRET)
     for i in range(5):
         change(entity_id=i + 1)
     delivery.run_pass()
@@ -394,7 +394,7 @@ def test_a_committed_write_starts_delivery_through_celery(
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     monkeypatch.setattr(dispatch, "_last_nudge", 0.0)
-    subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    subscribe(client_for(tokens.write), receiver.url, None, SECRET)
     services.presence_changed()
 
     @write_transaction
@@ -437,7 +437,7 @@ def test_without_subscriptions_a_write_queues_nothing(
 def test_a_fan_out_costs_the_same_queries_whatever_the_batch(
     client_for, tokens, receiver, private_urls, changes
 ):
-    sub = subscribe(client_for(tokens.write), receiver.url, ["*"], SECRET)
+    sub = subscribe(client_for(tokens.write), receiver.url, None, SECRET)
     Change.objects.bulk_create(
         [
             Change(entity_type="person", entity_id=i, operation="update", actor="t")
