@@ -13,7 +13,7 @@ from django.db import models, transaction
 
 from core.dataversion import DataVersionAdmin
 
-from . import log
+from . import cascade, log
 
 
 def _weeks(parent: models.Model) -> dict[str, float]:
@@ -106,8 +106,10 @@ class LoggedAdmin(DataVersionAdmin):
             names = log.model_fields(queryset.model)
             before = [(obj, obj.pk, log.snapshot(obj, names)) for obj in doomed]
             departments = {obj.pk: department_of(obj) for obj in doomed}
+            # What cascades (a person's assignments, time off, schedules; a project's
+            # assignments) is deleted here, one DELETE row each; then the rows themselves.
+            entries = cascade.delete(doomed)
             super().delete_queryset(request, queryset)
-            entries = []
             for obj, pk, values in before:
                 entry = removed(obj, pk, values)
                 if entry is not None:

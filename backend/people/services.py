@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from accounts.access import Scope
-from changes import log
+from changes import cascade, log
 from core.dataversion import write_transaction
 from core.errors import Denied, InvalidInput, Missing
 from planning.hours import parse_amount
@@ -145,8 +145,10 @@ def update_person(person_id: int, data: Mapping[str, Any], scope: Scope) -> Pers
 def delete_person(person_id: int, scope: Scope) -> None:
     person = visible_person(person_id, scope, "id", lock=True)
     person_id, before = person.pk, log.snapshot(person, PERSON_FIELDS)
-    person.delete()
-    log.append_one(log.PERSON, person_id, log.DELETE, log.deleted(before), person.department_id)
+    # Their assignments, time off and schedules go with them: one DELETE row each, first.
+    cascaded = cascade.delete([person])
+    entry = log.Entry(log.PERSON, person_id, log.DELETE, log.deleted(before), person.department_id)
+    log.append([*cascaded, entry])
 
 
 @dataclass(frozen=True)

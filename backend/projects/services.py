@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from changes import log
+from changes import cascade, log
 from core.dataversion import write_transaction
 from core.errors import InvalidInput, Missing
 from people.services import clean_name
@@ -69,5 +69,5 @@ def update_project(project_id: int, data: Mapping[str, Any]) -> Project:
 def delete_project(project_id: int) -> None:
     project = get_project(project_id, "id", lock=True)
     before = log.snapshot(project, PROJECT_FIELDS)
-    project.delete()
-    log.append_one(log.PROJECT, project_id, log.DELETE, log.deleted(before))
+    cascaded = cascade.delete([project])  # its assignments: one DELETE row each, first
+    log.append([*cascaded, log.Entry(log.PROJECT, project_id, log.DELETE, log.deleted(before))])

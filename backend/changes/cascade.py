@@ -1,0 +1,80 @@
+"""Deleting with the change log's view of cascades: deleting a person deletes their
+assignments (with their weeks), time off and work schedules; deleting a project its
+assignments. A partner's mirror must hear of each of those rows, so a delete goes through
+`delete`, which collects what cascades (Django's own Collector, as Model.delete does),
+deletes it all, and returns one DELETE entry per deleted row of a logged type besides the
+deleted objects themselves, with every field it had, scoped by its person's department.
+The caller appends them with its own entries, in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models, router
+from django.db.models.deletion import Collector
+
+from . import log
+
+
+def _department_of_people(
+    person_ids: set[int], known: dict[int, int | None]
+) -> dict[int, int | None]:
+    """Departments of the people owning cascaded rows: the deleted people's from memory,
+    the others' in one query."""
+    from people.models import Person
+
+    missing = person_ids - known.keys()
+    found = dict(known)
+    if missing:
+        found.update(Person.objects.filter(pk__in=missing).values_list("id", "department_id"))
+    return found
+
+
+def delete(objs: Sequence[models.Model]) -> list[log.Entry]:
+    """Delete `objs` (of one model) and what cascades from them; return the entries of the
+    cascaded rows (ordered by entity type, then id), not of `objs` (the caller records those
+    as it knows them)."""
+    if not objs:
+        return []
+    model = type(objs[0])
+    collector = Collector(using=router.db_for_write(model), origin=objs[0])
+    collector.collect(list(objs))
+    roots = {(model._meta.label_lower, obj.pk) for obj in objs}
+    doomed: list[tuple[str, models.Model]] = []
+    for related, instances in collector.data.items():
+        kind = log.MODEL_TYPES.get(related._meta.label_lower)
+        if kind is not None:
+            doomed += [(kind, obj) for obj in instances]
+    # Rows Django deletes without loading them (no cascades of their own, no signals): read
+    # them first, those of logged types only. The DELETE then runs on the same querysets.
+    for queryset in collector.fast_deletes:
+        kind = log.MODEL_TYPES.get(queryset.model._meta.label_lower)
+        if kind is not None and isinstance(queryset, models.QuerySet):
+            doomed += [(kind, obj) for obj in queryset]
+    entries = []
+    doomed = [(k, o) for k, o in doomed if (o._meta.label_lower, o.pk) not in roots]
+    deleted_people = {
+        obj.pk: obj.department_id  # type: ignore[attr-defined]
+        for kind, obj in doomed
+        if kind == log.PERSON
+    }
+    if model._meta.label_lower == "people.person":
+        deleted_people |= {obj.pk: obj.department_id for obj in objs}  # type: ignore[attr-defined]
+    owners = {
+        obj.person_id  # type: ignore[attr-defined]
+        for kind, obj in doomed
+        if kind in log.SCOPED_TYPES and kind != log.PERSON
+    }
+    departments = _department_of_people(owners, deleted_people) if owners else deleted_people
+    order = {kind: i for i, kind in enumerate(log.ENTITY_TYPES)}
+    for kind, obj in sorted(doomed, key=lambda d: (order[d[0]], d[1].pk)):
+        before = log.snapshot(obj, log.model_fields(type(obj)))
+        department: Any = None
+        if kind == log.PERSON:
+            department = obj.department_id  # type: ignore[attr-defined]
+        elif kind in log.SCOPED_TYPES:
+            department = departments.get(obj.person_id)  # type: ignore[attr-defined]
+        entries.append(log.Entry(kind, obj.pk, log.DELETE, log.deleted(before), department))
+    collector.delete()
+    return entries
