@@ -78,7 +78,8 @@ def test_a_change_node_says_what_who_and_when(gql):
 def test_a_deletion_carries_who_and_when(gql):
     start = encode_cursor(last_id())
     gql.post('mutation { deleteProject(id: "7") { id } }')
-    (edge,) = feed(gql, start)["edges"]
+    *cascaded, edge = feed(gql, start)["edges"]  # its 7 assignments first (test_cascades.py)
+    assert [e["node"]["entityType"] for e in cascaded] == ["ASSIGNMENT"] * 7
     node = edge["node"]
     assert (node["entityType"], node["entityId"], node["operation"]) == ("PROJECT", "7", "DELETE")
     assert node["actor"].startswith("token:")

@@ -228,6 +228,61 @@ def test_a_registered_partner_document_using_a_removed_field_fails_with_its_name
     assert files.check("--no-registry")[-1].endswith(NO_REGISTRY)
 
 
+# A partner that mirrors capgraph (issue 16): it pages the change feed, re-reads with
+# updatedSince and manages its webhook subscription, as docs/api.md and docs/webhooks.md show.
+SYNC_DOCUMENTS = [
+    """query PartnerFeed($after: String) { changes(after: $after, first: 500,
+      types: [PERSON, ASSIGNMENT]) { edges { cursor node { sequence entityType entityId
+      operation fields actor at } } pageInfo { hasNextPage endCursor } } }""",
+    """query PartnerPeople($since: DateTime, $after: String) { people(updatedSince: $since,
+      after: $after, includeInactive: true, first: 200) { edges { node { id name email
+      department { id } weeklyCapacity } } pageInfo { hasNextPage endCursor } } }""",
+    """mutation PartnerSubscribe($url: String!) { createWebhookSubscription(url: $url,
+      events: [PERSON, ASSIGNMENT, TIME_OFF]) { secret subscription { id events isActive
+      lastSequence } } }""",
+    """query PartnerDeliveries($id: ID!) { webhookDeliveries(subscription: $id,
+      status: FAILED) { edges { node { deliveryId sequence attempts responseStatus } } } }""",
+]
+SEQUENCE = (
+    '  """\n  The change\'s place in the log: increasing in commit order (a decimal id).\n'
+    '  """\n  sequence: String!\n  entityType: ChangeEntityType!'
+)
+
+
+def test_registered_partner_documents_pass_against_the_committed_schema_until_a_field_breaks(
+    db, tmp_path
+):
+    # given a partner's sync documents registered (register_documents validates them too)
+    path = tmp_path / "sync.json"
+    path.write_text(json.dumps({f"sha256:{sha256(d)}": d for d in SYNC_DOCUMENTS}))
+    call_command("register_documents", str(path), "--client", "mirror", stdout=StringIO())
+
+    # when the repository's own schema is checked with the registry (as a deploy does),
+    # then it passes, every partner document validated
+    out = StringIO()
+    with exact_queries(1):
+        call_command("check_schema", stdout=out)
+    assert out.getvalue().splitlines()[-1] == (
+        f"documents checked: {WEB_DOCUMENTS} of the web app's manifest, "
+        f"{len(SYNC_DOCUMENTS)} of the partner registry"
+    )
+
+    # and when a field the feed document selects is removed (the changelog explaining it)
+    files = Files(
+        tmp_path,
+        edited(COMMITTED, SEQUENCE, "  entityType: ChangeEntityType!"),
+        "- FIELD_REMOVED Change.sequence: the cursor is the position\n",
+    )
+    # then the check fails naming that partner document, and only it
+    _, failures = files.failure()
+    key = f"sha256:{sha256(SYNC_DOCUMENTS[0])}"
+    assert failures == [
+        "the schema check failed:",
+        f"- partner document PartnerFeed ({key}, client mirror) no longer validates: "
+        "Cannot query field 'sequence' on type 'Change'.",
+    ]
+
+
 def test_release_makes_the_current_schema_the_baseline(tmp_path):
     # given an explained removal
     current = edited(COMMITTED, SKILL_SCORE, "")
