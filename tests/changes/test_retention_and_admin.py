@@ -76,8 +76,13 @@ def test_admin_edits_and_deletes_are_logged(staff):
         "startDate": project.start_date.isoformat(),
         "endDate": None,
     }
-    assert rows_after(since) == [
+    rows = rows_after(since)
+    assert [rows[0], rows[-1]] == [
         row("project", 1, "update", {"client": {"before": "Umbrella", "after": "Initech"}},
             "admin:boss"),
         row("project", 1, "delete", {k: {"before": v} for k, v in before.items()}, "admin:boss"),
     ]  # fmt: skip
+    # its assignments went with it, each logged in between (changes/cascade.py)
+    assert [(r["entity_type"], r["entity_id"], r["operation"], r["actor"]) for r in rows[1:-1]] == [
+        ("assignment", pk, "delete", "admin:boss") for pk in (13, 15, 30, 31, 33, 85, 120, 121)
+    ]
