@@ -309,8 +309,9 @@ WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
 WEBHOOK_RETRY_DELAYS = webhook_retry_delays(
     os.environ.get("WEBHOOK_RETRY_DELAYS", "60,300,900,3600,10800,21600,43200")
 )
-# A worker holds a subscription's lease this long (renewed before each attempt, which takes
-# at most about three 10 s timeouts): when a worker dies, its deliveries wait this long.
+# A worker holds a subscription's lease this long (renewed before an attempt once a quarter
+# of it has run; an attempt takes at most about three 10 s timeouts): when a worker dies,
+# its deliveries wait this long. Keep it at 40 s or more.
 WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "cleanup-exports": {"task": "exports.cleanup_exports", "schedule": 600.0},

@@ -448,3 +448,17 @@ def test_a_fan_out_costs_the_same_queries_whatever_the_batch(
     # the changes, then a savepoint around moving read_sequence and inserting the deliveries
     with exact_queries(5):
         assert delivery.fan_out(row, delivery.access.EVERYTHING) == (changes, changes)
+
+
+def test_each_attempt_costs_four_statements(client_for, tokens, receiver, private_urls):
+    # given three changes fanned out to a subscription
+    sub = subscribe(client_for(tokens.write), receiver.url, None, SECRET)
+    rows = [change(entity_id=i) for i in (1, 2, 3)]
+    assert delivery.fan_out_all() == 3
+    # when its worker sends them: the lease, then per attempt the head of the queue (with
+    # the subscription, token and user), the attempt counted, its outcome and the
+    # subscription's last sequence; then the empty head and the lease released
+    with exact_queries(1 + 3 * 4 + 1 + 1):
+        assert delivery.deliver_subscription(int(sub["subscription"]["id"])) == 3
+    assert [r.json["sequence"] for r in receiver.requests] == [str(r.id) for r in rows]
+
