@@ -461,4 +461,3 @@ def test_each_attempt_costs_four_statements(client_for, tokens, receiver, privat
     with exact_queries(1 + 3 * 4 + 1 + 1):
         assert delivery.deliver_subscription(int(sub["subscription"]["id"])) == 3
     assert [r.json["sequence"] for r in receiver.requests] == [str(r.id) for r in rows]
-
