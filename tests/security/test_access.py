@@ -97,7 +97,7 @@ MUTATIONS = {
     "bulkUpdateAssignmentHours": 'bulkUpdateAssignmentHours(items: [{assignmentId: "10", '
     "expectedVersion: 1, weeklyHours: {}}]) { assignments { id } }",
     "createWebhookSubscription": 'createWebhookSubscription(url: "http://93.184.216.34/hook", '
-    'events: ["*"]) { secret }',
+    "events: [PERSON]) { secret }",
     "createTimeOff": 'createTimeOff(input: {personId: "4", startDate: "2026-12-21", '
     'endDate: "2026-12-24"}) { timeOff { id } }',
     "setWorkSchedule": 'setWorkSchedule(personId: "4", effectiveFrom: "2027-01-04", '
