@@ -18,7 +18,11 @@ from planning.calendar import (
     Leave,
     Schedule,
     WeekCapacity,
+    Window,
+    WindowDays,
+    leave_in_window,
     week_capacities,
+    window_signature,
     with_leave,
 )
 from planning.weeks import sunday
@@ -92,32 +96,43 @@ class Calendars:
         return week_capacities(self.availability[person_id], weeks)
 
     def by_person(self, weeks: Sequence[dt.date]) -> dict[int, list[WeekCapacity]]:
-        """Most people share their weeks, leave aside, with others: the same weekly capacity
-        and schedules, the same holiday calendar, employed over the whole window. Those weeks
-        are computed once per such group, and a person's leave then walks only the weeks it
-        touches (a whole report's people otherwise cost several times the report without a
-        calendar)."""
+        """Most people share their weeks, leave aside, with others: the same schedule in the
+        window (or weekly capacity without one), the same holiday calendar, employed over
+        the whole window (`planning.calendar.window_signature`). Those days are laid out
+        and summed once per such group (`Window.days`), and a person's leave then removes
+        hours from the days it covers (`leave_in_window`): a whole report's people
+        otherwise cost several times the report without a calendar."""
         if not weeks:
             return {pid: [] for pid in self.availability}
+        first, last = weeks[0], weeks[-1] + dt.timedelta(days=6)
+        if (last - first).days + 1 != 7 * len(weeks):  # not one run of weeks: one by one
+            return self._by_person_apart(weeks)
+        window = Window(first, len(weeks))
+        shared: dict[tuple, WindowDays] = {}
+        result = {}
+        calendar_of = self.calendar_of
+        for pid, av in self.availability.items():
+            key = (window_signature(av, first, last), calendar_of.get(pid))
+            days = shared.get(key)
+            if days is None:
+                days = shared[key] = window.days(av)
+            # one list for the group (read, never changed), unless leave changes some weeks
+            result[pid] = leave_in_window(av.leave, days) if av.leave else days.weeks
+        return result
+
+    def _by_person_apart(self, weeks: Sequence[dt.date]) -> dict[int, list[WeekCapacity]]:
         first, last = weeks[0], weeks[-1] + dt.timedelta(days=6)
         shared: dict[tuple, list[WeekCapacity]] = {}
         result = {}
         for pid, av in self.availability.items():
-            key = (
-                av.weekly_capacity,
-                tuple(sorted(av.schedules, key=lambda s: s.effective_from)),
-                self.calendar_of.get(pid),
-                av.hire_date if av.hire_date is not None and av.hire_date > first else None,
-                av.end_date if av.end_date is not None and av.end_date < last else None,
-            )
+            key = (window_signature(av, first, last), self.calendar_of.get(pid))
             if key not in shared:
                 shared[key] = week_capacities(replace(av, leave=()), weeks)
-            # one list for the group (read, never changed), unless leave changes some weeks
             result[pid] = with_leave(av, weeks, shared[key])
         return result
 
     def in_week(self, week: dt.date) -> dict[int, WeekCapacity]:
-        return {pid: week_capacities(av, [week])[0] for pid, av in self.availability.items()}
+        return {pid: weeks[0] for pid, weeks in self.by_person([week]).items()}
 
 
 # Reports ask about everyone in scope: hundreds or thousands of ids. Binding that many

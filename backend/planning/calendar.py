@@ -196,11 +196,54 @@ def week_capacities(av: Availability, weeks: Sequence[dt.date]) -> list[WeekCapa
     return result
 
 
+def window_signature(av: Availability, first: dt.date, last: dt.date) -> tuple:
+    """What a person's weeks first..last (a Monday, a Sunday) depend on, leave and holidays
+    aside: people with equal signatures (and one holiday calendar) have the same weeks
+    without leave. Only the schedule in effect on `first` and those starting inside the
+    window count (so two people on one pattern since different dates are alike), the
+    weekly capacity only when no schedule is in effect on `first`, and a hire or end date
+    only inside or after the window (before it, it changes nothing)."""
+    current: tuple[Decimal, ...] | None = None
+    changes: list[tuple[dt.date, tuple[Decimal, ...]]] = []
+    for s in sorted(av.schedules, key=lambda s: s.effective_from):
+        if s.effective_from <= first:
+            current = s.hours
+        elif s.effective_from <= last:
+            if changes and changes[-1][0] == s.effective_from:
+                changes[-1] = (s.effective_from, s.hours)
+            else:
+                changes.append((s.effective_from, s.hours))
+    hire, end = av.hire_date, av.end_date
+    return (
+        av.weekly_capacity if current is None else None,
+        current,
+        tuple(changes),
+        hire if hire is not None and hire > first else None,
+        end if end is not None and end < last else None,
+    )
+
+
+class LeaveWeeks(list[WeekCapacity]):
+    """A person's weeks that differ from `base` (the same weeks without their leave, shared
+    with people alike) at most at the indices `changed` (ascending): what a report needs to
+    build this person's maps from the shared ones instead of from scratch."""
+
+    __slots__ = ("base", "changed")
+
+    def __init__(
+        self, weeks: list[WeekCapacity], base: list[WeekCapacity], changed: list[int]
+    ) -> None:
+        super().__init__(weeks)
+        self.base = base
+        self.changed = changed
+
+
 def with_leave(
     av: Availability, weeks: Sequence[dt.date], base: list[WeekCapacity]
 ) -> list[WeekCapacity]:
     """The weeks of `av` given `base`, the same weeks of the same person without their leave:
-    only the weeks that leave touches are walked (a report's people share bases)."""
+    only the weeks that leave touches are walked (a report's people share bases). Returns
+    `base` itself when leave touches none of them, else a `LeaveWeeks`."""
     if not av.leave or not weeks:
         return base
     first, end = weeks[0], weeks[-1] + WEEKDAY_OFFSETS[6]
@@ -214,7 +257,143 @@ def with_leave(
     if not touched:
         return base
     plan = _plan(av)
-    return [
-        _walk(av, plan, week) if week in touched else same
-        for week, same in zip(weeks, base, strict=True)
-    ]
+    result = list(base)
+    changed = []
+    for i, week in enumerate(weeks):
+        if week in touched:
+            result[i] = _walk(av, plan, week)
+            changed.append(i)
+    return LeaveWeeks(result, base, changed)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowDays:
+    """The days of a window (a Monday and 7 * len(weeks) days on) for people alike
+    (`window_signature` and one holiday calendar), leave aside: `worked[i]` is day i's
+    scheduled units if employed and not a holiday, else 0; `worked_weeks` their sums per
+    week; `weeks` each week without leave."""
+
+    first: dt.date
+    worked: list[int]
+    worked_weeks: list[int]
+    weeks: list[WeekCapacity]
+
+
+def _week(scheduled: Sequence[int], worked: Sequence[int]) -> tuple[int, WeekCapacity]:
+    total, done = sum(scheduled), sum(worked)
+    if not total:
+        return 0, NOT_EMPLOYED
+    return done, WeekCapacity(
+        units_to_cents(done), units_to_cents(total), units_to_cents(total - done), 0
+    )
+
+
+class Window:
+    """A window of `count` weeks from the Monday `first`, and what people alike share in it:
+    each (weekday units, holidays) pattern laid over the whole window, summed per week once
+    (`pattern`), and each signature's days cut from those (`days`)."""
+
+    def __init__(self, first: dt.date, count: int) -> None:
+        self.first, self.count = first, count
+        self.last = first + dt.timedelta(days=7 * count - 1)
+        self.patterns: dict[tuple, tuple[list[int], list[int], list[int], list[WeekCapacity]]]
+        self.patterns = {}
+
+    def pattern(
+        self, day_units: tuple[int, ...], holidays: frozenset[dt.date]
+    ) -> tuple[list[int], list[int], list[int], list[WeekCapacity]]:
+        """Scheduled and worked units per day, worked units per week and the weeks, of
+        someone on `day_units` all window long, following `holidays`."""
+        key = (day_units, holidays)
+        found = self.patterns.get(key)
+        if found is not None:
+            return found
+        first, n = self.first, 7 * self.count
+        scheduled = list(day_units) * self.count  # day i is weekday i % 7
+        worked = scheduled.copy()
+        off = set()
+        for day in holidays:
+            if first <= day <= self.last:
+                i = (day - first).days
+                worked[i] = 0
+                off.add(i // 7)
+        plain_week = _week(day_units, day_units)
+        worked_weeks, weeks = [], []
+        for w, i in enumerate(range(0, n, 7)):
+            done, week = _week(scheduled[i : i + 7], worked[i : i + 7]) if w in off else plain_week
+            worked_weeks.append(done)
+            weeks.append(week)
+        found = self.patterns[key] = (scheduled, worked, worked_weeks, weeks)
+        return found
+
+    def days(self, av: Availability) -> WindowDays:
+        """`av`'s days in the window, leave aside: each schedule's pattern over the days it
+        is in effect, the days outside employment cleared; weeks wholly inside one schedule
+        and employment are the pattern's own, the others summed from the days (the
+        definitions of `_walk`, for every day at once)."""
+        plan = _plan(av)
+        first, last, n = self.first, self.last, 7 * self.count
+        scheduled: list[int] = []
+        worked: list[int] = []
+        worked_weeks = [0] * self.count
+        weeks: list[WeekCapacity | None] = [None] * self.count
+        lo = 0 if av.hire_date is None else min(max((av.hire_date - first).days, 0), n)
+        hi = n if av.end_date is None else min(max((av.end_date - first).days + 1, 0), n)
+        for k, start in enumerate(plan.starts):
+            stop = plan.starts[k + 1] - DAY if k + 1 < len(plan.starts) else last
+            if stop < first or start > last:
+                continue
+            a = max((start - first).days, 0)
+            b = min((stop - first).days, n - 1) + 1
+            p_scheduled, p_worked, p_worked_weeks, p_weeks = self.pattern(plan.days[k], av.holidays)
+            scheduled += p_scheduled[a:b]
+            worked += p_worked[a:b]
+            # the weeks wholly inside this schedule and employment
+            wa, wb = -(-max(a, lo) // 7), min(b, hi) // 7
+            if wa < wb:
+                weeks[wa:wb] = p_weeks[wa:wb]
+                worked_weeks[wa:wb] = p_worked_weeks[wa:wb]
+        if lo or hi < n:
+            scheduled[:lo] = worked[:lo] = [0] * lo
+            scheduled[hi:] = worked[hi:] = [0] * (n - hi)
+        done_weeks: list[WeekCapacity] = []
+        for w, week in enumerate(weeks):
+            if week is None:
+                i = 7 * w
+                worked_weeks[w], week = _week(scheduled[i : i + 7], worked[i : i + 7])
+            done_weeks.append(week)
+        return WindowDays(first, worked, worked_weeks, done_weeks)
+
+
+def leave_in_window(leave: Sequence[Leave], days: WindowDays) -> list[WeekCapacity]:
+    """The weeks of `days` less one person's `leave`: a day's leave (the whole scheduled day,
+    or its hours per day; entries add up) removes at most its worked units, and only the
+    weeks where some was removed change (`LeaveWeeks`; `days.weeks` itself if none)."""
+    worked, first, n = days.worked, days.first, len(days.worked)
+    taken: dict[int, int] = {}
+    for entry in leave:
+        per_day = None if entry.hours_per_day is None else units(entry.hours_per_day)
+        for i in range(
+            max((entry.start - first).days, 0), min((entry.end - first).days, n - 1) + 1
+        ):
+            hours = worked[i]
+            if hours:
+                taken[i] = taken.get(i, 0) + (hours if per_day is None else per_day)
+    off_by_week: dict[int, int] = {}
+    for i, total in taken.items():
+        off = min(total, worked[i])
+        if off:
+            off_by_week[i // 7] = off_by_week.get(i // 7, 0) + off
+    if not off_by_week:
+        return days.weeks
+    result = list(days.weeks)
+    changed = sorted(off_by_week)
+    for w in changed:
+        off, same = off_by_week[w], days.weeks[w]
+        result[w] = WeekCapacity(
+            units_to_cents(days.worked_weeks[w] - off),
+            same.scheduled,
+            same.holiday,
+            units_to_cents(off),
+        )
+    return LeaveWeeks(result, days.weeks, changed)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .calendar import NOT_EMPLOYED, WeekCapacity
+from .calendar import NOT_EMPLOYED, LeaveWeeks, WeekCapacity
 from .capacity import (
     ZERO,
     WeekLoad,
@@ -74,17 +74,34 @@ def _tenths_of_percent(hours_cents: int, capacity_cents: int) -> int:
 class CalendarMaps:
     """A person's `{Monday: hours}` maps of capacity (every week), and of the hours time off
     and holidays removed (weeks where not 0). People alike share one list of weeks
-    (calendars.selectors): their maps are the same objects too, built once."""
+    (calendars.selectors): their maps are the same objects too, built once. A person whose
+    leave changes some of those weeks (`LeaveWeeks`) gets a copy of the shared capacity map
+    with those weeks replaced, a time-off map of those weeks alone, and the shared holiday
+    map itself (leave never changes a week's holiday hours)."""
 
     def __init__(self, keys: Sequence[str]) -> None:
         self.keys = keys
         self.built: dict[int, tuple[dict[str, float], dict[str, float], dict[str, float]]] = {}
+        self._alive: list[Sequence[WeekCapacity]] = []
 
     def __call__(
         self, weeks: Sequence[WeekCapacity]
     ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
         maps = self.built.get(id(weeks))
-        if maps is None:
+        if maps is not None:
+            return maps
+        if isinstance(weeks, LeaveWeeks):
+            shared_capacity, _, holiday = self(weeks.base)
+            capacity = shared_capacity.copy()
+            time_off = {}
+            keys = self.keys
+            for i in weeks.changed:
+                wc = weeks[i]
+                capacity[keys[i]] = wc.capacity / 100
+                if wc.time_off:
+                    time_off[keys[i]] = wc.time_off / 100
+            maps = (capacity, time_off, holiday)
+        else:
             capacity, time_off, holiday = {}, {}, {}
             for key, wc in zip(self.keys, weeks, strict=True):
                 capacity[key] = wc.capacity / 100
@@ -92,7 +109,10 @@ class CalendarMaps:
                     time_off[key] = wc.time_off / 100
                 if wc.holiday:
                     holiday[key] = wc.holiday / 100
-            maps = self.built[id(weeks)] = (capacity, time_off, holiday)
+            maps = (capacity, time_off, holiday)
+        # kept alive with the maps: an id is only unique among objects alive together
+        self.built[id(weeks)] = maps
+        self._alive.append(weeks)
         return maps
 
 
