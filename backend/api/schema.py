@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from graphql_schema.schema import Mutation, Query
 
 from .documents import DocumentCache, schema_version
+from .execution import PlainObjectsExecutionContext
 from .gate import Gate
 
 
@@ -23,6 +24,7 @@ schema = CapgraphSchema(
     mutation=Mutation,
     config=StrawberryConfig(auto_camel_case=True),
     extensions=[DocumentCache, Gate],
+    execution_context_class=PlainObjectsExecutionContext,
 )
 # Part of every cache key: a schema change (or a change of validation rules, which must
 # change this too) never reuses a document or an answer cached for the old one.

@@ -300,11 +300,11 @@ class Window:
         self.patterns = {}
 
     def pattern(
-        self, day_units: tuple[int, ...], holidays: frozenset[dt.date]
+        self, day_units: tuple[int, ...], holidays: Collection[dt.date]
     ) -> tuple[list[int], list[int], list[int], list[WeekCapacity]]:
         """Scheduled and worked units per day, worked units per week and the weeks, of
         someone on `day_units` all window long, following `holidays`."""
-        key = (day_units, holidays)
+        key = (day_units, holidays if isinstance(holidays, frozenset) else frozenset(holidays))
         found = self.patterns.get(key)
         if found is not None:
             return found

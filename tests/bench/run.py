@@ -429,7 +429,8 @@ def calendar_cost(request) -> None:
     (BENCH_CALENDAR_PAIRS pairs, a reload before each block, the order alternating from pair
     to pair), each block a warm-up then ROUNDS rounds of the three operations in turn. Each
     pair gives a ratio of medians (with / without); the verdict is the median of those
-    ratios, shown with their spread (lowest..highest), next to the median of all rounds."""
+    ratios, shown with their spread (lowest..highest), next to the median of all rounds and
+    the median CPU time of this process per request."""
     import importlib.util
     import random
 
@@ -447,6 +448,11 @@ def calendar_cost(request) -> None:
     blocks: dict[str, dict[bool, list[list[float]]]] = {
         label: {False: [], True: []} for label, _ in CALENDAR_OPERATIONS
     }
+    # this process's CPU time per request (the app's Python; PostgreSQL's work is not in it):
+    # other jobs on the machine stretch it much less than the wall clock
+    cpu: dict[str, dict[bool, list[float]]] = {
+        label: {False: [], True: []} for label, _ in CALENDAR_OPERATIONS
+    }
     for pair in range(CALENDAR_PAIRS):
         for calendar in (False, True) if pair % 2 == 0 else (True, False):
             path = with_calendar if calendar else DATASET
@@ -457,9 +463,10 @@ def calendar_cost(request) -> None:
                 request(document, {})  # warm-up
             for _ in range(ROUNDS):
                 for label, document in CALENDAR_OPERATIONS:
-                    t0 = time.perf_counter()
+                    c0, t0 = time.process_time(), time.perf_counter()
                     request(document, {})
                     blocks[label][calendar][-1].append((time.perf_counter() - t0) * 1000)
+                    cpu[label][calendar].append((time.process_time() - c0) * 1000)
     print(
         f"\navailability calendar: {DATASET.name} without / with a generated calendar "
         f"({len(data['holidays'])} holidays, {len(data['timeOff'])} time-off entries, "
@@ -476,9 +483,11 @@ def calendar_cost(request) -> None:
         plain = statistics.median(t for block in sides[False] for t in block)
         cal = statistics.median(t for block in sides[True] for t in block)
         verdict = "ok" if ratio <= CALENDAR_TARGET else "OVER"
+        cpu_plain, cpu_cal = (statistics.median(cpu[label][side]) for side in (False, True))
         print(
             f"  {label:<26} without {plain:6.1f} ms  with {cal:6.1f} ms  "
-            f"ratio median {ratio:.2f}x {verdict} (pairs {ratios[0]:.2f}x..{ratios[-1]:.2f}x)"
+            f"ratio median {ratio:.2f}x {verdict} (pairs {ratios[0]:.2f}x..{ratios[-1]:.2f}x); "
+            f"CPU {cpu_plain:.1f} / {cpu_cal:.1f} ms = {cpu_cal / cpu_plain:.2f}x"
         )
     call_command("load_dataset", str(DATASET), "--replace", stdout=StringIO())
 

@@ -7,8 +7,8 @@ import random
 from decimal import Decimal
 
 from calendars.selectors import Calendars
-from planning.calendar import Availability, Leave, Schedule, week_capacities
-from planning.reports import PersonFacts, heatmap_rows
+from planning.calendar import Availability, Leave, LeaveWeeks, Schedule, week_capacities
+from planning.reports import CalendarMaps, PersonFacts, heatmap_rows
 from planning.weeks import week_keys
 from tests.reference import Reference
 
@@ -186,3 +186,29 @@ def test_people_sharing_a_calendar_share_their_weeks_exactly():
         assert [w.capacity for w in got[pid]] == [
             int(ref.week(pid, w).capacity * 100) for w in WEEKS
         ], pid
+
+
+def test_maps_of_people_with_leave_are_built_from_the_shared_ones_exactly():
+    # by_person gives a person whose leave changes some weeks a LeaveWeeks over the weeks
+    # their group shares; CalendarMaps copies the group's maps and replaces those weeks. The
+    # maps (values and key order) must be those built from the person's weeks alone.
+    rnd = random.Random(13)
+    data = random_dataset(rnd, 200)
+    for p in data["people"]:
+        p["weeklyCapacity"] = rnd.choice([40, 37.5])
+        p["schedules"] = p["schedules"][:1] if rnd.random() < 0.3 else []
+    ref = Reference(data)
+    calendars = Calendars(WEEKS[0], WEEKS[-1])
+    for pid in ref.people:
+        calendars.availability[pid] = availability(ref, pid)
+        calendars.calendar_of[pid] = ref.people[pid]["holidayCalendarId"]
+    got = calendars.by_person(WEEKS)
+    keys = [w.isoformat() for w in WEEKS]
+    shared, alone = CalendarMaps(keys), CalendarMaps(keys)
+    with_leave = [pid for pid in got if isinstance(got[pid], LeaveWeeks)]
+    assert len(with_leave) > 50  # the path under test is taken
+    for pid, weeks in got.items():
+        maps, expected = shared(weeks), alone(list(weeks))
+        assert [list(m.items()) for m in maps] == [list(m.items()) for m in expected], pid
+        for key, week in zip(keys, WEEKS, strict=True):
+            assert maps[0][key] == float(ref.week(pid, week).capacity), (pid, key)
