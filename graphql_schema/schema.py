@@ -10,6 +10,8 @@ from graphql_schema.assignments.queries import AssignmentsQuery
 from graphql_schema.calendars.mutations import CalendarsMutation
 from graphql_schema.calendars.queries import CalendarsQuery
 from graphql_schema.changes.queries import ChangesQuery
+from graphql_schema.demand.mutations import DemandMutation
+from graphql_schema.demand.queries import DemandQuery
 from graphql_schema.exports.mutations import ExportsMutation
 from graphql_schema.exports.queries import ExportsQuery
 from graphql_schema.people.mutations import PeopleMutation
@@ -33,6 +35,7 @@ class Query(
     CalendarsQuery,
     WebhooksQuery,
     ChangesQuery,
+    DemandQuery,
 ):
     pass
 
@@ -46,5 +49,6 @@ class Mutation(
     ExportsMutation,
     CalendarsMutation,
     WebhooksMutation,
+    DemandMutation,
 ):
     pass

@@ -1,4 +1,5 @@
-"""Many assignments' weekly hours in one transaction, all or nothing."""
+"""Many assignments' weekly hours in one transaction, all or nothing: assignments of people
+and of placeholders alike."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from core.errors import InvalidInput, Missing, TooLarge, VersionConflict
 from planning.hours import parse_weekly_hours
 
 from .models import Assignment, AssignmentWeek
+from .services import owner_department, owner_hire_date, week_row
 
 MAX_ITEMS = 500
 
@@ -51,9 +53,9 @@ def bulk_update_hours(items: Sequence[HoursItem], scope: Scope) -> list[Assignme
     """
     _check_items(items)
     qs = (
-        Assignment.objects.visible_to(scope)
+        Assignment.all_rows.visible_to(scope)
         .select_for_update(of=("self",))
-        .select_related("person", "project")
+        .select_related("person", "placeholder", "project")
         .filter(pk__in=[item.assignment_id for item in items])
         .order_by("pk")
     )
@@ -65,7 +67,7 @@ def bulk_update_hours(items: Sequence[HoursItem], scope: Scope) -> list[Assignme
         parse_weekly_hours(
             item.weekly_hours,
             f"items.{i}.weeklyHours",
-            locked[item.assignment_id].person.hire_date,
+            owner_hire_date(locked[item.assignment_id]),
         )
         for i, item in enumerate(items)
     ]
@@ -87,7 +89,7 @@ def bulk_update_hours(items: Sequence[HoursItem], scope: Scope) -> list[Assignme
             touched |= Q(assignment_id=item.assignment_id, week__in=list(hours))
     old: dict[int, dict[str, float]] = {}
     if touched:
-        for assignment_id, week, h in AssignmentWeek.objects.filter(touched).values_list(
+        for assignment_id, week, h in AssignmentWeek.all_rows.filter(touched).values_list(
             "assignment_id", "week", "hours"
         ):
             old.setdefault(assignment_id, {})[week.isoformat()] = float(h)
@@ -107,7 +109,7 @@ def bulk_update_hours(items: Sequence[HoursItem], scope: Scope) -> list[Assignme
             fields["weeklyHours"] = changed
         entries.append(
             log.Entry(
-                log.ASSIGNMENT, assignment.pk, log.UPDATE, fields, assignment.person.department_id
+                log.ASSIGNMENT, assignment.pk, log.UPDATE, fields, owner_department(assignment)
             )
         )
         if item.replace:
@@ -116,22 +118,18 @@ def bulk_update_hours(items: Sequence[HoursItem], scope: Scope) -> list[Assignme
             zeros = [week for week, h in hours.items() if not h]
             if zeros:
                 doomed |= Q(assignment_id=assignment.pk, week__in=zeros)
-        rows.extend(
-            AssignmentWeek(assignment=assignment, person_id=assignment.person_id, week=w, hours=h)
-            for w, h in sorted(hours.items())
-            if h
-        )
+        rows.extend(week_row(assignment, w, h) for w, h in sorted(hours.items()) if h)
     if doomed:
-        AssignmentWeek.objects.filter(doomed).delete()
+        AssignmentWeek.all_rows.filter(doomed).delete()
     if rows:
-        AssignmentWeek.objects.bulk_create(
+        AssignmentWeek.all_rows.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["assignment", "week"],
             update_fields=["hours"],
         )
     now = timezone.now()
-    Assignment.objects.filter(pk__in=locked).update(version=F("version") + 1, updated_at=now)
+    Assignment.all_rows.filter(pk__in=locked).update(version=F("version") + 1, updated_at=now)
     for assignment in locked.values():
         assignment.version += 1
         assignment.updated_at = now

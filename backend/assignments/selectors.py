@@ -4,12 +4,18 @@ docs/design.md: hours(P, W) is the sum of `AssignmentWeek.hours` over P's active
 `counted_weeks` is the set of rows that sum covers; the functions below are the shapes the
 loaders and reports need, each one query. A report passes its `scope` (and the department
 subtree it asks for): then only active people in scope count, as every report defines.
+`include_tentative=False` leaves out the hours of TENTATIVE assignments (a WHERE on the
+weeks' own `tentative` column, no join).
+
+Placeholders' hours (`placeholder_hours_by_week`) are read here too, from the placeholders'
+rows only: `AssignmentWeek.objects` holds people's rows and nothing else.
 """
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
@@ -19,6 +25,42 @@ from planning.capacity import ZERO
 from .models import AssignmentWeek, PersonOwnedRows
 
 HoursMap = dict[int, dict[dt.date, Decimal]]
+# {owner id: {week: (confirmed hours, tentative hours)}}, weeks without hours left out.
+SplitMap = dict[int, dict[dt.date, tuple[Decimal, Decimal]]]
+
+
+def _split(rows: Any, owner: str) -> SplitMap:
+    """Sum `rows` per owner and week, confirmed and tentative apart (one GROUP BY)."""
+    result: SplitMap = defaultdict(dict)
+    for owner_id, week, tentative, total in (
+        rows.values_list(owner, "week", "tentative").annotate(total=Sum("hours")).order_by()
+    ):
+        confirmed, held = result[owner_id].get(week, (ZERO, ZERO))
+        if tentative:
+            result[owner_id][week] = (confirmed, held + total)
+        else:
+            result[owner_id][week] = (confirmed + total, held)
+    return result
+
+
+def split_hours_by_person_week(
+    first: dt.date, last: dt.date, person_ids: Collection[int]
+) -> SplitMap:
+    """hours(P, W) of `person_ids` in first..last, split into confirmed and tentative."""
+    return _split(counted_weeks(first, last, person_ids=person_ids), "person_id")
+
+
+def placeholder_hours_by_week(
+    first: dt.date, last: dt.date, placeholder_ids: Collection[int]
+) -> SplitMap:
+    """A placeholder's hours per week (its active assignments), confirmed and tentative."""
+    rows = AssignmentWeek.placeholder_rows.filter(
+        week__gte=first,
+        week__lte=last,
+        assignment__is_active=True,
+        placeholder_id__in=placeholder_ids,
+    )
+    return _split(rows, "placeholder_id")
 
 
 def counted_weeks(
@@ -29,10 +71,13 @@ def counted_weeks(
     person_ids: Collection[int] | None = None,
     scope: Scope | None = None,
     departments: Collection[int] | None = None,
+    include_tentative: bool = True,
 ) -> PersonOwnedRows:
     """The rows hours(P, W) sums, in weeks first..last (or among `weeks`), of `person_ids`;
     with a `scope`, of active people in it (and in `departments`)."""
     rows = AssignmentWeek.objects.all()
+    if not include_tentative:
+        rows = rows.filter(tentative=False)
     if first is not None:
         rows = rows.filter(week__gte=first, week__lte=last)
     if weeks is not None:

@@ -19,7 +19,7 @@ from . import cascade, log
 def _weeks(parent: models.Model) -> dict[str, float]:
     from assignments.models import AssignmentWeek
 
-    rows = AssignmentWeek.objects.filter(assignment_id=parent.pk).values_list("week", "hours")
+    rows = AssignmentWeek.all_rows.filter(assignment_id=parent.pk).values_list("week", "hours")
     return {week.isoformat(): float(hours) for week, hours in rows}
 
 
@@ -33,11 +33,22 @@ def _skills(parent: models.Model) -> list[dict[str, str]]:
     return sorted(entries, key=lambda e: (e["skill"], e["kind"]))
 
 
+def _required_skills(parent: models.Model) -> list[dict[str, str]]:
+    from demand.models import PlaceholderSkill
+
+    rows = PlaceholderSkill.objects.filter(placeholder_id=parent.pk).values_list(
+        "skill__name", "min_proficiency"
+    )
+    return sorted(({"skill": s, "minProficiency": p} for s, p in rows), key=lambda e: e["skill"])
+
+
 # Inline rows that are part of their parent: recorded as an update of the parent's field.
 COLLECTIONS: dict[str, tuple[str, Callable[[models.Model], Any]]] = {
     "assignments.assignmentweek": ("weeklyHours", _weeks),
     "people.personskill": ("skills", _skills),
+    "demand.placeholderskill": ("requiredSkills", _required_skills),
 }
+OWNS_ITSELF = ("people.person", "demand.placeholder")  # scoped by their own department
 
 
 def entity_type(model: type[models.Model]) -> str | None:
@@ -45,14 +56,23 @@ def entity_type(model: type[models.Model]) -> str | None:
 
 
 def department_of(obj: models.Model) -> int | None:
-    """The department that scopes a row: a person's, or the person's its row belongs to."""
+    """The department that scopes a row: a person's (a placeholder's), or that of the person
+    (the placeholder) its row belongs to."""
     label = obj._meta.label_lower
-    if label == "people.person":
+    if label in OWNS_ITSELF:
         return obj.department_id  # type: ignore[attr-defined]
     if entity_type(type(obj)) not in log.SCOPED_TYPES:
         return None
     from people.models import Person
 
+    if getattr(obj, "placeholder_id", None) is not None:
+        from demand.models import Placeholder
+
+        return (
+            Placeholder.objects.filter(pk=obj.placeholder_id)  # type: ignore[attr-defined]
+            .values_list("department_id", flat=True)
+            .first()
+        )
     return (
         Person.objects.filter(pk=obj.person_id)  # type: ignore[attr-defined]
         .values_list("department_id", flat=True)
@@ -76,7 +96,8 @@ def saved(obj: models.Model, before: dict[str, Any] | None) -> log.Entry | None:
     fields = log.diff(before, after)
     if not fields:
         return None
-    previous = log.moved(before.get("departmentId"), department) if kind == log.PERSON else None
+    owns_itself = kind in (log.PERSON, log.PLACEHOLDER)
+    previous = log.moved(before.get("departmentId"), department) if owns_itself else None
     return log.Entry(kind, obj.pk, log.UPDATE, fields, department, previous)
 
 
@@ -84,7 +105,7 @@ def removed(obj: models.Model, pk: Any, before: dict[str, Any]) -> log.Entry | N
     kind = entity_type(type(obj))
     if kind is None:
         return None
-    department = before.get("departmentId") if kind == log.PERSON else None
+    department = before.get("departmentId") if kind in (log.PERSON, log.PLACEHOLDER) else None
     return log.Entry(kind, pk, log.DELETE, log.deleted(before), department)
 
 

@@ -194,13 +194,14 @@ def append_one(
 
 
 # --- entity types -----------------------------------------------------------------------------
-# The feed's ChangeEntityType values. Rows of the first group belong to a person (or are one)
-# and are scoped by that person's department; the rest are catalogue rows every viewer reads.
+# The feed's ChangeEntityType values. Rows of the first group belong to a person or a
+# placeholder (or are one) and are scoped by that owner's department; the rest are catalogue rows every viewer reads.
 
 PERSON, ASSIGNMENT, TIME_OFF, WORK_SCHEDULE = "person", "assignment", "timeOff", "workSchedule"
+PLACEHOLDER = "placeholder"  # scoped by its own department; its assignments are ASSIGNMENT rows
 PROJECT, DEPARTMENT, ROLE, SKILL = "project", "department", "role", "skill"
 HOLIDAY_CALENDAR, HOLIDAY, DATASET = "holidayCalendar", "holiday", "dataset"
-SCOPED_TYPES = (PERSON, ASSIGNMENT, TIME_OFF, WORK_SCHEDULE)
+SCOPED_TYPES = (PERSON, ASSIGNMENT, TIME_OFF, WORK_SCHEDULE, PLACEHOLDER)
 GLOBAL_TYPES = (PROJECT, DEPARTMENT, ROLE, SKILL, HOLIDAY_CALENDAR, HOLIDAY, DATASET)
 ENTITY_TYPES = SCOPED_TYPES + GLOBAL_TYPES
 
@@ -227,6 +228,7 @@ MODEL_TYPES = {
     "people.skilltag": SKILL,
     "projects.project": PROJECT,
     "assignments.assignment": ASSIGNMENT,
+    "demand.placeholder": PLACEHOLDER,
     "calendars.timeoff": TIME_OFF,
     "calendars.workschedule": WORK_SCHEDULE,
     "calendars.holidaycalendar": HOLIDAY_CALENDAR,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "calendars",
     "changes",
     "projects",
+    "demand",
     "assignments",
     "accounts",
     "api",

@@ -65,6 +65,9 @@ class PersonRows(models.QuerySet):
     subtree a report or list asks for (`in_departments`)."""
 
     person_path = ""
+    # Rows with more than one kind of owner (assignments of people or placeholders): a row
+    # is in when the department of whichever owner it has is.
+    owner_paths: tuple[str, ...] = ()
 
     def visible_to(self, scope: Scope) -> Self:
         return self.in_departments(scope.departments)
@@ -73,7 +76,10 @@ class PersonRows(models.QuerySet):
         """None: no filter."""
         if departments is None:
             return self
-        return self.filter(**{f"{self.person_path}department_id__in": departments})
+        condition = Q()
+        for path in self.owner_paths or (self.person_path,):
+            condition |= Q(**{f"{path}department_id__in": departments})
+        return self.filter(condition)
 
 
 def person_in_departments(departments: Collection[int]) -> Q:

@@ -175,17 +175,7 @@ def set_person_skills(person_id: int, entries: Iterable[SkillEntry], scope: Scop
             )
         seen.add((key, entry.kind))
         names.setdefault(key, name)
-    # Matched in Python: SQLite's lower() folds ASCII only, so "Éclair" would miss "éclair".
-    existing: dict[str, SkillTag] = {}
-    for tag in SkillTag.objects.order_by("pk"):
-        if tag.name.casefold() in names:
-            existing.setdefault(tag.name.casefold(), tag)
-    entries_log: list[log.Entry] = []
-    for key, name in names.items():
-        if key not in existing:
-            existing[key] = tag = SkillTag.objects.create(name=name)
-            fields = log.created(log.snapshot(tag, ("name", "category")))
-            entries_log.append(log.Entry(log.SKILL, tag.pk, log.CREATE, fields))
+    existing, entries_log = skill_tags(names)
     held = PersonSkill.objects.filter(person=person).values_list(
         "skill__name", "proficiency", "kind"
     )
@@ -222,6 +212,23 @@ def set_person_skills(person_id: int, entries: Iterable[SkillEntry], scope: Scop
     )
     log.append(entries_log)
     return person
+
+
+def skill_tags(names: Mapping[str, str]) -> tuple[dict[str, SkillTag], list[log.Entry]]:
+    """The skills named ({casefolded name: name}), by casefolded name, creating the unknown
+    ones, and the change log's entries for those created."""
+    # Matched in Python: SQLite's lower() folds ASCII only, so "Éclair" would miss "éclair".
+    existing: dict[str, SkillTag] = {}
+    for tag in SkillTag.objects.order_by("pk"):
+        if tag.name.casefold() in names:
+            existing.setdefault(tag.name.casefold(), tag)
+    entries_log: list[log.Entry] = []
+    for key, name in names.items():
+        if key not in existing:
+            existing[key] = tag = SkillTag.objects.create(name=name)
+            fields = log.created(log.snapshot(tag, ("name", "category")))
+            entries_log.append(log.Entry(log.SKILL, tag.pk, log.CREATE, fields))
+    return existing, entries_log
 
 
 def skill_entry(skill: str, proficiency: str, kind: str) -> dict[str, str]:

@@ -65,9 +65,14 @@ class WeekLoad:
     holiday_hours: Decimal
     time_off_hours: Decimal
     overbooked: bool
+    confirmed_hours: Decimal  # hours = confirmed_hours + tentative_hours
+    tentative_hours: Decimal
 
 
-def week_load(week: dt.date, hours: Decimal, week_capacity: WeekCapacity) -> WeekLoad:
+def week_load(
+    week: dt.date, hours: Decimal, week_capacity: WeekCapacity, tentative: Decimal = ZERO
+) -> WeekLoad:
+    """`hours` counts every assignment; `tentative` is the part of it that is TENTATIVE."""
     cap = cents(week_capacity.capacity)
     return WeekLoad(
         week=week,
@@ -79,4 +84,6 @@ def week_load(week: dt.date, hours: Decimal, week_capacity: WeekCapacity) -> Wee
         holiday_hours=cents(week_capacity.holiday),
         time_off_hours=cents(week_capacity.time_off),
         overbooked=hours > cap,
+        confirmed_hours=hours - tentative,
+        tentative_hours=tentative,
     )

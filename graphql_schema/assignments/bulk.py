@@ -13,7 +13,7 @@ from graphql_schema.scalars import JSON
 from graphql_schema.services import run_service
 from graphql_schema.validation import WEEKLY_HOURS_BOUND, bounded, parse_id
 
-from .types import Assignment
+from .types import Assignment, Booking, PlaceholderAssignment
 
 
 @strawberry.enum
@@ -38,7 +38,16 @@ class AssignmentHoursInput:
 
 @strawberry.type
 class BulkUpdateAssignmentHoursPayload:
-    assignments: list[Assignment] = strawberry.field(metadata=policy(items=10))
+    assignments: list[Assignment] = strawberry.field(
+        metadata=policy(items=10), description="The people's assignments, in the items' order."
+    )
+    placeholder_assignments: list[PlaceholderAssignment] = strawberry.field(
+        metadata=policy(items=10),
+        description="The placeholders' assignments, in the items' order.",
+    )
+    bookings: list[Booking] = strawberry.field(
+        metadata=policy(items=10), description="Every assignment, in the items' order."
+    )
 
 
 @strawberry.type
@@ -46,8 +55,9 @@ class BulkHoursMutation:
     @strawberry.mutation(
         permission_classes=WRITE,
         description=(
-            "Up to 500 assignments' hours in one transaction, all or nothing. A stale "
-            "expectedVersion is a CONFLICT listing every conflicting assignment."
+            "Up to 500 assignments' hours (of people and of placeholders) in one transaction, "
+            "all or nothing. A stale expectedVersion is a CONFLICT listing every conflicting "
+            "assignment."
         ),
     )
     async def bulk_update_assignment_hours(
@@ -64,5 +74,9 @@ class BulkHoursMutation:
             )
             for i, item in enumerate(items)
         ]
-        assignments = await run_service(bulk_update_hours, parsed, info.context.scope)
-        return BulkUpdateAssignmentHoursPayload(assignments=assignments)  # type: ignore[arg-type]
+        written = await run_service(bulk_update_hours, parsed, info.context.scope)
+        return BulkUpdateAssignmentHoursPayload(
+            assignments=[a for a in written if a.person_id is not None],  # type: ignore[misc]
+            placeholder_assignments=[a for a in written if a.placeholder_id is not None],  # type: ignore[misc]
+            bookings=written,  # type: ignore[arg-type]
+        )

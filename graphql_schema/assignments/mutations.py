@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from assignments import services
@@ -10,7 +12,7 @@ from graphql_schema.scalars import JSON
 from graphql_schema.services import given, run_service
 from graphql_schema.validation import WEEKLY_HOURS_BOUND, parse_id
 
-from .types import Assignment
+from .types import Assignment, AssignmentStatus
 
 
 @strawberry.input
@@ -19,6 +21,9 @@ class CreateAssignmentInput:
     project_id: strawberry.ID
     role_on_project: str | None = strawberry.UNSET
     is_active: bool | None = strawberry.UNSET
+    status: AssignmentStatus | None = strawberry.field(
+        default=strawberry.UNSET, description="CONFIRMED when not given."
+    )
     weekly_hours: JSON | None = strawberry.field(
         default=strawberry.UNSET,
         description='{ "YYYY-MM-DD": hours }; any day names its week.',
@@ -34,6 +39,7 @@ class UpdateAssignmentInput:
     project_id: strawberry.ID | None = strawberry.UNSET
     role_on_project: str | None = strawberry.UNSET
     is_active: bool | None = strawberry.UNSET
+    status: AssignmentStatus | None = strawberry.UNSET
     weekly_hours: JSON | None = strawberry.field(
         default=strawberry.UNSET,
         description="Replaces every planned week when given.",
@@ -46,15 +52,29 @@ class AssignmentPayload:
     assignment: Assignment
 
 
+def assignment_data(input: object) -> dict[str, Any]:
+    """The fields sent, `projectId` parsed (a null one dropped) and `status` as its value;
+    the owner's id is the caller's to parse."""
+    data = given(input)
+    data.pop("person_id", None)
+    data.pop("placeholder_id", None)
+    if data.get("project_id") is not None:
+        data["project_id"] = parse_id(data["project_id"], "input.projectId")
+    elif "project_id" in data:
+        data.pop("project_id")
+    if data.get("status") is not None:
+        data["status"] = AssignmentStatus(data["status"]).value
+    return data
+
+
 @strawberry.type
 class AssignmentsMutation:
     @strawberry.mutation(permission_classes=WRITE)
     async def create_assignment(
         self, info: Info, input: CreateAssignmentInput
     ) -> AssignmentPayload:
-        data = given(input)
-        data["person_id"] = parse_id(input.person_id, "input.personId")
-        data["project_id"] = parse_id(input.project_id, "input.projectId")
+        person_id = parse_id(input.person_id, "input.personId")
+        data = {**assignment_data(input), "person_id": person_id}
         assignment = await run_service(services.create_assignment, data, info.context.scope)
         return AssignmentPayload(assignment=assignment)  # type: ignore[arg-type]
 
@@ -62,12 +82,8 @@ class AssignmentsMutation:
     async def update_assignment(
         self, info: Info, id: strawberry.ID, input: UpdateAssignmentInput
     ) -> AssignmentPayload:
-        data = given(input)
+        data = assignment_data(input)
         expected = data.pop("expected_version")
-        if data.get("project_id") is not None:
-            data["project_id"] = parse_id(data["project_id"], "input.projectId")
-        elif "project_id" in data:
-            data.pop("project_id")
         assignment = await run_service(
             services.update_assignment,
             parse_id(id, "id"),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -13,29 +13,46 @@ from planning.capacity import ZERO
 from planning.weeks import week_keys
 
 if TYPE_CHECKING:
+    from graphql_schema.demand.types import Placeholder
     from graphql_schema.people.types import Person
     from graphql_schema.projects.types import Project
+
+AssignmentStatus = models.Assignment.Status
+strawberry.enum(  # marks the model's choices as the enum
+    AssignmentStatus,
+    name="AssignmentStatus",
+    description="CONFIRMED (the default) or TENTATIVE: not yet certain, e.g. a deal not signed.",
+)
 
 
 @strawberry.type
 class WeekHours:
     week: dt.date
-    hours: float
+    hours: float = strawberry.field(description="confirmedHours + tentativeHours.")
+    confirmed_hours: float
+    tentative_hours: float
 
 
-@strawberry.type
-class Assignment:
+def split_week(week: dt.date, hours: Any, tentative: bool) -> WeekHours:
+    """One week of an assignment: all of its hours are of its status."""
+    return WeekHours(
+        week=week,
+        hours=hours,
+        confirmed_hours=ZERO if tentative else hours,
+        tentative_hours=hours if tentative else ZERO,
+    )
+
+
+@strawberry.interface(
+    description="What assignments of people and of placeholders share: a project, a status "
+    "and weekly hours."
+)
+class Booking:
     id: strawberry.ID
     role_on_project: str | None
     is_active: bool
     version: int
-
-    @strawberry.field
-    async def person(
-        self, root: strawberry.Parent[models.Assignment], info: Info
-    ) -> Annotated[Person, strawberry.lazy("graphql_schema.people.types")]:
-        # Assignments reach a resolver only after the viewer's department filter.
-        return await info.context.loaders.person_by_id.load(root.person_id)
+    status: AssignmentStatus
 
     @strawberry.field
     async def project(
@@ -59,6 +76,34 @@ class Assignment:
         weeks = check_weeks(weeks)
         hours = await info.context.loaders.hours_by_assignment.load(root.id)
         return [
-            WeekHours(week=w, hours=hours.get(w, ZERO))
+            split_week(w, hours.get(w, ZERO), root.tentative)
             for w in week_keys(week_or_current(from_, "from", weeks), weeks)
         ]
+
+
+@strawberry.type(description="An assignment of a person.")
+class Assignment(Booking):
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, models.Assignment) and obj.person_id is not None
+
+    @strawberry.field
+    async def person(
+        self, root: strawberry.Parent[models.Assignment], info: Info
+    ) -> Annotated[Person, strawberry.lazy("graphql_schema.people.types")]:
+        # Assignments reach a resolver only after the viewer's department filter.
+        return await info.context.loaders.person_by_id.load(root.person_id)
+
+
+@strawberry.type(description="An assignment of a placeholder: unstaffed demand on a project.")
+class PlaceholderAssignment(Booking):
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, models.Assignment) and obj.placeholder_id is not None
+
+    @strawberry.field
+    async def placeholder(
+        self, root: strawberry.Parent[models.Assignment], info: Info
+    ) -> Annotated[Placeholder, strawberry.lazy("graphql_schema.demand.types")]:
+        # Placeholder assignments reach a resolver only after the viewer's department filter.
+        return await info.context.loaders.placeholder_by_id.load(root.placeholder_id)

@@ -17,6 +17,11 @@ class ChangeEntityType(Enum):
     ASSIGNMENT = log.ASSIGNMENT
     TIME_OFF = log.TIME_OFF
     WORK_SCHEDULE = log.WORK_SCHEDULE
+    PLACEHOLDER = strawberry.enum_value(
+        log.PLACEHOLDER,
+        description="A placeholder (its required skills too); its assignments are ASSIGNMENT "
+        "changes with placeholderId in place of personId.",
+    )
     PROJECT = log.PROJECT
     DEPARTMENT = log.DEPARTMENT
     ROLE = log.ROLE

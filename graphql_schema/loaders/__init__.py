@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING
 
 from .assignments import (
     AssignmentsByPersonLoader,
+    AssignmentsByPlaceholderLoader,
     AssignmentsByProjectLoader,
     HoursByAssignmentLoader,
     HoursByPersonWindowLoader,
+    HoursByPlaceholderWindowLoader,
     OwnerKey,
     PersonWindow,
+    PlaceholderAssignmentsByProjectLoader,
 )
 from .calendars import (
     CapacityByPersonWindowLoader,
@@ -22,6 +25,7 @@ from .calendars import (
     Span,
     TimeOffByPersonLoader,
 )
+from .demand import PlaceholderByIdLoader, RequiredSkillsByPlaceholderLoader
 from .people import PersonByIdLoader, RoleByIdLoader, SkillsByPersonLoader
 from .projects import ProjectByIdLoader
 from .reports import AvailabilityByProjectLoader, AvailabilityKey
@@ -67,6 +71,26 @@ class Loaders:
     @cached_property
     def hours_by_person_window(self) -> HoursByPersonWindowLoader:
         return HoursByPersonWindowLoader(self.context)
+
+    @cached_property
+    def placeholder_by_id(self) -> PlaceholderByIdLoader:
+        return PlaceholderByIdLoader(self.context)
+
+    @cached_property
+    def required_skills_by_placeholder(self) -> RequiredSkillsByPlaceholderLoader:
+        return RequiredSkillsByPlaceholderLoader(self.context)
+
+    @cached_property
+    def assignments_by_placeholder(self) -> AssignmentsByPlaceholderLoader:
+        return AssignmentsByPlaceholderLoader(self.context)
+
+    @cached_property
+    def placeholder_assignments_by_project(self) -> PlaceholderAssignmentsByProjectLoader:
+        return PlaceholderAssignmentsByProjectLoader(self.context)
+
+    @cached_property
+    def hours_by_placeholder_window(self) -> HoursByPlaceholderWindowLoader:
+        return HoursByPlaceholderWindowLoader(self.context)
 
     @cached_property
     def availability_by_project(self) -> AvailabilityByProjectLoader:

@@ -17,11 +17,15 @@ class OwnerKey(NamedTuple):
 
 
 class AssignmentsByPersonLoader(SyncBatchLoader[OwnerKey, list[Assignment]]):
+    """People's assignments (`objects`), or placeholders' (`manager` placeholder_rows)."""
+
     owner_field = "person_id"
+    manager = "objects"
 
     def load_batch(self, keys: Sequence[OwnerKey]) -> dict[OwnerKey, list[Assignment]]:
         owners = {k.owner_id for k in keys}
-        qs = ordered_assignments(Assignment.objects.visible_to(self.context.scope)).filter(
+        rows = getattr(Assignment, self.manager)
+        qs = ordered_assignments(rows.visible_to(self.context.scope)).filter(
             **{f"{self.owner_field}__in": owners}
         )
         if all(k.include_inactive is False for k in keys):
@@ -42,13 +46,27 @@ class AssignmentsByProjectLoader(AssignmentsByPersonLoader):
     owner_field = "project_id"
 
 
+class AssignmentsByPlaceholderLoader(AssignmentsByPersonLoader):
+    """A placeholder's assignments (the viewer may see the placeholder: its loader checked)."""
+
+    owner_field = "placeholder_id"
+    manager = "placeholder_rows"
+
+
+class PlaceholderAssignmentsByProjectLoader(AssignmentsByPersonLoader):
+    """A project's placeholder assignments, of placeholders in the viewer's departments."""
+
+    owner_field = "project_id"
+    manager = "placeholder_rows"
+
+
 class HoursByAssignmentLoader(SyncBatchLoader[int, dict[dt.date, Decimal]]):
-    """Every planned week of an assignment, in week order."""
+    """Every planned week of an assignment (of a person or a placeholder), in week order."""
 
     def load_batch(self, keys: Sequence[int]) -> dict[int, dict[dt.date, Decimal]]:
         result: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
         rows = (
-            AssignmentWeek.objects.filter(assignment_id__in=keys)
+            AssignmentWeek.all_rows.filter(assignment_id__in=keys)
             .order_by("assignment_id", "week")
             .values_list("assignment_id", "week", "hours")
         )
@@ -70,25 +88,36 @@ class PersonWindow(NamedTuple):
         return self.first + dt.timedelta(weeks=self.weeks - 1)
 
 
-class HoursByPersonWindowLoader(SyncBatchLoader[PersonWindow, dict[dt.date, Decimal]]):
-    """hours(P, W): active assignments' hours summed per week; weeks without hours are left out.
+Split = dict[dt.date, tuple[Decimal, Decimal]]
+
+
+class HoursByPersonWindowLoader(SyncBatchLoader[PersonWindow, Split]):
+    """hours(P, W): active assignments' hours summed per week, as (confirmed, tentative);
+    weeks without hours are left out.
 
     All windows asked in one tick share one GROUP BY query over their combined range.
     """
 
-    def load_batch(
-        self, keys: Sequence[PersonWindow]
-    ) -> dict[PersonWindow, dict[dt.date, Decimal]]:
-        by_person = selectors.hours_by_person_week(
-            min(k.first for k in keys),
-            max(k.last for k in keys),
-            person_ids={k.person_id for k in keys},
+    def read(self, first: dt.date, last: dt.date, owners: set[int]) -> selectors.SplitMap:
+        return selectors.split_hours_by_person_week(first, last, owners)
+
+    def load_batch(self, keys: Sequence[PersonWindow]) -> dict[PersonWindow, Split]:
+        by_owner = self.read(
+            min(k.first for k in keys), max(k.last for k in keys), {k.person_id for k in keys}
         )
         result = {}
         for key in keys:
-            weeks = by_person.get(key.person_id, {})
+            weeks = by_owner.get(key.person_id, {})
             result[key] = {w: h for w, h in weeks.items() if key.first <= w <= key.last}
         return result
 
-    def default(self) -> dict[dt.date, Decimal]:
+    def default(self) -> Split:
         return {}
+
+
+class HoursByPlaceholderWindowLoader(HoursByPersonWindowLoader):
+    """A placeholder's hours per week over its active assignments, (confirmed, tentative);
+    keys are PersonWindow(placeholder id, first, weeks)."""
+
+    def read(self, first: dt.date, last: dt.date, owners: set[int]) -> selectors.SplitMap:
+        return selectors.placeholder_hours_by_week(first, last, owners)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from graphql_schema.calendars.types import HolidayCalendar, TimeOff, WorkSchedule
 
 CALENDARS = "graphql_schema.calendars.types"
+NO_HOURS = (ZERO, ZERO)  # (confirmed, tentative) of a week without hours
 HolidayCalendarRef = Annotated["HolidayCalendar", strawberry.lazy(CALENDARS)]
 
 # The model's choices, registered as GraphQL enums (strawberry.enum marks the class itself).
@@ -118,6 +119,10 @@ class WeekLoad:
         description="Scheduled hours removed by time off (not counting holidays)."
     )
     overbooked: bool = strawberry.field(description="hours > capacity.")
+    confirmed_hours: float = strawberry.field(
+        description="The hours of CONFIRMED assignments; hours = confirmedHours + tentativeHours."
+    )
+    tentative_hours: float = strawberry.field(description="The hours of TENTATIVE assignments.")
 
 
 @strawberry.type
@@ -153,10 +158,11 @@ async def person_loads(
             )
         ),
     )
-    return [
-        cast(WeekLoad, week_load(w, hours.get(w, ZERO), wc))
-        for w, wc in zip(week_keys(first, weeks), capacities, strict=True)
-    ]
+    loads = []
+    for w, wc in zip(week_keys(first, weeks), capacities, strict=True):
+        confirmed, tentative = hours.get(w, NO_HOURS)
+        loads.append(cast(WeekLoad, week_load(w, confirmed + tentative, wc, tentative)))
+    return loads
 
 
 async def followed_calendar(root: models.Person, info: Info) -> int | None:

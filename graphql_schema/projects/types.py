@@ -13,7 +13,7 @@ from graphql_schema.validation import week_or_current
 from projects import models
 
 if TYPE_CHECKING:
-    from graphql_schema.assignments.types import Assignment
+    from graphql_schema.assignments.types import Assignment, PlaceholderAssignment
     from graphql_schema.reports.types import PersonAvailability
 
 ProjectStatus = models.Project.Status
@@ -38,6 +38,23 @@ class Project:
     ) -> list[Annotated[Assignment, strawberry.lazy("graphql_schema.assignments.types")]]:
         # Only assignments of people the viewer may see.
         return await info.context.loaders.assignments_by_project.load(
+            OwnerKey(root.id, bool(include_inactive))
+        )
+
+    @strawberry.field(
+        metadata=policy(items=10),
+        description="Assignments of placeholders (unstaffed demand) on the project, of "
+        "placeholders the viewer may see; in the assignment order.",
+    )
+    async def placeholder_assignments(
+        self,
+        root: strawberry.Parent[models.Project],
+        info: Info,
+        include_inactive: bool | None = False,
+    ) -> list[
+        Annotated[PlaceholderAssignment, strawberry.lazy("graphql_schema.assignments.types")]
+    ]:
+        return await info.context.loaders.placeholder_assignments_by_project.load(
             OwnerKey(root.id, bool(include_inactive))
         )
 

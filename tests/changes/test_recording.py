@@ -270,6 +270,7 @@ def test_create_and_delete_an_assignment(api):
         "projectId": 1,
         "roleOnProject": None,
         "isActive": True,
+        "status": "confirmed",
         "version": 1,
     }
     assert rows_after(since) == [

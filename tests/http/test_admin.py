@@ -136,9 +136,11 @@ CHANGELISTS = {
         [
             "Assignment",
             "Person",
+            "Placeholder",
             "Project",
             "Role on project",
             "Is active",
+            "Status",
             "Version",
             "Updated at",
         ],

@@ -396,6 +396,9 @@ def test_every_list_argument_and_input_field_in_the_schema_has_a_bound():
         "Query.roleCapacity(roles)": (200, "roles"),
         "Query.skillMatch(skills)": (50, "skill names"),
         "UpdateAssignmentInput.weeklyHours": (260, "weeks"),
+        "CreatePlaceholderAssignmentInput.weeklyHours": (260, "weeks"),
+        "UpdatePlaceholderAssignmentInput.weeklyHours": (260, "weeks"),
+        "Mutation.setPlaceholderSkills(skills)": (100, "skills"),
     }
 
 
