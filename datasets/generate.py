@@ -31,6 +31,16 @@ optional, so a /1 file is also a valid /2 file:
                       schedules[] {effectiveFrom, hours: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]}
   timeOff[]           id, personId, startDate, endDate, hoursPerDay (null = whole days),
                       kind: vacation|sick|parental|other, note
+
+  and demand (`--demand`): placeholders, unstaffed demand with no capacity, holding
+  assignments like people, and tentative assignments:
+
+  placeholders[]      id, name, roleId, departmentId (or null; optional),
+                      skills[] (optional) {skillId, minProficiency: beginner|intermediate|
+                      advanced|expert}
+  assignments[]       + status: confirmed|tentative (optional, default confirmed);
+                      placeholderId in place of personId for a placeholder's assignment
+                      (exactly one of the two)
 """
 
 import argparse
@@ -364,6 +374,57 @@ def add_calendar(data: dict, rnd: random.Random) -> dict:
     return data
 
 
+PLACEHOLDER_TITLES = ["Senior", "Junior", "Lead", "Contract", "Interim"]
+
+
+def add_demand(data: dict, rnd: random.Random) -> dict:
+    """Placeholders with required skills and assignments, and some tentative assignments."""
+    for a in data["assignments"]:
+        if rnd.random() < 0.15:
+            a["status"] = "tentative"
+    week_keys = [
+        (dt.date.fromisoformat(data["weekStart"]) + dt.timedelta(weeks=i)).isoformat()
+        for i in range(data["weeks"])
+    ]
+    placeholders = []
+    aid = max((a["id"] for a in data["assignments"]), default=0) + 1
+    for pid in range(1, max(3, len(data["people"]) // 10) + 1):
+        role = rnd.choice(data["roles"])
+        chosen = rnd.sample(data["skills"], rnd.randint(1, 4))
+        placeholders.append(
+            {
+                "id": pid,
+                "name": f"{rnd.choice(PLACEHOLDER_TITLES)} {role['name']} {pid}",
+                "roleId": role["id"],
+                "departmentId": rnd.choice(data["departments"])["id"]
+                if rnd.random() > 0.2
+                else None,
+                "skills": [
+                    {"skillId": sk["id"], "minProficiency": rnd.choice(PROFICIENCY)}
+                    for sk in sorted(chosen, key=lambda sk: sk["id"])
+                ],
+            }
+        )
+        for _ in range(rnd.choice([1, 1, 2])):
+            first = rnd.randrange(0, data["weeks"])
+            last = min(data["weeks"], first + rnd.randint(2, data["weeks"]))
+            base = rnd.choice([8, 16, 20, 24, 40])
+            data["assignments"].append(
+                {
+                    "id": aid,
+                    "placeholderId": pid,
+                    "projectId": rnd.choice(data["projects"])["id"],
+                    "roleOnProject": rnd.choice(["Developer", "Designer", "Analyst", None]),
+                    "isActive": rnd.random() > 0.05,
+                    "status": "tentative" if rnd.random() < 0.3 else "confirmed",
+                    "weeklyHours": {week_keys[i]: base for i in range(first, last)},
+                }
+            )
+            aid += 1
+    data.update(format="capgraph-dataset/2", placeholders=placeholders)
+    return data
+
+
 def generate(people: int, weeks: int, seed: int, week_start: dt.date) -> dict:
     rnd = random.Random(seed)
     week_keys = [(week_start + dt.timedelta(weeks=i)).isoformat() for i in range(weeks)]
@@ -481,6 +542,8 @@ SHIPPED = {
     "small.json": ["--people", "60", "--weeks", "12", "--seed", "7"],
     "medium.json": ["--people", "500", "--weeks", "26", "--seed", "42"],
     "small_calendar.json": ["--people", "60", "--weeks", "26", "--seed", "11", "--calendar"],
+    # small.json's people, projects and hours, with placeholders and tentative assignments
+    "small_demand.json": ["--people", "60", "--weeks", "12", "--seed", "7", "--demand"],
 }
 
 
@@ -491,6 +554,8 @@ def render(argv: list[str]) -> str:
     data = generate(args.people, args.weeks, args.seed, start)
     if args.calendar:
         add_calendar(data, random.Random(args.seed + 1))
+    if args.demand:
+        add_demand(data, random.Random(args.seed + 2))
     return json.dumps(data, separators=(",", ":")) + "\n"
 
 
@@ -502,6 +567,11 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--week-start", default="2026-11-02", help="a date; its Monday is used")
     ap.add_argument(
         "--calendar", action="store_true", help="add the availability calendar (format /2)"
+    )
+    ap.add_argument(
+        "--demand",
+        action="store_true",
+        help="add placeholders and tentative assignments (format /2)",
     )
     ap.add_argument("--shipped", action="store_true", help="rewrite the committed datasets")
     return ap

@@ -7,23 +7,35 @@ from decimal import Decimal
 from sentry_sdk.transport import Transport
 
 from assignments.models import Assignment, AssignmentWeek
+from demand.models import Placeholder, PlaceholderSkill
 from people.models import Department, Person, PersonSkill, Role, SkillTag
 from projects.models import Project
 from tests.client import GraphQLClient
 
-MODELS = (Department, Role, SkillTag, Person, PersonSkill, Project, Assignment, AssignmentWeek)
+MODELS = (
+    Department,
+    Role,
+    SkillTag,
+    Person,
+    PersonSkill,
+    Project,
+    Placeholder,
+    PlaceholderSkill,
+    Assignment,
+    AssignmentWeek,
+)
 
 
 def db_state() -> dict[str, list[tuple]]:
     """Every row of every domain table, every column: equal before and after a refused
     request means the request changed nothing."""
-    return {m.__name__: list(m.objects.order_by("pk").values_list()) for m in MODELS}
+    return {m.__name__: list(m._default_manager.order_by("pk").values_list()) for m in MODELS}
 
 
 def weeks_of(assignment_id) -> dict[str, Decimal]:
     return {
         w.isoformat(): h
-        for w, h in AssignmentWeek.objects.filter(assignment_id=assignment_id)
+        for w, h in AssignmentWeek.all_rows.filter(assignment_id=assignment_id)
         .order_by("week")
         .values_list("week", "hours")
     }

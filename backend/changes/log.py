@@ -195,7 +195,8 @@ def append_one(
 
 # --- entity types -----------------------------------------------------------------------------
 # The feed's ChangeEntityType values. Rows of the first group belong to a person or a
-# placeholder (or are one) and are scoped by that owner's department; the rest are catalogue rows every viewer reads.
+# placeholder (or are one) and are scoped by that owner's department; the rest are
+# catalogue rows every viewer reads.
 
 PERSON, ASSIGNMENT, TIME_OFF, WORK_SCHEDULE = "person", "assignment", "timeOff", "workSchedule"
 PLACEHOLDER = "placeholder"  # scoped by its own department; its assignments are ASSIGNMENT rows

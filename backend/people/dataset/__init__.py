@@ -1,8 +1,9 @@
 """Reading a `capgraph-dataset/1` or `/2` file (see datasets/generate.py) into the database.
 
 Everything is validated before anything is written; the write is one transaction of bulk
-inserts. Ids in the file become primary keys. /2 adds the availability calendar (calendar.py);
-its keys are all optional, so a /1 file reads the same under either name.
+inserts. Ids in the file become primary keys. /2 adds the availability calendar (calendar.py)
+and demand (placeholders, assignments of placeholders, assignment status); its keys are all
+optional, so a /1 file reads the same under either name.
 """
 
 import datetime as dt
@@ -18,12 +19,13 @@ from calendars.models import Holiday, HolidayCalendar, TimeOff, WorkSchedule
 from changes import log
 from core.dataversion import write_transaction
 from core.errors import InvalidInput
+from demand.models import Placeholder, PlaceholderSkill
 from planning.hours import parse_amount, parse_week
 from projects.models import Project
 
 from ..models import Department, Person, PersonSkill, Role, SkillTag
 from . import calendar
-from .fields import DatasetError, Reader, date, ids, need, ref
+from .fields import DatasetError, Reader, date, ids, need, ref, text
 
 __all__ = ["FORMATS", "MODELS", "DatasetError", "is_empty", "load", "parse"]
 
@@ -40,10 +42,15 @@ MODELS = [
     WorkSchedule,
     TimeOff,
     Project,
+    Placeholder,
+    PlaceholderSkill,
     Assignment,
     AssignmentWeek,
 ]
 LABELS: dict[type, str] = {TimeOff: "time off entries"}  # Django would say "time offs"
+# Counted in the summary only when the file has some (the summary of a file without
+# demand reads as it always has).
+OPTIONAL_COUNTS = (Placeholder, PlaceholderSkill)
 BATCH = 2000
 
 
@@ -158,21 +165,31 @@ def parse(data: Any) -> dict[type, list[Any]]:
             )
         )
 
-    person_of: dict[int, int] = {}
+    placeholder_ids = _placeholders(reader, out, role_ids, dep_ids, skill_ids)
+
     assignment_ids: set[int] = set()
     for where, row in reader.records("assignments"):
         pk = ids(where, row, assignment_ids)
-        person_id = ref(row, "personId", where, person_ids, "person", False)
-        assert person_id is not None
-        person_of[pk] = person_id
+        if ("personId" in row) == ("placeholderId" in row):
+            raise DatasetError(f"{where}: give exactly one of personId and placeholderId")
+        person_id = placeholder_id = None
+        if "placeholderId" in row:
+            placeholder_id = ref(row, "placeholderId", where, placeholder_ids, "placeholder", False)
+        else:
+            person_id = ref(row, "personId", where, person_ids, "person", False)
+        status = row.get("status", Assignment.Status.CONFIRMED)
+        if status not in Assignment.Status.values:
+            raise DatasetError(f"{where}: unknown status {status!r}")
         role = row.get("roleOnProject")
         out[Assignment].append(
             Assignment(
                 id=pk,
                 person_id=person_id,
+                placeholder_id=placeholder_id,
                 project_id=ref(row, "projectId", where, project_ids, "project", False),
                 role_on_project=role.strip() or None if isinstance(role, str) else None,
                 is_active=need(row, "isActive", where, bool),
+                status=status,
             )
         )
         seen_weeks: set[dt.date] = set()
@@ -187,11 +204,61 @@ def parse(data: Any) -> dict[type, list[Any]]:
             seen_weeks.add(week)
             if hours != Decimal(0):
                 out[AssignmentWeek].append(
-                    AssignmentWeek(assignment_id=pk, person_id=person_id, week=week, hours=hours)
+                    AssignmentWeek(
+                        assignment_id=pk,
+                        person_id=person_id,
+                        placeholder_id=placeholder_id,
+                        tentative=status == Assignment.Status.TENTATIVE,
+                        week=week,
+                        hours=hours,
+                    )
                 )
     calendar.time_off(reader, out, person_ids)
     _check_tree(out[Department])
     return out
+
+
+def _placeholders(
+    reader: Reader,
+    out: dict[type, list[Any]],
+    role_ids: set[int],
+    dep_ids: set[int],
+    skill_ids: set[int],
+) -> set[int]:
+    """placeholders[]: id, name, roleId, departmentId (optional, or null), skills[]
+    {skillId, minProficiency} (optional). Returns their ids."""
+    placeholder_ids: set[int] = set()
+    for where, row in reader.records("placeholders"):
+        ids(where, row, placeholder_ids)
+        department = (
+            ref(row, "departmentId", where, dep_ids, "department", True)
+            if "departmentId" in row
+            else None
+        )
+        out[Placeholder].append(
+            Placeholder(
+                id=row["id"],
+                name=text(row, "name", where, 200),
+                role_id=ref(row, "roleId", where, role_ids, "role", False),
+                department_id=department,
+            )
+        )
+        seen: set[int] = set()
+        for j, skill in enumerate(need(row, "skills", where, list) if "skills" in row else []):
+            swhere = f"{where}.skills[{j}]"
+            if not isinstance(skill, dict):
+                raise DatasetError(f"{swhere}: must be an object")
+            skill_id = ref(skill, "skillId", swhere, skill_ids, "skill", False)
+            level = need(skill, "minProficiency", swhere, str)
+            if level not in PersonSkill.Proficiency.values:
+                raise DatasetError(f"{swhere}: unknown proficiency {level!r}")
+            if skill_id in seen:
+                raise DatasetError(f"{swhere}: skill {skill_id} repeats")
+            seen.add(skill_id)
+            out[PlaceholderSkill].append(
+                PlaceholderSkill(placeholder_id=row["id"], skill_id=skill_id, min_proficiency=level)
+            )
+    return placeholder_ids
 
 
 def _check_tree(departments: list[Department]) -> None:
@@ -239,7 +306,11 @@ def load(data: Any, replace: bool = False) -> dict[str, int]:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-    counts = {LABELS.get(m, str(m._meta.verbose_name_plural)): len(objects[m]) for m in MODELS}
+    counts = {
+        LABELS.get(m, str(m._meta.verbose_name_plural)): len(objects[m])
+        for m in MODELS
+        if objects[m] or m not in OPTIONAL_COUNTS
+    }
     # One summary row, not one per record (docs/design.md, "Change log"): a partner that
     # reads it re-reads everything, which a load (or a replace) calls for anyway.
     fields = {"replace": {"after": replace}, "records": {"after": counts}}
