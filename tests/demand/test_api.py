@@ -249,6 +249,7 @@ def test_placeholder_assignment_crud_and_hours_split(gql):
     ]
     assert tentative_id not in {a["id"] for a in r.data["project"]["assignments"]}
     message, ext = only_error(gql.post(DELETE_BOOKING, {"id": tentative_id, "v": 1}))
+    assert message == f"Assignment changed since it was read: {tentative_id}"
     assert (ext["code"], ext["conflicts"]) == (
         "CONFLICT",
         [{"assignmentId": tentative_id, "currentVersion": 2}],
@@ -421,6 +422,7 @@ def test_bulk_hours_writes_people_and_placeholders_in_one_transaction(gql):
         },
     )
     message, ext = only_error(r)
+    assert message == f"Assignment changed since it was read: {booking['id']}"
     assert (ext["code"], ext["conflicts"]) == (
         "CONFLICT",
         [{"assignmentId": booking["id"], "currentVersion": 2}],
