@@ -289,3 +289,29 @@ def test_a_restricted_token_reads_placeholders_in_the_same_queries(
     with exact_queries(PLACEHOLDERS_QUERIES + 1):
         r = client_for(tokens.engineering).post(PLACEHOLDERS_PAGE, {"first": 200})
     assert r.data["placeholders"]["totalCount"] == 78  # departments 1..6: 13 of every 20 ids
+
+
+def test_the_demo_has_placeholders_and_tentative_plans(db):
+    from people.dataset import load as load_data
+    from people.management.commands.seed_demo import demo_data
+
+    this_week = dt.date(2027, 3, 1)
+    load_data(demo_data(this_week), replace=True)
+    assert list(
+        Placeholder.objects.order_by("pk").values_list("name", "role__name", "department__name")
+    ) == [
+        ("Senior Python developer", "Senior Engineer", "Web"),
+        ("Cloud architect", "Architect", "Cloud"),
+        ("Product designer", "Designer", None),
+    ]
+    assert list(
+        Assignment.placeholder_rows.order_by("pk").values_list("placeholder_id", "status")
+    ) == [(1, "confirmed"), (1, "tentative"), (2, "tentative"), (3, "confirmed")]
+    first = AssignmentWeek.placeholder_rows.order_by("week").values_list("week", flat=True)[0]
+    assert first == this_week
+    planning = Assignment.objects.filter(project__status="planning")
+    assert planning.exists()
+    assert set(planning.values_list("status", flat=True)) == {"tentative"}
+    assert set(
+        Assignment.objects.exclude(project__status="planning").values_list("status", flat=True)
+    ) == {"confirmed"}

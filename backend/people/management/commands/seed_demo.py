@@ -99,13 +99,84 @@ def plan_ahead(data: dict, last_week: dt.date) -> dict:
     return data
 
 
+# The demo's demand: placeholders (name, role, department or None, required skills as
+# (skill name, minimum proficiency), then bookings as (project id, first week from this week,
+# weeks, hours, status)). Skill and role names are the demo dataset's.
+DEMO_PLACEHOLDERS = [
+    (
+        "Senior Python developer",
+        "Senior Engineer",
+        "Web",
+        [("Python", "advanced"), ("Django", "intermediate")],
+        [(1, 1, 8, 24, "confirmed"), (3, 4, 6, 16, "tentative")],
+    ),
+    (
+        "Cloud architect",
+        "Architect",
+        "Cloud",
+        [("AWS", "expert"), ("Terraform", "advanced")],
+        [(2, 2, 10, 20, "tentative")],
+    ),
+    (
+        "Product designer",
+        "Designer",
+        None,
+        [("Figma", "advanced")],
+        [(7, 0, 12, 16, "confirmed")],
+    ),
+]
+
+
+def add_demand(data: dict, this_week: dt.date) -> dict:
+    """Placeholders with bookings from this week on, and the assignments of projects still in
+    planning made TENTATIVE (not signed yet). Returns a new dataset (format /2)."""
+    data = json.loads(json.dumps(data))
+    projects = {p["id"]: p for p in data["projects"]}
+    for a in data["assignments"]:
+        if projects[a["projectId"]]["status"] == "planning":
+            a["status"] = "tentative"
+    roles = {r["name"]: r["id"] for r in data["roles"]}
+    skills = {s["name"]: s["id"] for s in data["skills"]}
+    departments = {d["name"]: d["id"] for d in data["departments"]}
+    next_id = max(a["id"] for a in data["assignments"]) + 1
+    data["placeholders"] = []
+    for pid, (name, role, department, required, bookings) in enumerate(DEMO_PLACEHOLDERS, 1):
+        data["placeholders"].append(
+            {
+                "id": pid,
+                "name": name,
+                "roleId": roles[role],
+                "departmentId": departments[department] if department else None,
+                "skills": [{"skillId": skills[s], "minProficiency": p} for s, p in required],
+            }
+        )
+        for project, first, weeks, hours, status in bookings:
+            start = this_week + dt.timedelta(weeks=first)
+            data["assignments"].append(
+                {
+                    "id": next_id,
+                    "placeholderId": pid,
+                    "projectId": project,
+                    "roleOnProject": None,
+                    "isActive": True,
+                    "status": status,
+                    "weeklyHours": {
+                        (start + dt.timedelta(weeks=i)).isoformat(): hours for i in range(weeks)
+                    },
+                }
+            )
+            next_id += 1
+    data["format"] = "capgraph-dataset/2"
+    return data
+
+
 def demo_data(this_week: dt.date) -> dict:
     """The demo dataset: starting WEEKS_BEFORE weeks before `this_week`, planned through
-    WEEKS_AHEAD weeks after it."""
+    WEEKS_AHEAD weeks after it, with placeholders and tentative assignments."""
     data = json.loads(DEMO.read_text())
     start = dt.date.fromisoformat(data["weekStart"])
     shifted = shift_dates(data, (this_week - start).days // 7 - WEEKS_BEFORE)
-    return plan_ahead(shifted, this_week + dt.timedelta(weeks=WEEKS_AHEAD))
+    return add_demand(plan_ahead(shifted, this_week + dt.timedelta(weeks=WEEKS_AHEAD)), this_week)
 
 
 # The demo's calendar: two offices' public holidays (from the holidays package, for the years
