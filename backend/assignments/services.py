@@ -133,7 +133,7 @@ def create_assignment(data: Mapping[str, Any], scope: Scope) -> Assignment:
         project=project,
         role_on_project=clean_role(data.get("role_on_project")),
         is_active=is_active,
-        status=clean_status(data, Assignment.Status.CONFIRMED),
+        status=clean_status(data, Assignment.Status.CONFIRMED) or Assignment.Status.CONFIRMED,
     )
     replace_weeks(assignment, hours)
     fields = log.created(log.snapshot(assignment, logged_fields(assignment)))

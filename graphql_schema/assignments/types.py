@@ -34,12 +34,14 @@ class WeekHours:
 
 
 def split_week(week: dt.date, hours: Any, tentative: bool) -> WeekHours:
-    """One week of an assignment: all of its hours are of its status."""
+    """One week of an assignment: all of its hours are of its status (Decimals, sent as
+    JSON numbers like every hours field)."""
+    zero: Any = ZERO
     return WeekHours(
         week=week,
         hours=hours,
-        confirmed_hours=ZERO if tentative else hours,
-        tentative_hours=hours if tentative else ZERO,
+        confirmed_hours=zero if tentative else hours,
+        tentative_hours=hours if tentative else zero,
     )
 
 

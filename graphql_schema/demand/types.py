@@ -87,9 +87,9 @@ class Placeholder:
             result.append(
                 WeekHours(
                     week=w,
-                    hours=confirmed + tentative,  # type: ignore[arg-type]
-                    confirmed_hours=confirmed,  # type: ignore[arg-type]
-                    tentative_hours=tentative,  # type: ignore[arg-type]
+                    hours=confirmed + tentative,
+                    confirmed_hours=confirmed,
+                    tentative_hours=tentative,
                 )
             )
         return result
