@@ -121,6 +121,12 @@ def test_the_declared_list_costs():
         "AssignmentConnection.edges": (50, True),
         "ChangeConnection.edges": (100, True),
         "BulkUpdateAssignmentHoursPayload.assignments": (10, False),
+        "BulkUpdateAssignmentHoursPayload.placeholderAssignments": (10, False),
+        "BulkUpdateAssignmentHoursPayload.bookings": (10, False),
+        "Placeholder.assignments": (10, False),
+        "Placeholder.requiredSkills": (10, False),
+        "PlaceholderConnection.edges": (50, True),
+        "Project.placeholderAssignments": (10, False),
         "CapacityHeatmap.holidays": (3, False),
         "CapacityHeatmap.rows": (500, False),
         "Department.children": (10, False),
@@ -256,6 +262,13 @@ def test_every_mutation_but_the_export_needs_the_write_scope():
         "createWebhookSubscription": write,
         "deleteWebhookSubscription": write,
         "redeliverWebhook": write,
+        "createPlaceholder": write,
+        "updatePlaceholder": write,
+        "deletePlaceholder": write,
+        "setPlaceholderSkills": write,
+        "createPlaceholderAssignment": write,
+        "updatePlaceholderAssignment": write,
+        "deletePlaceholderAssignment": write,
     }
 
 

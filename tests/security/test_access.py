@@ -79,6 +79,8 @@ QUERY_FIELDS = {
     "webhookSubscriptions": ("{ webhookSubscriptions { id } }", None),
     "changes": ("{ changes { edges { cursor } } }", None),
     "webhookDeliveries": ('{ webhookDeliveries(subscription: "1") { totalCount } }', None),
+    "placeholder": ('{ placeholder(id: "1") { id } }', {"placeholder": None}),
+    "placeholders": ("{ placeholders { edges { cursor } } }", None),
 }
 
 MUTATIONS = {
@@ -106,6 +108,8 @@ MUTATIONS = {
     "{ holidayCalendar { id } }",
     "assignHolidayCalendar": 'assignHolidayCalendar(calendarId: null, personId: "4") '
     "{ person { id } }",
+    "createPlaceholder": 'createPlaceholder(input: {name: "X", roleId: "2", departmentId: "3"}) '
+    "{ placeholder { id } }",
 }
 # Mutations that only read, open to read-scope tokens (tests/reports/test_exports.py covers them).
 READ_MUTATIONS = {
@@ -118,6 +122,16 @@ ROW_MUTATIONS = {
     "deleteTimeOff": 'deleteTimeOff(id: "1") { id }',
     "setHolidays": 'setHolidays(calendarId: "1", from: "2027-01-01", to: "2027-12-31", '
     "holidays: []) { holidayCalendar { id } }",
+    # tests/demand covers these
+    "updatePlaceholder": 'updatePlaceholder(id: "1", input: {name: "X"}) { placeholder { id } }',
+    "deletePlaceholder": 'deletePlaceholder(id: "1") { id }',
+    "setPlaceholderSkills": 'setPlaceholderSkills(placeholderId: "1", skills: []) '
+    "{ placeholder { id } }",
+    "createPlaceholderAssignment": 'createPlaceholderAssignment(input: {placeholderId: "1", '
+    'projectId: "2"}) { assignment { id } }',
+    "updatePlaceholderAssignment": 'updatePlaceholderAssignment(id: "1", input: '
+    "{expectedVersion: 1}) { assignment { id } }",
+    "deletePlaceholderAssignment": 'deletePlaceholderAssignment(id: "1") { id }',
 }
 # Mutations of what a token owns (tests/webhooks covers them; here only the anonymous refusal).
 OWNED_MUTATIONS = {
