@@ -145,3 +145,20 @@ def hours_by_assignment_and_person(
         per_week = by_person[person_id]
         per_week[week] = per_week.get(week, ZERO) + hours
     return by_assignment, by_person
+
+
+def placeholder_hours_all_weeks(placeholder_ids: Collection[int]) -> SplitMap:
+    """Placeholders' hours per week over their active assignments, all weeks (what
+    Placeholder.candidates ranks over), confirmed and tentative."""
+    rows = AssignmentWeek.placeholder_rows.filter(
+        assignment__is_active=True, placeholder_id__in=placeholder_ids
+    )
+    return _split(rows, "placeholder_id")
+
+
+def split_hours_in_weeks(
+    weeks: Collection[dt.date], scope: Scope, departments: Collection[int] | None
+) -> SplitMap:
+    """hours(P, W) of the active people in scope (and `departments`) in `weeks`, confirmed
+    and tentative apart."""
+    return _split(counted_weeks(weeks=weeks, scope=scope, departments=departments), "person_id")

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import strawberry
 
+from assignments import fill
 from assignments import services as assignment_services
 from demand import services
 from graphql_schema.assignments.mutations import assignment_data
-from graphql_schema.assignments.types import AssignmentStatus, PlaceholderAssignment
+from graphql_schema.assignments.types import Assignment, AssignmentStatus, PlaceholderAssignment
 from graphql_schema.context import Info
 from graphql_schema.people.mutations import DeletePayload
 from graphql_schema.people.types import Proficiency
@@ -20,6 +22,7 @@ from graphql_schema.validation import (
     bounded,
     parse_id,
 )
+from planning.weeks import monday
 
 from .types import Placeholder
 
@@ -84,6 +87,29 @@ class UpdatePlaceholderAssignmentInput:
 @strawberry.type
 class PlaceholderAssignmentPayload:
     assignment: PlaceholderAssignment
+
+
+@strawberry.type(description="A week where the person's hours are above capacity after a fill.")
+class OverbookedWeek:
+    week: dt.date
+    hours: float = strawberry.field(description="hours(P, W), tentative hours included.")
+    capacity: float
+
+
+@strawberry.type
+class FillPlaceholderPayload:
+    assignment: Assignment = strawberry.field(description="The person's assignment after the move.")
+    placeholder_assignment: PlaceholderAssignment | None = strawberry.field(
+        description="The placeholder assignment with the hours left; null when no hours were "
+        "left and it was removed."
+    )
+    remaining_hours: float = strawberry.field(
+        description="Hours left on the placeholder assignment (0 when it was removed)."
+    )
+    overbooked_weeks: list[OverbookedWeek] = strawberry.field(
+        description="The moved weeks where the person is now over capacity (calendar-aware), "
+        "by week."
+    )
 
 
 def placeholder_data(data: CreatePlaceholderInput | UpdatePlaceholderInput) -> dict:
@@ -189,3 +215,38 @@ class DemandMutation:
             assignment_services.PLACEHOLDER,
         )
         return DeletePayload(id=strawberry.ID(str(assignment_id)))
+
+    @strawberry.mutation(
+        permission_classes=WRITE,
+        description="Move a placeholder assignment's hours (all, or the weeks from..to) to the "
+        "person's assignment on the same project (created if missing), all or nothing. A stale "
+        "expectedVersion is a CONFLICT; filling beyond the person's availability is allowed and "
+        "listed in overbookedWeeks.",
+    )
+    async def fill_placeholder(
+        self,
+        info: Info,
+        placeholder_assignment_id: strawberry.ID,
+        person_id: strawberry.ID,
+        expected_version: int,
+        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
+        to: dt.date | None = None,
+    ) -> FillPlaceholderPayload:
+        result = await run_service(
+            fill.fill_placeholder,
+            parse_id(placeholder_assignment_id, "placeholderAssignmentId"),
+            parse_id(person_id, "personId"),
+            expected_version,
+            None if from_ is None else monday(from_),
+            None if to is None else monday(to),
+            info.context.scope,
+        )
+        return FillPlaceholderPayload(
+            assignment=result.assignment,  # type: ignore[arg-type]
+            placeholder_assignment=result.placeholder_assignment,  # type: ignore[arg-type]
+            remaining_hours=float(result.remaining_hours),
+            overbooked_weeks=[
+                OverbookedWeek(week=w.week, hours=float(w.hours), capacity=float(w.capacity))
+                for w in result.overbooked_weeks
+            ],
+        )

@@ -7,14 +7,49 @@ import strawberry
 from demand import models
 from graphql_schema.assignments.types import WeekHours
 from graphql_schema.context import Info
-from graphql_schema.loaders import OwnerKey, PersonWindow
+from graphql_schema.filters import department_ids
+from graphql_schema.loaders import CandidatesKey, OwnerKey, PersonWindow
 from graphql_schema.people.types import NO_HOURS, Department, Proficiency, Role, Skill
 from graphql_schema.policy import policy
-from graphql_schema.validation import FromArg, check_weeks, week_or_current
+from graphql_schema.validation import (
+    MAX_LIMIT,
+    FromArg,
+    check_range,
+    check_weeks,
+    week_or_current,
+)
 from planning.weeks import week_keys
 
 if TYPE_CHECKING:
     from graphql_schema.assignments.types import PlaceholderAssignment
+    from graphql_schema.people.types import Person
+
+PersonRef = Annotated["Person", strawberry.lazy("graphql_schema.people.types")]
+
+
+@strawberry.type(
+    description="A person ranked for a placeholder: find-available's score over the "
+    "placeholder's weeks with hours (docs/design.md)."
+)
+class PlaceholderCandidate:
+    person: PersonRef
+    score: float = strawberry.field(
+        description="round(0.5 x availabilityPercent + 0.5 x skillScore, 0.1); the skill part "
+        "is left out when the placeholder requires no skills."
+    )
+    availability_percent: float = strawberry.field(
+        description="100 x availableHours / the person's capacity in the placeholder's weeks "
+        "with hours (capacity-weighted); 0 without capacity."
+    )
+    available_hours: float = strawberry.field(
+        description="Available hours summed over the placeholder's weeks with hours."
+    )
+    demand_hours: float = strawberry.field(description="The placeholder's hours over those weeks.")
+    skill_score: int
+    matched_skills: list[str]
+    missing_skills: list[str] = strawberry.field(
+        description="Required skills not held, or held below the required proficiency."
+    )
 
 
 @strawberry.type(description="A skill a placeholder requires, at least at minProficiency.")
@@ -93,3 +128,41 @@ class Placeholder:
                 )
             )
         return result
+
+    @strawberry.field(
+        description="People ranked for this placeholder's weeks and required skills "
+        "(docs/design.md): active people in scope employed in one of its weeks with hours, by "
+        "score, then available hours, name, id. Empty when it has no hours.",
+    )
+    async def candidates(
+        self,
+        root: strawberry.Parent[models.Placeholder],
+        info: Info,
+        limit: int | None = 10,
+        department: strawberry.ID | None = None,
+        include_children: bool | None = True,
+        include_tentative: bool | None = True,
+    ) -> list[PlaceholderCandidate]:
+        limit = check_range(10 if limit is None else limit, "limit", 1, MAX_LIMIT)
+        deps = await department_ids(info, department, include_children)
+        ranked = await info.context.loaders.candidates_by_placeholder.load(
+            CandidatesKey(
+                root.id,
+                limit,
+                None if deps is None else frozenset(deps),
+                include_tentative is not False,
+            )
+        )
+        return [
+            PlaceholderCandidate(
+                person=c.person,  # type: ignore[arg-type]  # resolved from the planning rows
+                score=float(c.score),
+                availability_percent=float(c.availability_percent),
+                available_hours=float(c.available_hours),
+                demand_hours=float(c.demand_hours),
+                skill_score=c.skill_score,
+                matched_skills=c.matched_skills,
+                missing_skills=c.missing_skills,
+            )
+            for c in ranked
+        ]

@@ -25,7 +25,12 @@ from .calendars import (
     Span,
     TimeOffByPersonLoader,
 )
-from .demand import PlaceholderByIdLoader, RequiredSkillsByPlaceholderLoader
+from .demand import (
+    CandidatesByPlaceholderLoader,
+    CandidatesKey,
+    PlaceholderByIdLoader,
+    RequiredSkillsByPlaceholderLoader,
+)
 from .people import PersonByIdLoader, RoleByIdLoader, SkillsByPersonLoader
 from .projects import ProjectByIdLoader
 from .reports import AvailabilityByProjectLoader, AvailabilityKey
@@ -33,7 +38,15 @@ from .reports import AvailabilityByProjectLoader, AvailabilityKey
 if TYPE_CHECKING:
     from graphql_schema.context import Context
 
-__all__ = ["AvailabilityKey", "CapacityKey", "Loaders", "OwnerKey", "PersonWindow", "Span"]
+__all__ = [
+    "AvailabilityKey",
+    "CandidatesKey",
+    "CapacityKey",
+    "Loaders",
+    "OwnerKey",
+    "PersonWindow",
+    "Span",
+]
 
 
 class Loaders:
@@ -91,6 +104,10 @@ class Loaders:
     @cached_property
     def hours_by_placeholder_window(self) -> HoursByPlaceholderWindowLoader:
         return HoursByPlaceholderWindowLoader(self.context)
+
+    @cached_property
+    def candidates_by_placeholder(self) -> CandidatesByPlaceholderLoader:
+        return CandidatesByPlaceholderLoader(self.context)
 
     @cached_property
     def availability_by_project(self) -> AvailabilityByProjectLoader:
