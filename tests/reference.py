@@ -453,3 +453,103 @@ availability_row = SMALL_REFERENCE.availability_row
 grid_assignments = SMALL_REFERENCE.grid_assignments
 grid_person = SMALL_REFERENCE.grid_person
 grid_assignment = SMALL_REFERENCE.grid_assignment
+
+
+# -- placeholders: candidates (docs/design.md, "Placeholder.candidates") -------------------
+
+LEVELS = ["beginner", "intermediate", "advanced", "expert"]
+
+
+def demand_of(ref: Reference, placeholder_id: int, include_tentative: bool = True) -> dict:
+    """{week: hours} of a placeholder's active assignments, weeks with hours only."""
+    out: dict[dt.date, D] = {}
+    for a in ref.data["assignments"]:
+        if a.get("placeholderId") != placeholder_id or not a["isActive"]:
+            continue
+        if not include_tentative and a.get("status") == "tentative":
+            continue
+        for key, value in a["weeklyHours"].items():
+            out[monday(key)] = out.get(monday(key), D(0)) + D(str(value))
+    return {w: h for w, h in out.items() if h}
+
+
+def person_hours(ref: Reference, pid: int, week: dt.date, include_tentative: bool = True) -> D:
+    return sum(
+        (
+            D(str(a["weeklyHours"].get(week.isoformat(), 0)))
+            for a in ref.data["assignments"]
+            if a.get("personId") == pid
+            and a["isActive"]
+            and (include_tentative or a.get("status") != "tentative")
+        ),
+        D(0),
+    )
+
+
+def candidates(
+    ref: Reference,
+    placeholder_id: int,
+    limit: int = 10,
+    departments: set[int] | None = None,
+    include_tentative: bool = True,
+) -> list[dict]:
+    """Placeholder.candidates, straight from the definition: over the weeks with placeholder
+    hours, people employed on one of their days; capacity-weighted availability; the skill
+    score counting a skill held below its minimum as missing."""
+    demand = demand_of(ref, placeholder_id, include_tentative)
+    weeks_ = sorted(demand)[:260]
+    if not weeks_:
+        return []
+    placeholder = next(p for p in ref.data["placeholders"] if p["id"] == placeholder_id)
+    required = sorted(
+        ((ref.skills[s["skillId"]], s["minProficiency"]) for s in placeholder["skills"]),
+        key=lambda r: r[0],
+    )
+    weights = {"beginner": D("0.4"), "intermediate": D("0.7"), "advanced": D("0.9"), "expert": D(1)}
+    kinds = {"strength": D(1), "in_progress": D("0.75"), "goal": D("0.25")}
+    rows = []
+    for p in ref.active(departments):
+        pid = p["id"]
+        if not any(ref.employed(pid, w + i * DAY) for w in weeks_ for i in range(7)):
+            continue
+        cap = free = D(0)
+        for w in weeks_:
+            c = ref.capacity(pid, w)
+            cap += c
+            free += max(D(0), c - person_hours(ref, pid, w, include_tentative))
+        avail = 100 * free / cap if cap else D(0)
+        matched, missing, total = [], [], D(0)
+        for name, level in required:
+            best = None
+            for s in p["skills"]:
+                held = ref.skills[s["skillId"]]
+                if held.lower() != name.lower():
+                    continue
+                if LEVELS.index(s["proficiency"]) < LEVELS.index(level):
+                    continue
+                w = weights[s["proficiency"]] * kinds[s["kind"]]
+                if best is None or w > best[0]:
+                    best = (w, held)
+            if best is None:
+                missing.append(name)
+            else:
+                total += best[0]
+                matched.append(best[1])
+        skill = int(rnd(100 * total / len(required), D(1))) if required else 0
+        score = rnd(HALF * avail + (HALF * skill if required else D(0)))
+        rows.append((score, free, p["name"], pid, avail, skill, matched, missing))
+    rows.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))
+    demand_hours = float(sum((demand[w] for w in weeks_), D(0)))
+    return [
+        {
+            "person": {"id": str(pid)},
+            "score": float(score),
+            "availabilityPercent": float(rnd(avail)),
+            "availableHours": float(free),
+            "demandHours": demand_hours,
+            "skillScore": skill,
+            "matchedSkills": matched,
+            "missingSkills": missing,
+        }
+        for score, free, _, pid, avail, skill, matched, missing in rows[:limit]
+    ]
