@@ -155,7 +155,7 @@ class Placeholder:
         )
         return [
             PlaceholderCandidate(
-                person=c.person,  # type: ignore[arg-type]  # resolved from the planning rows
+                person=c.person,  # resolved from the planning rows
                 score=float(c.score),
                 availability_percent=float(c.availability_percent),
                 available_hours=float(c.available_hours),
