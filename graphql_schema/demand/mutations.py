@@ -14,6 +14,7 @@ from graphql_schema.context import Info
 from graphql_schema.people.mutations import DeletePayload
 from graphql_schema.people.types import Proficiency
 from graphql_schema.permissions import WRITE
+from graphql_schema.policy import policy
 from graphql_schema.scalars import JSON
 from graphql_schema.services import given, run_service
 from graphql_schema.validation import (
@@ -107,8 +108,9 @@ class FillPlaceholderPayload:
         description="Hours left on the placeholder assignment (0 when it was removed)."
     )
     overbooked_weeks: list[OverbookedWeek] = strawberry.field(
+        metadata=policy(items=10),
         description="The moved weeks where the person is now over capacity (calendar-aware), "
-        "by week."
+        "by week.",
     )
 
 

@@ -123,6 +123,7 @@ def test_the_declared_list_costs():
         "BulkUpdateAssignmentHoursPayload.assignments": (10, False),
         "BulkUpdateAssignmentHoursPayload.placeholderAssignments": (10, False),
         "BulkUpdateAssignmentHoursPayload.bookings": (10, False),
+        "FillPlaceholderPayload.overbookedWeeks": (10, False),
         "Placeholder.assignments": (10, False),
         "Placeholder.requiredSkills": (10, False),
         "PlaceholderConnection.edges": (50, True),
@@ -269,6 +270,7 @@ def test_every_mutation_but_the_export_needs_the_write_scope():
         "createPlaceholderAssignment": write,
         "updatePlaceholderAssignment": write,
         "deletePlaceholderAssignment": write,
+        "fillPlaceholder": write,
     }
 
 

@@ -132,6 +132,8 @@ ROW_MUTATIONS = {
     "updatePlaceholderAssignment": 'updatePlaceholderAssignment(id: "1", input: '
     "{expectedVersion: 1}) { assignment { id } }",
     "deletePlaceholderAssignment": 'deletePlaceholderAssignment(id: "1") { id }',
+    "fillPlaceholder": 'fillPlaceholder(placeholderAssignmentId: "1", personId: "1", '
+    "expectedVersion: 1) { remainingHours }",
 }
 # Mutations of what a token owns (tests/webhooks covers them; here only the anonymous refusal).
 OWNED_MUTATIONS = {
