@@ -1,10 +1,13 @@
 """Deleting with the change log's view of cascades: deleting a person deletes their
-assignments (with their weeks), time off and work schedules; deleting a project its
-assignments. A partner's mirror must hear of each of those rows, so a delete goes through
-`delete`, which collects what cascades (Django's own Collector, as Model.delete does),
-deletes it all, and returns one DELETE entry per deleted row of a logged type besides the
-deleted objects themselves, with every field it had, scoped by its person's department.
-The caller appends them with its own entries, in the same transaction."""
+assignments (with their weeks), time off and work schedules; deleting a placeholder its
+assignments; deleting a project its assignments (of people and of placeholders). A
+partner's mirror must hear of each of those rows, so a delete goes through `delete`, which
+collects what cascades (Django's own Collector, as Model.delete does), deletes it all, and
+returns one DELETE entry per deleted row of a logged type besides the deleted objects
+themselves, with every field it had, scoped by its person's (its placeholder's) department.
+An assignment's entry names its owner as the services do: `personId` or `placeholderId`,
+never the empty other one. The caller appends them with its own entries, in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -29,6 +32,28 @@ def _department_of_people(
     if missing:
         found.update(Person.objects.filter(pk__in=missing).values_list("id", "department_id"))
     return found
+
+
+def _department_of_placeholders(
+    placeholder_ids: set[int], known: dict[int, int | None]
+) -> dict[int, int | None]:
+    from demand.models import Placeholder
+
+    missing = placeholder_ids - known.keys()
+    found = dict(known)
+    if missing:
+        found.update(Placeholder.objects.filter(pk__in=missing).values_list("id", "department_id"))
+    return found
+
+
+def _fields(obj: models.Model) -> list[str]:
+    """Every column but the owner an assignment does not have (people.person or
+    demand.placeholder: exactly one is set)."""
+    names = log.model_fields(type(obj))
+    if "placeholder_id" in names and "person_id" in names:
+        empty = "placeholder_id" if obj.placeholder_id is None else "person_id"  # type: ignore[attr-defined]
+        names.remove(empty)
+    return names
 
 
 def delete(objs: Sequence[models.Model]) -> list[log.Entry]:
@@ -61,20 +86,36 @@ def delete(objs: Sequence[models.Model]) -> list[log.Entry]:
     }
     if model._meta.label_lower == "people.person":
         deleted_people |= {obj.pk: obj.department_id for obj in objs}  # type: ignore[attr-defined]
-    owners = {
-        obj.person_id  # type: ignore[attr-defined]
+    deleted_placeholders = {
+        obj.pk: obj.department_id  # type: ignore[attr-defined]
         for kind, obj in doomed
-        if kind in log.SCOPED_TYPES and kind != log.PERSON
+        if kind == log.PLACEHOLDER
     }
+    if model._meta.label_lower == "demand.placeholder":
+        deleted_placeholders |= {obj.pk: obj.department_id for obj in objs}  # type: ignore[attr-defined]
+    owned = [
+        (kind, obj)
+        for kind, obj in doomed
+        if kind in log.SCOPED_TYPES and kind not in (log.PERSON, log.PLACEHOLDER)
+    ]
+    owners = {o.person_id for _, o in owned if getattr(o, "person_id", None) is not None}  # type: ignore[attr-defined]
+    held = {o.placeholder_id for _, o in owned if getattr(o, "placeholder_id", None) is not None}  # type: ignore[attr-defined]
     departments = _department_of_people(owners, deleted_people) if owners else deleted_people
+    placeholder_departments = (
+        _department_of_placeholders(held, deleted_placeholders) if held else deleted_placeholders
+    )
     order = {kind: i for i, kind in enumerate(log.ENTITY_TYPES)}
     for kind, obj in sorted(doomed, key=lambda d: (order[d[0]], d[1].pk)):
-        before = log.snapshot(obj, log.model_fields(type(obj)))
+        before = log.snapshot(obj, _fields(obj))
         department: Any = None
-        if kind == log.PERSON:
+        if kind in (log.PERSON, log.PLACEHOLDER):
             department = obj.department_id  # type: ignore[attr-defined]
         elif kind in log.SCOPED_TYPES:
-            department = departments.get(obj.person_id)  # type: ignore[attr-defined]
+            placeholder_id = getattr(obj, "placeholder_id", None)
+            if placeholder_id is not None:
+                department = placeholder_departments.get(placeholder_id)
+            else:
+                department = departments.get(obj.person_id)  # type: ignore[attr-defined]
         entries.append(log.Entry(kind, obj.pk, log.DELETE, log.deleted(before), department))
     collector.delete()
     return entries

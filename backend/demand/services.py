@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.access import Scope
-from changes import log
+from changes import cascade, log
 from core.dataversion import write_transaction
 from core.errors import Denied, InvalidInput, Missing
 from people.models import Department, PersonSkill, Role
@@ -95,13 +95,15 @@ def update_placeholder(placeholder_id: int, data: Mapping[str, Any], scope: Scop
 
 @write_transaction
 def delete_placeholder(placeholder_id: int, scope: Scope) -> None:
-    """Deletes its assignments and their hours with it (not itemized, as for a person)."""
+    """Deletes its assignments and their hours with it: one DELETE row per assignment
+    first, as for a person."""
     placeholder = visible_placeholder(placeholder_id, scope, "id", lock=True)
     before = log.snapshot(placeholder, PLACEHOLDER_FIELDS)
-    placeholder.delete()
-    log.append_one(
+    cascaded = cascade.delete([placeholder])
+    entry = log.Entry(
         log.PLACEHOLDER, placeholder_id, log.DELETE, log.deleted(before), placeholder.department_id
     )
+    log.append([*cascaded, entry])
 
 
 @dataclass(frozen=True)

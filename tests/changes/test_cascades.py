@@ -26,6 +26,7 @@ def assignment_before(a: Assignment) -> dict:
         "projectId": a.project_id,
         "roleOnProject": a.role_on_project,
         "isActive": a.is_active,
+        "status": a.status,
         "version": a.version,
     }
 

@@ -625,6 +625,20 @@ def test_every_placeholder_write_appends_its_change(gql):
             None,
         ),
         (
+            "assignment",
+            "delete",
+            {
+                "placeholderId": {"before": int(pk)},
+                "projectId": {"before": 1},
+                "roleOnProject": {"before": None},
+                "isActive": {"before": True},
+                "status": {"before": "tentative"},
+                "version": {"before": 2},
+            },
+            7,
+            None,
+        ),
+        (
             "placeholder",
             "delete",
             {
@@ -636,6 +650,26 @@ def test_every_placeholder_write_appends_its_change(gql):
             None,
         ),
     ]
+
+
+def test_deleting_a_project_logs_its_placeholder_assignments_in_their_departments(gql):
+    web = make_placeholder(gql, departmentId="3")
+    nowhere = make_placeholder(gql)
+    ids = [
+        int(make_booking(gql, owner, weeklyHours={"2027-01-04": 8})["id"])
+        for owner in (web, nowhere)
+    ]
+    since = Change.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    gql.post('mutation { deleteProject(id: "1") { id } }')
+    rows = {
+        entity_id: (fields.get("placeholderId"), fields.get("personId"), department)
+        for entity_id, fields, department in Change.objects.filter(
+            id__gt=since, entity_type="assignment"
+        ).values_list("entity_id", "fields", "department_id")
+    }
+    assert rows[ids[0]] == ({"before": int(web)}, None, 3)
+    assert rows[ids[1]] == ({"before": int(nowhere)}, None, None)
+    assert not Assignment.all_rows.filter(pk__in=ids).exists()
 
 
 def test_the_feed_shows_a_restricted_token_only_its_placeholders(gql, client_for, tokens):
