@@ -166,11 +166,11 @@ def test_events_are_change_entity_types(client_for, tokens):
     assert created["events"] == names
     row = WebhookSubscription.objects.get(pk=created["id"])
     assert row.events == [t.value for t in ChangeEntityType] == list(log.ENTITY_TYPES)
-    assert all(row.wants(t) for t in log.ENTITY_TYPES) and not row.wants("placeholder")
+    assert all(row.wants(t) for t in log.ENTITY_TYPES) and not row.wants("timesheet")
     # without events (or null): every type, those added later too
     every = subscribe(client, PUBLIC, None)["subscription"]
     assert every["events"] is None
-    assert WebhookSubscription.objects.get(pk=every["id"]).wants("placeholder")
+    assert WebhookSubscription.objects.get(pk=every["id"]).wants("timesheet")
 
 
 def test_the_service_refuses_names_outside_the_change_log():
@@ -178,8 +178,8 @@ def test_the_service_refuses_names_outside_the_change_log():
     with pytest.raises(InvalidInput) as refused_:
         services.clean_events(["person", "people"])
     assert (refused_.value.message, refused_.value.field) == (
-        "events[1] must be one of person, assignment, timeOff, workSchedule, project, "
-        "department, role, skill, holidayCalendar, holiday, dataset, got 'people'",
+        "events[1] must be one of person, assignment, timeOff, workSchedule, placeholder, "
+        "project, department, role, skill, holidayCalendar, holiday, dataset, got 'people'",
         "events[1]",
     )
     assert services.clean_events(None) == ["*"]
