@@ -177,6 +177,11 @@ def document_of(query: str, cached: DocumentNode | None) -> DocumentNode:
     return document
 
 
+# The `method` of an operation that streams: a subscription, and only that, runs on them.
+SSE, WEBSOCKET = "SSE", "WS"
+STREAMING = {SSE: "an event stream", WEBSOCKET: "a WebSocket"}
+
+
 def _operation(document: DocumentNode, name: str | None, method: str) -> OperationDefinitionNode:
     operation = get_operation_ast(document, name)
     if operation is None:
@@ -187,8 +192,24 @@ def _operation(document: DocumentNode, name: str | None, method: str) -> Operati
         else:
             message = "The document holds no operation."
         raise Refused(bad_request(message), status=400)
+    if method in STREAMING:
+        if operation.operation != OperationType.SUBSCRIPTION:
+            raise Refused(
+                bad_request(
+                    f"Only subscriptions run over {STREAMING[method]}: send queries and "
+                    "mutations as plain HTTP requests"
+                ),
+                status=400,
+            )
+        return operation
     if operation.operation == OperationType.SUBSCRIPTION:
-        raise Refused(bad_request("Subscriptions are not supported"), status=400)
+        raise Refused(
+            bad_request(
+                "Subscriptions run over a WebSocket (graphql-transport-ws) or as an event "
+                "stream (Accept: text/event-stream), not as plain HTTP requests"
+            ),
+            status=400,
+        )
     if operation.operation == OperationType.MUTATION and method == "GET":
         raise Refused(bad_request("Mutations are only allowed over POST"), status=405, Allow="POST")
     return operation
