@@ -328,7 +328,7 @@ SUBSCRIPTION_POLL_SECONDS = float(os.environ.get("SUBSCRIPTION_POLL_SECONDS", "5
 # and every API process; changes queued for one subscriber before it is closed as too slow.
 SUBSCRIPTIONS_PER_CONNECTION = int(os.environ.get("SUBSCRIPTIONS_PER_CONNECTION", "10"))
 SUBSCRIPTIONS_PER_TOKEN = int(os.environ.get("SUBSCRIPTIONS_PER_TOKEN", "20"))
-SUBSCRIPTION_QUEUE = int(os.environ.get("SUBSCRIPTION_QUEUE", "200"))
+SUBSCRIPTION_QUEUE = int(os.environ.get("SUBSCRIPTION_QUEUE", "1000"))
 # A WebSocket must send connection_init this soon after it opens, or it is closed (4408).
 SUBSCRIPTION_INIT_SECONDS = float(os.environ.get("SUBSCRIPTION_INIT_SECONDS", "10"))
 # Seconds between SSE keep-alive comments (": ping"; Strawberry's SSE transport).
