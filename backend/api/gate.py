@@ -177,9 +177,10 @@ def document_of(query: str, cached: DocumentNode | None) -> DocumentNode:
     return document
 
 
-# The `method` of an operation that streams: a subscription, and only that, runs on them.
+# The `method` of an operation on a WebSocket (only a subscription runs there), and the
+# suffix of an HTTP method whose client accepts an event stream ("POST/SSE": a subscription
+# may run, as an SSE stream; queries and mutations are answered as usual).
 SSE, WEBSOCKET = "SSE", "WS"
-STREAMING = {SSE: "an event stream", WEBSOCKET: "a WebSocket"}
 
 
 def _operation(document: DocumentNode, name: str | None, method: str) -> OperationDefinitionNode:
@@ -192,17 +193,20 @@ def _operation(document: DocumentNode, name: str | None, method: str) -> Operati
         else:
             message = "The document holds no operation."
         raise Refused(bad_request(message), status=400)
-    if method in STREAMING:
+    method, _, stream = method.partition("/")
+    if method == WEBSOCKET:
         if operation.operation != OperationType.SUBSCRIPTION:
             raise Refused(
                 bad_request(
-                    f"Only subscriptions run over {STREAMING[method]}: send queries and "
-                    "mutations as plain HTTP requests"
+                    "Only subscriptions run over a WebSocket: send queries and mutations as "
+                    "plain HTTP requests"
                 ),
                 status=400,
             )
         return operation
     if operation.operation == OperationType.SUBSCRIPTION:
+        if stream == SSE:
+            return operation
         raise Refused(
             bad_request(
                 "Subscriptions run over a WebSocket (graphql-transport-ws) or as an event "

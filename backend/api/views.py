@@ -22,6 +22,7 @@ from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from graphql import GraphQLError
+from graphql import OperationType as GraphQLOperationType
 from psycopg_pool import PoolTimeout
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.streaming import SSETransport, merge_stream_with_heartbeat
@@ -235,8 +236,10 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpRes
     sql = sqlcount.start()
     accept = request.headers.get("Accept", "")
     content_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
-    # graphql-sse's "distinct connections" mode: one subscription per request, its events
-    # streamed back (Strawberry's SSE transport); everything before is as for any request.
+    # graphql-sse's "distinct connections" mode: a subscription from a client that accepts
+    # text/event-stream is streamed back (Strawberry's SSE transport); everything before is as
+    # for any request, and a query or mutation is answered as usual (clients such as urql
+    # list text/event-stream in every request's Accept).
     sse = SSE_TRANSPORT.accepts(accept)
     log: dict[str, Any] = {"operation": None, "hash": None, "cache": "BYPASS", "user": None}
 
@@ -292,7 +295,8 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpRes
         errors = await sync_to_async(refuse)(context, limits.too_complex(message))
         return finish(_refused(errors, context, content_type))
     try:
-        method = SSE if sse else request.method or "POST"
+        method = request.method or "POST"
+        method = f"{method}/{SSE}" if sse else method
         prelude = await sync_to_async(_prelude)(params, context, method)
     except persisted.PersistedQueryError as e:
         if e.code != ErrorCode.PERSISTED_QUERY_NOT_FOUND:  # APQ's first step is free; refusals not
@@ -320,7 +324,8 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpRes
         for header, value in admission.headers.items():
             refused[header] = value
         return finish(refused)
-    if sse:
+    operation = admission.operation
+    if sse and operation is not None and operation.operation == GraphQLOperationType.SUBSCRIPTION:
         log["transport"] = "sse"
         await sync_to_async(_after)(params, context, prelude, None)  # an APQ registration
         return finish(_event_stream(params, context, prelude))

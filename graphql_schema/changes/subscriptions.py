@@ -59,7 +59,6 @@ class AssignmentHoursChanged:
     changed_fields: list[str] = strawberry.field(
         description='The assignment fields the write changed ("weeklyHours", "version", '
         '"isActive", ...).',
-        metadata=policy(items=10),
     )
     actor: str
     at: dt.datetime
