@@ -72,10 +72,12 @@ class Connection:
             for name, value in scope.get("headers", ())
         }
         client = scope.get("client") or ("", 0)
-        # The rate limits' identity of an anonymous caller (api.gate.identity). Forwarded
-        # headers are not believed here: the WebSocket route is meant to be reached directly
-        # or through a proxy that the HTTP edge's TrustedProxyMiddleware would name.
-        self.request: Any = SimpleNamespace(META={"REMOTE_ADDR": client[0] or "?"})
+        # The client's address as the HTTP edge settles it (api.edge.TrustedProxyScope ran
+        # first: X-Forwarded-For only from TRUSTED_PROXIES): rate limits and logs key on it.
+        # The session (the web app's login) is checked again while a subscription is open.
+        self.request: Any = SimpleNamespace(
+            META={"REMOTE_ADDR": client[0] or "?"}, session=scope.get("session")
+        )
         self.connection_params: dict[str, Any] = {}
         self.authorization: str | None = None
         self.viewer: Viewer | None = None
@@ -193,8 +195,11 @@ class Handler(BaseGraphQLTransportWSHandler[Any, None]):
         self.operations[op_id] = operation
 
     async def _admit(self, operation: WsOperation) -> tuple[Context, Prelude] | list[GraphQLError]:
+        params = dict(operation.params)
+        if params.get("query") == "":  # graphql-ws clients must send one: "" with a hash is none
+            params.pop("query")
         try:
-            params = check_params(dict(operation.params))
+            params = check_params(params)
         except BadRequest as e:
             return [_error(str(e), e.code)]
         try:

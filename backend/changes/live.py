@@ -13,6 +13,11 @@
 - A subscriber sees a row as `seen_as` says (the feed's and the webhooks' rule), and only
   rows committed after it joined. Its queue holds at most SUBSCRIPTION_QUEUE events: one
   that falls further behind is dropped (`SlowConsumer`), never buffered without bound.
+- The credentials a subscription was admitted with are checked again (accounts.access.lapsed)
+  before each batch of rows is offered and on every poll tick: a token revoked, expired or
+  re-scoped, or a session signed out, ends its subscriptions with `Unauthenticated` before
+  any later change reaches them. Saving a token or a user publishes an AUTH notice too, so
+  every process re-checks (and forgets its cached viewers) at once, not at its next tick.
 - Open subscriptions per token are counted over every process (a Redis sorted set of
   leases the hub renews; in process without Redis): `TooManySubscriptions` beyond
   SUBSCRIPTIONS_PER_TOKEN.
@@ -34,6 +39,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection
 
+from accounts.access import Credential, forget_viewers, lapsed
 from core.dataversion import cache_outage
 
 from . import log
@@ -41,6 +47,7 @@ from .models import Change
 
 logger = logging.getLogger("capgraph.live")
 CHANNEL = "capgraph:changes"
+AUTH = "auth"  # the notice that a token or user was saved: re-check the subscribers' credentials
 BATCH = 500  # rows per read: a burst is read in several, never all at once
 LEASE_SECONDS = 60  # a token's subscription slot lives this long unless its hub renews it
 LEASE_PREFIX = "capgraph:subs:"
@@ -52,6 +59,10 @@ class SlowConsumer(Exception):
 
 class TooManySubscriptions(Exception):
     pass
+
+
+class Unauthenticated(Exception):
+    """The subscription's token or session no longer stands (accounts.access.lapsed)."""
 
 
 @dataclass(slots=True)
@@ -74,8 +85,9 @@ class Subscriber:
     departments: Collection[int] | None  # seen_as's: None is every department
     wants: Filter  # the subscription's own filter (types, entity)
     limit: int
+    credential: Credential | None = None  # None: checked by nobody (tests of the hub alone)
     after: int = 0  # rows up to this id were committed before it joined
-    queue: asyncio.Queue[Event | None] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[Event | Exception] = field(default_factory=asyncio.Queue)
     dropped: bool = False
 
     def offer(self, event: Event) -> bool:
@@ -83,24 +95,31 @@ class Subscriber:
         if self.dropped:
             return False
         if self.queue.qsize() >= self.limit:
-            self.dropped = True
-            while not self.queue.empty():  # free what it will never read
-                self.queue.get_nowait()
-            self.queue.put_nowait(None)
+            self.end(
+                SlowConsumer(
+                    f"More than {self.limit} changes were waiting for this subscription: it "
+                    "was closed; subscribe again and read what was missed from the changes feed"
+                )
+            )
             return False
         self.queue.put_nowait(event)
         return True
+
+    def end(self, error: Exception) -> None:
+        """Drop what is queued (it will never be read) and end the subscription with
+        `error`."""
+        self.dropped = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(error)
 
     def __aiter__(self) -> AsyncIterator[Event]:
         return self
 
     async def __anext__(self) -> Event:
         event = await self.queue.get()
-        if event is None:
-            raise SlowConsumer(
-                f"More than {self.limit} changes were waiting for this subscription: it was "
-                "closed; subscribe again and read what was missed from the changes feed"
-            )
+        if isinstance(event, Exception):
+            raise event
         return event
 
 
@@ -134,6 +153,13 @@ def _read(after: int, limit: int) -> tuple[list[Change], dict[int, tuple[int, in
             ):
                 refs[pk] = (person, project)
         return rows, refs
+    finally:
+        connection.close()
+
+
+def _lapsed(credentials: Collection[Credential]) -> dict[Credential, str]:
+    try:
+        return lapsed(credentials)
     finally:
         connection.close()
 
@@ -248,6 +274,7 @@ class Hub:
         self.task: asyncio.Task[None] | None = None
         self.ready: asyncio.Future[None] | None = None
         self.wake: asyncio.Event | None = None
+        self.vet_now = False  # an AUTH notice came: check the credentials before anything
         self.reads = 0  # how many times the log was read (tests)
 
     # Called from any thread (the after-commit hook runs in the writer's thread).
@@ -257,6 +284,21 @@ class Hub:
             return
         with contextlib.suppress(RuntimeError):  # the loop stopped meanwhile
             loop.call_soon_threadsafe(self.poke, up_to)
+
+    def notify_auth(self) -> None:
+        """From any thread: a token or user was saved (the embedded AUTH notice)."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self.auth_changed)
+
+    def auth_changed(self) -> None:
+        """On the loop: credentials may have lapsed; check them at once."""
+        forget_viewers()  # this process's cached token lookups, as a save here does
+        self.vet_now = True
+        if self.wake is not None:
+            self.wake.set()
 
     def poke(self, up_to: int = 0) -> None:
         """On the loop: rows up to `up_to` (0: unknown) have committed."""
@@ -312,10 +354,16 @@ class Hub:
             ready.set_result(None)
             renewed = time.monotonic()
             while True:
-                with contextlib.suppress(TimeoutError):
+                ticked = False
+                try:
                     await asyncio.wait_for(wake.wait(), settings.SUBSCRIPTION_POLL_SECONDS)
+                except TimeoutError:
+                    ticked = True
                 wake.clear()
                 try:
+                    if ticked or self.vet_now:
+                        self.vet_now = False
+                        await self.vet()
                     await self.catch_up()
                 except Exception:  # the database is away: read again at the next wake
                     logger.exception("live: reading the change log failed")
@@ -331,10 +379,24 @@ class Hub:
                 with contextlib.suppress(asyncio.CancelledError):
                     await listener
 
+    async def vet(self) -> None:
+        """End the subscriptions whose credentials lapsed (one check per credential)."""
+        credentials = {s.credential for s in self.subscribers if s.credential is not None}
+        if not credentials:
+            return
+        bad = await sync_to_async(_lapsed, thread_sensitive=False)(credentials)
+        for subscriber in list(self.subscribers):
+            why = bad.get(subscriber.credential) if subscriber.credential else None
+            if why is not None:
+                subscriber.end(Unauthenticated(why))
+                self.leave(subscriber)
+
     async def catch_up(self) -> None:
         while True:
             rows, refs = await sync_to_async(_read, thread_sensitive=False)(self.last_seen, BATCH)
             self.reads += 1
+            if rows:
+                await self.vet()  # nothing committed after a revocation reaches its subscribers
             for row in rows:
                 self.dispatch(row, refs)
                 self.last_seen = row.pk
@@ -365,11 +427,15 @@ class Hub:
                     self.poke()  # whatever committed while nobody listened
                     delay = 0.5
                     async for message in pubsub.listen():
-                        if message.get("type") == "message":
-                            try:
-                                self.poke(int(message["data"]))
-                            except (TypeError, ValueError):
-                                self.poke()
+                        if message.get("type") != "message":
+                            continue
+                        if message["data"] == AUTH.encode():
+                            self.auth_changed()
+                            continue
+                        try:
+                            self.poke(int(message["data"]))
+                        except (TypeError, ValueError):
+                            self.poke()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -386,16 +452,20 @@ hub = Hub()
 
 @contextlib.asynccontextmanager
 async def subscription(
-    identity: str, departments: Collection[int] | None, wants: Filter
+    identity: str,
+    departments: Collection[int] | None,
+    wants: Filter,
+    credential: Credential | None = None,
 ) -> AsyncIterator[Subscriber]:
     """Open a subscription for `identity` (a token or user): the changes committed from now
-    on that `wants` accepts, as a viewer limited to `departments` sees them."""
+    on that `wants` accepts, as a viewer limited to `departments` sees them, while
+    `credential` stands."""
     slot = uuid.uuid4().hex
     if not await sync_to_async(slots.acquire, thread_sensitive=False)(identity, slot):
         raise TooManySubscriptions(
             f"This token already has {settings.SUBSCRIPTIONS_PER_TOKEN} subscriptions open"
         )
-    subscriber = Subscriber(departments, wants, settings.SUBSCRIPTION_QUEUE)
+    subscriber = Subscriber(departments, wants, settings.SUBSCRIPTION_QUEUE, credential)
     try:
         await hub.join(subscriber)
         hub.leases[subscriber] = (identity, slot)
@@ -418,3 +488,23 @@ def committed() -> None:
             cache_outage(exc)
     else:
         hub.notify(top)
+
+
+def credentials_changed(**kwargs: object) -> None:
+    """A token or user was saved or deleted (accounts' signals): once it commits, every
+    API process's hub checks its subscribers' credentials again (the AUTH notice)."""
+    from django.db import transaction
+
+    if str(kwargs.get("action", "post_")).startswith("pre_"):
+        return  # m2m_changed: only once the departments changed
+    transaction.on_commit(_publish_auth)
+
+
+def _publish_auth() -> None:
+    if settings.REDIS_URL:
+        try:
+            _redis().publish(CHANNEL, AUTH)
+        except Exception as exc:  # the hubs' next tick checks anyway
+            cache_outage(exc)
+    else:
+        hub.notify_auth()

@@ -9,11 +9,12 @@ from typing import Annotated
 
 import strawberry
 
+from accounts.access import Credential
 from changes import live, log
 from changes.models import Change as ChangeRow
 from core.errors import ErrorCode
 from graphql_schema.context import Info
-from graphql_schema.errors import ApiError
+from graphql_schema.errors import ApiError, Unauthenticated
 from graphql_schema.filters import department_ids
 from graphql_schema.permissions import AUTH
 from graphql_schema.policy import policy
@@ -103,17 +104,32 @@ def identity(info: Info) -> str:
     return f"t{viewer.token_id}" if viewer.token_id else f"u{viewer.user_id}"
 
 
+def credential(info: Info) -> Credential:
+    """What the subscription stands on while it is open: the token, or the web app's
+    session (checked again by the hub; a lapsed one ends it with UNAUTHENTICATED)."""
+    viewer = info.context.require_viewer()
+    key = None
+    if viewer.token_id is None:
+        session = getattr(info.context.request, "session", None)
+        key = getattr(session, "session_key", None)
+    return Credential(viewer, key)
+
+
 async def _events(
     info: Info, departments: frozenset[int] | None, wants: live.Filter
 ) -> AsyncGenerator[live.Event, None]:
     try:
-        async with live.subscription(identity(info), departments, wants) as subscriber:
+        async with live.subscription(
+            identity(info), departments, wants, credential(info)
+        ) as subscriber:
             async for event in subscriber:
                 yield event
     except live.TooManySubscriptions as e:
         raise TooManySubscriptions(str(e)) from None
     except live.SlowConsumer as e:
         raise SlowConsumer(str(e)) from None
+    except live.Unauthenticated as e:
+        raise Unauthenticated(str(e)) from None
 
 
 @strawberry.type
