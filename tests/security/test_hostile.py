@@ -393,6 +393,7 @@ def test_every_list_argument_and_input_field_in_the_schema_has_a_bound():
         "Query.findAvailable(skills)": (50, "skill names"),
         "Query.projects(status)": (10, "statuses"),
         "Query.changes(types)": (20, "entity types"),
+        "Subscription.changes(types)": (20, "entity types"),
         "Query.roleCapacity(roles)": (200, "roles"),
         "Query.skillMatch(skills)": (50, "skill names"),
         "UpdateAssignmentInput.weeklyHours": (260, "weeks"),
