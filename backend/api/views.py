@@ -414,6 +414,7 @@ def _event_stream(
     response = StreamingHttpResponse(stream(), status=200)
     for name, value in transport.headers.items():
         response[name] = value
+    response["X-Accel-Buffering"] = "no"  # nginx (deploy/nginx.conf): pass each event on at once
     return response
 
 

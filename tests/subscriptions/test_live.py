@@ -13,6 +13,10 @@ import asyncio
 import hashlib
 import json
 import os
+import re
+import shutil
+import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -24,7 +28,7 @@ import websockets
 from django.db import connection
 
 from tests.conftest import SMALL
-from tests.live import manage
+from tests.live import REPO, manage
 
 pytestmark = pytest.mark.postgres
 
@@ -148,6 +152,7 @@ def live_env(django_db_setup, tmp_path_factory) -> Iterator[tuple[dict[str, str]
         "limits": ["sub-limits"],
         "slow": ["sub-slow"],
         "other": ["sub-other"],
+        "doomed": ["sub-doomed", "--name", "doomed"],
     }.items():
         tokens[label] = manage(env, "create_api_token", args[0], *args[1:]).strip()
     yield env, tokens
@@ -367,6 +372,143 @@ def test_without_redis_the_notice_is_in_process(live_env, tmp_path_factory):
         [{"week": WEEK, "before": 6.0, "after": 7.0}],
     )
     assert delay < 1.0, delay
+
+
+# --- through deploy/nginx.conf (compose's web service) -----------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def nginx(server, tmp_path) -> Iterator[str]:
+    """Debian's nginx (installed by .ci/run) running deploy/nginx.conf, with the upstream and
+    the port of this machine instead of compose's; its base URL."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(binary):
+        pytest.fail("no nginx: apt-get install -y nginx (.ci/run does)")
+    port = _free_port()
+    upstream = urlparse(server.stack.url).netloc
+    site = (REPO / "deploy" / "nginx.conf").read_text()
+    site = site.replace("server api:8000;", f"server {upstream};")
+    site = re.sub(r"listen\s+80;", f"listen 127.0.0.1:{port};", site)
+    site = site.replace("/usr/share/nginx/html", str(REPO / "frontend" / "dist"))
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"daemon off;\nmaster_process off;\npid {tmp_path}/nginx.pid;\n"
+        f"error_log {tmp_path}/error.log warn;\nevents {{}}\nhttp {{\n"
+        f"access_log off;\nclient_body_temp_path {temp};\nproxy_temp_path {temp};\n"
+        f"fastcgi_temp_path {temp};\nuwsgi_temp_path {temp};\nscgi_temp_path {temp};\n"
+        f"{site}\n}}\n"
+    )
+    process = subprocess.Popen([binary, "-c", str(conf), "-e", str(tmp_path / "error.log")])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"nginx did not start: {(tmp_path / 'error.log').read_text()}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_through_nginx_a_websocket_and_an_event_stream_each_get_a_change_within_a_second(
+    server, nginx
+):
+    inside = assignment_in(True)
+    ws_url = nginx.replace("http://", "ws://") + "/graphql"
+
+    async def scenario():
+        ws = await WsClient.open(ws_url, server.tokens["reader"])
+        assert await ws.ack() == {"type": "connection_ack"}
+        await ws.subscribe("h", {"query": HOURS})
+        async with httpx.AsyncClient(timeout=30) as http:
+            headers = {
+                "Authorization": f"Bearer {server.tokens['reader']}",
+                "Accept": "text/event-stream",
+            }
+            async with http.stream(
+                "POST", f"{nginx}/graphql", json={"query": HOURS}, headers=headers
+            ) as sse:
+                assert sse.headers["content-type"] == "text/event-stream"
+                events = sse_events(sse)
+                await asyncio.sleep(1)
+                version, written = await asyncio.to_thread(server.set_hours, inside, 5)
+                got_ws = await ws.receive(timeout=5)
+                ws_delay = time.monotonic() - written
+                _, data = await asyncio.wait_for(anext(events), 5)
+                sse_delay = time.monotonic() - written  # not held in nginx's buffers
+        await ws.close()
+        return version, got_ws, ws_delay, json.loads(data), sse_delay
+
+    version, got_ws, ws_delay, got_sse, sse_delay = run(scenario())
+    node = got_ws["payload"]["data"]["assignmentHoursChanged"]
+    assert (node["assignmentId"], node["version"]) == (str(inside["id"]), version)
+    assert got_sse["data"]["assignmentHoursChanged"] == node
+    assert ws_delay < 1.0, ws_delay
+    assert sse_delay < 1.0, sse_delay
+
+
+# --- credentials that lapse ---------------------------------------------------------------------
+
+
+def test_revoking_a_token_ends_its_subscriptions_at_once_on_both_transports(server, live_env):
+    env, _ = live_env
+    revoke = (
+        "from accounts.models import ApiToken\n"
+        "t = ApiToken.objects.get(name='doomed')\n"
+        "t.revoked = True\n"
+        "t.save()"
+    )
+
+    async def scenario():
+        ws = await ready(server, "doomed")
+        await ws.subscribe("h", {"query": HOURS})
+        async with httpx.AsyncClient(timeout=30) as http:
+            headers = {
+                "Authorization": f"Bearer {server.tokens['doomed']}",
+                "Accept": "text/event-stream",
+            }
+            async with http.stream(
+                "POST", server.http, json={"query": HOURS}, headers=headers
+            ) as sse:
+                events = sse_events(sse)
+                await asyncio.sleep(1)
+                # in another process (a shell, as an admin would): the AUTH notice reaches
+                # both workers' hubs; their poll (SUBSCRIPTION_POLL_SECONDS) is 30 s
+                await asyncio.to_thread(manage, env, "shell", "-c", revoke)
+                revoked = time.monotonic()
+                got_ws = [await ws.receive(), await ws.receive()]
+                got_sse = await asyncio.wait_for(anext(events), 10)
+                delay = time.monotonic() - revoked
+                # a write now reaches nobody: the streams have ended
+                rest = [e async for e in events]
+        # and the socket takes no new subscription with the revoked token
+        await ws.subscribe("again", {"query": HOURS})
+        refused = await ws.receive()
+        await ws.close()
+        return got_ws, got_sse, rest, refused, delay
+
+    got_ws, (event, data), rest, refused, delay = run(scenario())
+    error = {"message": "Invalid API token", "extensions": {"code": "UNAUTHENTICATED"}}
+    assert got_ws == [
+        {"id": "h", "type": "next", "payload": {"data": None, "errors": [error]}},
+        {"id": "h", "type": "complete"},
+    ]
+    assert (event, json.loads(data)) == ("next", {"data": None, "errors": [error]})
+    assert [e for e, _ in rest] == ["complete"]
+    assert refused == {"id": "again", "type": "error", "payload": [error]}
+    assert delay < 3.0, delay
 
 
 # --- refusals ----------------------------------------------------------------------------------
