@@ -593,6 +593,7 @@ def test_too_many_subscriptions_per_connection_and_per_token(server):
         over_connection = await one.receive()
         two = await ready(server, "limits")
         await two.subscribe("4", {"query": HOURS})  # the token's third: SUBSCRIPTIONS_PER_TOKEN
+        await asyncio.sleep(1)  # admitted (each subscribe runs as its own task: no order)
         await two.subscribe("5", {"query": HOURS})  # its fourth
         over_token = await two.receive()
         closing = await two.receive()
