@@ -534,10 +534,16 @@ def test_suggestions_are_stripped_from_input_object_coercion(gql):
 
 
 def test_a_subscription_over_post_is_a_bad_request(gql):
-    r = gql.post("subscription { viewer { username } }")
+    # a plain POST (no Accept: text/event-stream): subscriptions stream, over SSE or a
+    # WebSocket (tests/subscriptions)
+    r = gql.post("subscription { changes { sequence } }")
     assert r.status == 400
     assert r.errors == [
-        {"message": "Subscriptions are not supported", "extensions": {"code": "BAD_REQUEST"}}
+        {
+            "message": "Subscriptions run over a WebSocket (graphql-transport-ws) or as an "
+            "event stream (Accept: text/event-stream), not as plain HTTP requests",
+            "extensions": {"code": "BAD_REQUEST"},
+        }
     ]
 
 
