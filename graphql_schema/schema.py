@@ -1,4 +1,4 @@
-"""The domains' Query and Mutation classes composed into one. The HTTP edge builds the
+"""The domains' Query, Mutation and Subscription classes composed into one. The HTTP edge builds the
 schema it serves from them with its own extensions (api/schema.py)."""
 
 import strawberry
@@ -10,6 +10,7 @@ from graphql_schema.assignments.queries import AssignmentsQuery
 from graphql_schema.calendars.mutations import CalendarsMutation
 from graphql_schema.calendars.queries import CalendarsQuery
 from graphql_schema.changes.queries import ChangesQuery
+from graphql_schema.changes.subscriptions import ChangesSubscription
 from graphql_schema.demand.mutations import DemandMutation
 from graphql_schema.demand.queries import DemandQuery
 from graphql_schema.exports.mutations import ExportsMutation
@@ -51,4 +52,9 @@ class Mutation(
     WebhooksMutation,
     DemandMutation,
 ):
+    pass
+
+
+@strawberry.type
+class Subscription(ChangesSubscription):
     pass

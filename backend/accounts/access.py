@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
+from importlib import import_module
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
@@ -160,3 +164,59 @@ def viewer_from_user(user: AbstractBaseUser | AnonymousUser) -> Viewer | None:
         can_write=True,
         auth="session",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """What an open subscription was admitted with: its viewer, and the session it came
+    through (the web app's login; None for a token). `lapsed` checks it again."""
+
+    viewer: Viewer
+    session_key: str | None = None
+
+
+TOKEN_LAPSED = "Invalid API token"
+TOKEN_CHANGED = "The API token's access changed since subscribing: subscribe again"
+SESSION_ENDED = "The session ended: sign in again"
+
+
+def lapsed(credentials: Collection[Credential]) -> dict[Credential, str]:
+    """Those of `credentials` that no longer stand, each with why: a token revoked, expired,
+    deleted, its user disabled, or its scope or departments changed (the subscription's
+    scope was fixed when it began); a session signed out or expired, or its user disabled.
+    One query for the tokens (and one per restricted token, for its departments), one for
+    the session users, one per session."""
+    from django.contrib.auth import get_user_model
+
+    out: dict[Credential, str] = {}
+    by_token = {c.viewer.token_id: c for c in credentials if c.viewer.token_id is not None}
+    tokens = {
+        t.pk: t for t in ApiToken.objects.select_related("user").filter(pk__in=list(by_token))
+    }
+    for token_id, credential in by_token.items():
+        try:
+            row = tokens.get(token_id)
+            if row is None:
+                raise InvalidToken(TOKEN_LAPSED)
+            viewer, _ = token_viewer(row)
+        except InvalidToken as e:
+            out[credential] = str(e)
+            continue
+        if viewer != credential.viewer:
+            out[credential] = TOKEN_CHANGED
+    sessions = [c for c in credentials if c.viewer.token_id is None]
+    if sessions:
+        active = set(
+            get_user_model()
+            .objects.filter(pk__in={c.viewer.user_id for c in sessions}, is_active=True)
+            .values_list("pk", flat=True)
+        )
+        engine = import_module(settings.SESSION_ENGINE)
+        for credential in sessions:
+            key = credential.session_key
+            data = engine.SessionStore(key).load() if key else {}
+            if credential.viewer.user_id not in active or data.get(SESSION_KEY) != str(
+                credential.viewer.user_id
+            ):
+                out[credential] = SESSION_ENDED
+    return out

@@ -20,21 +20,27 @@ class AuthFailed(Exception):
         self.status = status
 
 
+async def bearer_viewer(header: str) -> Viewer:
+    """The viewer of an `Authorization: Bearer <token>` value (a header, or the WebSocket's
+    connection_init payload)."""
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise AuthFailed("Authorization header must be 'Bearer <token>'")
+    raw = raw.strip()
+    viewer = cached_viewer(raw)
+    if viewer is None:
+        try:
+            viewer, expires = await sync_to_async(viewer_and_expiry)(raw)
+        except InvalidToken as e:
+            raise AuthFailed(str(e)) from None
+        remember_viewer(raw, viewer, expires)
+    return viewer
+
+
 async def authenticate(request: HttpRequest) -> Viewer | None:
     header = request.headers.get("Authorization")
     if header:
-        scheme, _, raw = header.partition(" ")
-        if scheme.lower() != "bearer" or not raw.strip():
-            raise AuthFailed("Authorization header must be 'Bearer <token>'")
-        raw = raw.strip()
-        viewer = cached_viewer(raw)
-        if viewer is None:
-            try:
-                viewer, expires = await sync_to_async(viewer_and_expiry)(raw)
-            except InvalidToken as e:
-                raise AuthFailed(str(e)) from None
-            remember_viewer(raw, viewer, expires)
-        return viewer
+        return await bearer_viewer(header)
     if not request.COOKIES.get("sessionid"):
         return None  # no session to look up: skip the queries
     # CSRF for session requests is enforced before the view (api.middleware).

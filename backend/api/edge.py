@@ -142,6 +142,30 @@ class TrustedProxyMiddleware:
         return await self.get_response(request)
 
 
+class TrustedProxyScope:
+    """TrustedProxyMiddleware for the WebSocket route (an ASGI middleware: Django's do not
+    run there): the scope's client becomes the client's address by the same rule, and
+    forwarded headers from a peer that is not a trusted proxy are dropped."""
+
+    FORWARDED = (b"x-forwarded-for", b"x-forwarded-proto")
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        host, port = scope.get("client") or ("", 0)
+        headers = list(scope.get("headers") or ())
+        meta = {"REMOTE_ADDR": host or ""}
+        forwarded = b", ".join(v for k, v in headers if k.lower() == b"x-forwarded-for")
+        if forwarded:
+            meta["HTTP_X_FORWARDED_FOR"] = forwarded.decode("latin1")
+        client = await client_address(meta)
+        if not await proxies.trusted(host or ""):
+            headers = [(k, v) for k, v in headers if k.lower() not in self.FORWARDED]
+        scope = {**scope, "client": (client, port), "headers": headers}
+        return await self.app(scope, receive, send)
+
+
 def unavailable_response(retry_after: int = RETRY_AFTER_SECONDS) -> JsonResponse:
     body = {
         "errors": [

@@ -177,6 +177,12 @@ def document_of(query: str, cached: DocumentNode | None) -> DocumentNode:
     return document
 
 
+# The `method` of an operation on a WebSocket (only a subscription runs there), and the
+# suffix of an HTTP method whose client accepts an event stream ("POST/SSE": a subscription
+# may run, as an SSE stream; queries and mutations are answered as usual).
+SSE, WEBSOCKET = "SSE", "WS"
+
+
 def _operation(document: DocumentNode, name: str | None, method: str) -> OperationDefinitionNode:
     operation = get_operation_ast(document, name)
     if operation is None:
@@ -187,8 +193,27 @@ def _operation(document: DocumentNode, name: str | None, method: str) -> Operati
         else:
             message = "The document holds no operation."
         raise Refused(bad_request(message), status=400)
+    method, _, stream = method.partition("/")
+    if method == WEBSOCKET:
+        if operation.operation != OperationType.SUBSCRIPTION:
+            raise Refused(
+                bad_request(
+                    "Only subscriptions run over a WebSocket: send queries and mutations as "
+                    "plain HTTP requests"
+                ),
+                status=400,
+            )
+        return operation
     if operation.operation == OperationType.SUBSCRIPTION:
-        raise Refused(bad_request("Subscriptions are not supported"), status=400)
+        if stream == SSE:
+            return operation
+        raise Refused(
+            bad_request(
+                "Subscriptions run over a WebSocket (graphql-transport-ws) or as an event "
+                "stream (Accept: text/event-stream), not as plain HTTP requests"
+            ),
+            status=400,
+        )
     if operation.operation == OperationType.MUTATION and method == "GET":
         raise Refused(bad_request("Mutations are only allowed over POST"), status=405, Allow="POST")
     return operation

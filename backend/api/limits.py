@@ -498,8 +498,11 @@ def price(
 ) -> Cost:
     """Nodes the operation can return (lists multiplying their children, input list items
     counted where they are sent), from coerced variables; the first list past its bound."""
-    root = schema.mutation_type if operation.operation == OperationType.MUTATION else None
-    root = root or schema.query_type
+    roots = {
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,  # one event's nodes
+    }
+    root = roots.get(operation.operation) or schema.query_type
     pricing = _Pricing(schema, _fragments(document), variables)
     nodes, items = pricing.selection_set(operation.selection_set, root, None)
     return Cost(nodes, items, pricing.error)

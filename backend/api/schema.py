@@ -5,7 +5,7 @@ schema package never imports the edge."""
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from graphql_schema.schema import Mutation, Query
+from graphql_schema.schema import Mutation, Query, Subscription
 
 from .documents import DocumentCache, schema_version
 from .execution import PlainObjectsExecutionContext
@@ -22,6 +22,7 @@ class CapgraphSchema(strawberry.Schema):
 schema = CapgraphSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     config=StrawberryConfig(auto_camel_case=True),
     extensions=[DocumentCache, Gate],
     execution_context_class=PlainObjectsExecutionContext,

@@ -8,8 +8,10 @@ skipped for known documents), cache the answer, and log one line.
 import json
 import logging
 import time
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import orjson
 import sentry_sdk
@@ -17,10 +19,13 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError as DatabaseOperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from graphql import GraphQLError
+from graphql import OperationType as GraphQLOperationType
 from psycopg_pool import PoolTimeout
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.streaming import SSETransport, merge_stream_with_heartbeat
 from strawberry.types.graphql import OperationType
 
 from accounts.auth import AuthFailed, authenticate
@@ -30,12 +35,13 @@ from graphql_schema.context import Context, build_context
 
 from . import documents, graphiql, limits, persisted, response_cache, sqlcount
 from .errors import error_body, format_error
-from .gate import Admission, admit, refuse
+from .gate import SSE, Admission, admit, refuse
 from .limits import clip
 from .schema import SCHEMA_VERSION, schema
 
 logger = logging.getLogger("capgraph.operation")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+R = TypeVar("R", HttpResponse, StreamingHttpResponse)
 POST_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
@@ -84,6 +90,12 @@ def _params(request: HttpRequest) -> dict[str, Any]:
             raise BadRequest("Batched operations are not supported: send one operation per request")
         if not isinstance(params, dict):
             raise BadRequest("The request body must be a JSON object")
+    return check_params(params)
+
+
+def check_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The operation's parameters have their types (an HTTP request's, or the payload of a
+    WebSocket `subscribe` message)."""
     for key, kind in (
         ("query", str),
         ("operationName", str),
@@ -191,7 +203,7 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (PoolTimeout, DatabaseOper
 RETRY_AFTER_SECONDS = 5
 
 
-async def graphql_view(request: HttpRequest) -> HttpResponse:
+async def graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     try:
         return await _graphql_view(request)
     except UNAVAILABLE_ERRORS as exc:
@@ -208,7 +220,7 @@ async def graphql_view(request: HttpRequest) -> HttpResponse:
         )
 
 
-async def _graphql_view(request: HttpRequest) -> HttpResponse:
+async def _graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.method not in ("GET", "POST"):
         return _response(
             error_body("GraphQL only supports GET and POST", ErrorCode.BAD_REQUEST),
@@ -224,11 +236,16 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
     sql = sqlcount.start()
     accept = request.headers.get("Accept", "")
     content_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
+    # graphql-sse's "distinct connections" mode: a subscription from a client that accepts
+    # text/event-stream is streamed back (Strawberry's SSE transport); everything before is as
+    # for any request, and a query or mutation is answered as usual (clients such as urql
+    # list text/event-stream in every request's Accept).
+    sse = SSE_TRANSPORT.accepts(accept)
     log: dict[str, Any] = {"operation": None, "hash": None, "cache": "BYPASS", "user": None}
 
     context: Context | None = None
 
-    def finish(response: HttpResponse) -> HttpResponse:
+    def finish(response: R) -> R:
         # Every answer depends on who asks: a token's (or a session's) must never be served
         # to another caller by a shared cache that keys on the URL alone.
         patch_vary_headers(response, ("Authorization", "Cookie"))
@@ -278,7 +295,9 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
         errors = await sync_to_async(refuse)(context, limits.too_complex(message))
         return finish(_refused(errors, context, content_type))
     try:
-        prelude = await sync_to_async(_prelude)(params, context, request.method or "POST")
+        method = request.method or "POST"
+        method = f"{method}/{SSE}" if sse else method
+        prelude = await sync_to_async(_prelude)(params, context, method)
     except persisted.PersistedQueryError as e:
         if e.code != ErrorCode.PERSISTED_QUERY_NOT_FOUND:  # APQ's first step is free; refusals not
             refusal = GraphQLError(e.message, extensions={"code": e.code})
@@ -305,6 +324,11 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
         for header, value in admission.headers.items():
             refused[header] = value
         return finish(refused)
+    operation = admission.operation
+    if sse and operation is not None and operation.operation == GraphQLOperationType.SUBSCRIPTION:
+        log["transport"] = "sse"
+        await sync_to_async(_after)(params, context, prelude, None)  # an APQ registration
+        return finish(_event_stream(params, context, prelude))
     if prelude.cached is not None:
         log["cache"] = "HIT"
         return finish(_cacheable(request, prelude.cached, content_type, context))
@@ -355,6 +379,57 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse:
         return finish(_cacheable(request, answer, content_type, context))
     encoded = _with_cost(encoded, context)
     return finish(_response(encoded, status, content_type, Cache_Control="no-store", **headers))
+
+
+SSE_TRANSPORT = SSETransport()
+
+
+def _event_stream(
+    params: dict[str, Any], context: Context, prelude: Prelude
+) -> StreamingHttpResponse:
+    """An admitted subscription as a text/event-stream: `event: next` per result (errors
+    formatted and masked as in any answer), `event: complete` at the end, and Strawberry's
+    `: ping` comment every SUBSCRIPTION_HEARTBEAT_SECONDS while nothing else is sent."""
+    transport = SSETransport(heartbeat_interval=settings.SUBSCRIPTION_HEARTBEAT_SECONDS)
+
+    async def events() -> AsyncGenerator[str, None]:
+        results = await schema.subscribe(
+            prelude.document.query,
+            variable_values=params.get("variables"),
+            context_value=context,
+            operation_name=params.get("operationName"),
+        )
+        async with aclosing(results):
+            async for result in results:
+                payload = cast("GraphQLHTTPResponse", stream_payload(result, context))
+                yield transport.encode_next(payload, _json)
+        yield transport.encode_complete()
+
+    stream = merge_stream_with_heartbeat(
+        events,
+        lambda: transport.heartbeat_message(_json),
+        interval=transport.heartbeat_interval,
+        send_initial_heartbeat=transport.send_initial_heartbeat,
+    )
+    response = StreamingHttpResponse(stream(), status=200)
+    for name, value in transport.headers.items():
+        response[name] = value
+    response["X-Accel-Buffering"] = "no"  # nginx (deploy/nginx.conf): pass each event on at once
+    return response
+
+
+def stream_payload(result: Any, context: Context) -> dict[str, Any]:
+    """One result of a subscription, as a `next` event (SSE) or message (WebSocket) carries
+    it: errors formatted by the edge's rule (intended codes kept, anything else masked)."""
+    payload: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        document = context.document
+        payload["errors"] = [format_error(err, document) for err in result.errors]
+    return payload
+
+
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _with_cost(body: bytes, context: Context) -> bytes:

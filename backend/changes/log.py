@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,6 +34,9 @@ SYSTEM = "system"  # a write with no viewer behind it: a shell, a migration, a t
 _actor: ContextVar[str] = ContextVar("capgraph_change_actor", default=SYSTEM)
 # The benchmark's switch (tests/bench/run.py): the same writes timed without the log.
 _suspended: ContextVar[bool] = ContextVar("capgraph_change_log_suspended", default=False)
+# The highest id this thread appended since the last take_appended(): the after-commit notice
+# of live subscriptions (changes.live) says "new changes up to N" with it.
+_appended = threading.local()
 
 
 def actor_of(viewer: Viewer | None) -> str:
@@ -177,7 +181,17 @@ def append(entries: Iterable[Entry]) -> list[Change]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-    return Change.objects.bulk_create(rows)
+    created_rows = Change.objects.bulk_create(rows)
+    top = max((r.pk for r in created_rows if r.pk is not None), default=0)
+    _appended.max_id = max(getattr(_appended, "max_id", 0), top)
+    return created_rows
+
+
+def take_appended() -> int:
+    """The highest id this thread appended since the last call (0: none), and forget it."""
+    top = getattr(_appended, "max_id", 0)
+    _appended.max_id = 0
+    return top
 
 
 def append_one(

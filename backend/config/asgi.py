@@ -3,8 +3,28 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
 
-from api.persisted import install_reload_on_sighup  # noqa: E402 - needs the apps loaded
+# Needs the apps loaded (above).
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import re_path  # noqa: E402
+
+from api import ws  # noqa: E402
+from api.edge import TrustedProxyScope  # noqa: E402
+from api.persisted import install_reload_on_sighup  # noqa: E402
+
+# HTTP is Django's (GraphQL over GET and POST, and as an event stream with Accept:
+# text/event-stream); a WebSocket to the same /graphql speaks graphql-transport-ws
+# (api/ws.py), with the session (the web app's login) read from its cookie and the client's
+# address settled as for HTTP (TRUSTED_PROXIES).
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": TrustedProxyScope(
+            AuthMiddlewareStack(URLRouter([re_path(r"^graphql/?$", ws.consumer())]))
+        ),
+    }
+)
 
 install_reload_on_sighup()  # `kill -HUP <pid>` reloads the trusted-documents manifest

@@ -319,6 +319,20 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-webhooks": {"task": "webhooks.dispatch", "schedule": WEBHOOK_POLL_SECONDS},
     "prune-changes": {"task": "changes.prune_changes", "schedule": 3600.0},
 }
+# Live subscriptions (graphql-transport-ws and SSE on /graphql; docs/api.md). Each API process
+# runs one listener over the committed change log, woken by a Redis pub/sub notice (or, without
+# REDIS_URL, in process) and reading the log again every SUBSCRIPTION_POLL_SECONDS anyway, so a
+# lost notice delays a change by at most that long and loses nothing.
+SUBSCRIPTION_POLL_SECONDS = float(os.environ.get("SUBSCRIPTION_POLL_SECONDS", "5"))
+# Open subscriptions per WebSocket connection, and per token (or user) over every connection
+# and every API process; changes queued for one subscriber before it is closed as too slow.
+SUBSCRIPTIONS_PER_CONNECTION = int(os.environ.get("SUBSCRIPTIONS_PER_CONNECTION", "10"))
+SUBSCRIPTIONS_PER_TOKEN = int(os.environ.get("SUBSCRIPTIONS_PER_TOKEN", "20"))
+SUBSCRIPTION_QUEUE = int(os.environ.get("SUBSCRIPTION_QUEUE", "1000"))
+# A WebSocket must send connection_init this soon after it opens, or it is closed (4408).
+SUBSCRIPTION_INIT_SECONDS = float(os.environ.get("SUBSCRIPTION_INIT_SECONDS", "10"))
+# Seconds between SSE keep-alive comments (": ping"; Strawberry's SSE transport).
+SUBSCRIPTION_HEARTBEAT_SECONDS = float(os.environ.get("SUBSCRIPTION_HEARTBEAT_SECONDS", "15"))
 # Days the change log keeps its rows (the change feed's history): older rows are deleted
 # by the beat schedule's hourly `changes.prune_changes`.
 CHANGE_LOG_RETENTION_DAYS = int(os.environ.get("CHANGE_LOG_RETENTION_DAYS", "30"))

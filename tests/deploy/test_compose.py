@@ -376,7 +376,7 @@ def compose_problems(
             f"services.api: TRUSTED_PROXIES is {trusted!r}, not the nginx service "
             f"{', '.join(nginx_services)}"
         )
-    forwarded = re.findall(r"proxy_set_header\s+X-Forwarded-For\s+(\S+);", nginx)
+    forwarded = sorted(set(re.findall(r"proxy_set_header\s+X-Forwarded-For\s+(\S+);", nginx)))
     if forwarded != ["$remote_addr"]:
         problems.append(
             f"nginx: X-Forwarded-For is {forwarded}, not $remote_addr (the appended form "
@@ -400,6 +400,29 @@ def compose_problems(
         ok = api_route(path) if modifier.strip() else django_route_under(path)
         if not ok:
             problems.append(f"nginx: location {path} is not a route of the API")
+    # A location that sets a header of its own inherits none of the server's: it sets all.
+    for _, path, body in nginx_locations(nginx):
+        own = set(re.findall(r"proxy_set_header\s+(\S+)\s", body))
+        for header in sorted({"Host", "X-Forwarded-For", "X-Forwarded-Proto"} - own if own else ()):
+            problems.append(f"nginx: location {path} sets its own headers but not {header}")
+    # /graphql's live subscriptions: WebSocket upgrades pass, streams outlive the default
+    graphql = [body for _, path, body in nginx_locations(nginx) if path == "/graphql"]
+    upgrade = re.search(r"map\s+\$http_upgrade\s+\$connection_upgrade\s*\{", nginx)
+    for body in graphql:
+        if not (
+            upgrade
+            and re.search(r"proxy_set_header\s+Upgrade\s+\$http_upgrade;", body)
+            and re.search(r"proxy_set_header\s+Connection\s+\$connection_upgrade;", body)
+        ):
+            problems.append("nginx: /graphql does not pass WebSocket upgrades")
+        timeout = re.search(r"proxy_read_timeout\s+(\d+)([smh]?);", body)
+        seconds = (
+            int(timeout.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[timeout.group(2)]
+            if timeout
+            else 0
+        )
+        if seconds <= 60:
+            problems.append("nginx: /graphql's streams are cut after 60 s (proxy_read_timeout)")
     # /static: collectstatic's STATIC_ROOT in the api container, the alias in web's
     static_root = f"{APP_ROOT}/{Path(settings.STATIC_ROOT).relative_to(REPO).as_posix()}"
     aliases = [
@@ -580,6 +603,18 @@ def test_a_broken_compose_file_fails(case):
             "X-Forwarded-For $proxy_add_x_forwarded_for;",
             "X-Forwarded-For is ['$proxy_add_x_forwarded_for'], not $remote_addr",
         ),
+        (
+            "proxy_set_header Upgrade $http_upgrade;",
+            "",
+            "/graphql does not pass WebSocket upgrades",
+        ),
+        ("map $http_upgrade", "map $http_upgrades", "/graphql does not pass WebSocket upgrades"),
+        (
+            "proxy_set_header Host $host;\n        proxy_set_header X-Forwarded-For",
+            "proxy_set_header X-Forwarded-For",
+            "location /graphql sets its own headers but not Host",
+        ),
+        ("proxy_read_timeout 1h;", "", "/graphql's streams are cut after 60 s"),
     ],
 )
 def test_a_broken_nginx_conf_fails(old, new, expected):

@@ -39,6 +39,8 @@ PASSWORD = "plan-the-week-1"
 
 JOAN = 2  # Mobile (department 4); assignment 5 on project 8 is inactive
 PROJECT = 14
+# A partner's write token on the browser test's server (another client than the browsers).
+PARTNER: dict[str, str] = {}
 
 
 def hours(person: int, week: str) -> float:
@@ -108,6 +110,9 @@ def browser_server(tmp_path_factory, shots) -> Iterator[LiveServer]:
         f"User.objects.create_user('planner', password='{PASSWORD}')\n"
         f"User.objects.create_user('colleague', password='{PASSWORD}')",
     )
+    PARTNER["token"] = manage(
+        env, "create_api_token", "partner", "--scope", "write", "--name", "partner-sync"
+    ).strip()
     if redis.scheme:
         import redis as redis_client
 
@@ -216,6 +221,11 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         two = browser.new_context(viewport={"width": 1400, "height": 900})
         rec_one, rec_two = Recorder(one), Recorder(two)
         page, other = one.new_page(), two.new_page()
+        frames: list[dict] = []  # what the second session sends over its WebSocket
+        other.on(
+            "websocket",
+            lambda ws: ws.on("framesent", lambda payload: frames.append(json.loads(payload))),
+        )
 
         # Sign in (Django session, CSRF): the login page, then the heatmap.
         page.goto(f"{server.base}/")
@@ -267,6 +277,24 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         assert [(a["id"], a["version"]) for a in saved] == [("6", 2)]
         new_total = hours(JOAN, week) - assignment_hours(6, week) + 30
         expect(page.get_by_test_id(f"total-{JOAN}-{week}")).to_have_text(fmt(new_total))
+
+        # Live: the second session, still showing version 1, marks the row changed elsewhere
+        # (its subscription to assignmentHoursChanged, over the WebSocket) before it saves
+        # into the conflict; the planner's own save marks nothing on the planner's grid.
+        marker = other.get_by_test_id("elsewhere-6")
+        expect(marker).to_have_text("changed elsewhere", timeout=5000)
+        expect(other.get_by_test_id("assignment-6")).to_have_class("assignment elsewhere")
+        expect(other.get_by_test_id("assignment-7")).to_have_class("assignment")
+        other.screenshot(path=str(SHOTS / "grid-changed-elsewhere.png"), full_page=True)
+        # graphql-transport-ws, the session's cookie for credentials, the document by hash
+        subscribe = [f for f in frames if f["type"] == "subscribe"]
+        assert [f["type"] for f in frames[:1]] == ["connection_init"]
+        assert [operation_names([f]) for f in subscribe] == [["Grid_HoursChanged"]]
+        assert subscribe[0]["payload"]["query"] == ""  # no text (graphql-ws wants a string)
+        assert subscribe[0]["payload"]["variables"] == {"department": "4", "includeChildren": True}
+        page.wait_for_timeout(500)  # the planner's own change has reached its grid too
+        expect(page.get_by_test_id("elsewhere-6")).to_have_count(0)
+        expect(page.get_by_test_id("assignment-6")).to_have_class("assignment")
 
         # Export the grid's department, 52 weeks from its first, as CSV: built in the
         # background, polled, then downloaded with the session.
@@ -328,6 +356,40 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         expect(other.get_by_role("status").filter(has_text="Saved")).to_have_text(
             "Saved 2 assignments."
         )
+        expect(other.get_by_test_id("elsewhere-6")).to_have_count(0)  # reloaded, then its own
+
+        # A partner's API call (a token, not a browser) changes assignment 7: the grid marks
+        # it, live, within a few seconds; nothing else is marked.
+        import httpx
+
+        (save_hours,) = [k for k, v in MANIFEST.items() if "Grid_SaveHours" in v.split("(")[0]]
+        r = httpx.post(
+            server.graphql,
+            json={  # a trusted document (PERSISTED_QUERIES=trusted): the grid's own, by hash
+                "extensions": {
+                    "persistedQuery": {"version": 1, "sha256Hash": save_hours.split(":")[1]}
+                },
+                "variables": {
+                    "items": [
+                        {
+                            "assignmentId": "7",
+                            "expectedVersion": 2,  # the dataset's 1, saved once above
+                            "weeklyHours": {later: 9},
+                            "mode": "MERGE",
+                        }
+                    ]
+                },
+            },
+            headers={"Authorization": f"Bearer {PARTNER['token']}"},
+            timeout=30,
+        )
+        assert [
+            (a["id"], a["version"])
+            for a in r.json()["data"]["bulkUpdateAssignmentHours"]["assignments"]
+        ] == [("7", 3)]
+        expect(other.get_by_test_id("elsewhere-7")).to_have_count(1, timeout=5000)
+        expect(other.get_by_test_id("assignment-7")).to_have_class("assignment elsewhere")
+        expect(other.locator("[data-testid^=elsewhere-]")).to_have_count(1)
         assert operation_names(rec_two.since(mark, other, expect=2)) == [
             "Grid_Screen",
             "Grid_SaveHours",
@@ -439,6 +501,7 @@ def test_planner_edits_the_grid_sees_the_heatmap_change_and_a_conflict_is_report
         "find-available.png",
         "grid-after-sign-in.png",
         "grid-before-expiry.png",
+        "grid-changed-elsewhere.png",
         "grid-conflict.png",
         "grid-second.png",
         "grid.png",

@@ -48,6 +48,7 @@ GRID = "Grid_Screen"
 SAVE_HOURS = "Grid_SaveHours"
 REQUEST_EXPORT = "Grid_RequestExport"
 EXPORT_JOB = "Grid_ExportJob"
+HOURS_CHANGED = "Grid_HoursChanged"
 FIND_AVAILABLE = "FindAvailable_Screen"
 PROJECT = "Project_Screen"
 ROLE_CAPACITY = "RoleCapacity_Screen"
@@ -61,6 +62,7 @@ TESTED = [
     SAVE_HOURS,
     REQUEST_EXPORT,
     EXPORT_JOB,
+    HOURS_CHANGED,
     FIND_AVAILABLE,
     PROJECT,
     ROLE_CAPACITY,
@@ -127,6 +129,27 @@ def query(client: GraphQLClient, name: str, variables: dict):
 def test_every_shipped_operation_is_tested_here():
     assert len(OPERATIONS) == len(MANIFEST)
     assert sorted(OPERATIONS) == sorted(TESTED)
+
+
+def test_the_grids_subscription_is_resolved_by_its_hash_and_runs_only_as_a_stream(app):
+    # Its live delivery (over the WebSocket, by this hash) is tests/frontend/test_browser.py's;
+    # sent as a plain request it is found in the manifest and refused as what it is.
+    r = query(app, HOURS_CHANGED, {"department": "4", "includeChildren": True})
+    assert r.status == 400
+    assert r.errors == [
+        {
+            "message": "Subscriptions run over a WebSocket (graphql-transport-ws) or as an "
+            "event stream (Accept: text/event-stream), not as plain HTTP requests",
+            "extensions": {"code": "BAD_REQUEST"},
+        }
+    ]
+    selected = parse(OPERATIONS[HOURS_CHANGED][1]).definitions[0].selection_set.selections[0]
+    assert {f.name.value for f in selected.selection_set.selections} == {
+        "sequence",
+        "assignmentId",
+        "operation",
+        "version",
+    }
 
 
 def person_ref(p: dict, *fields: str) -> dict:

@@ -119,6 +119,7 @@ def test_the_declared_list_costs():
     }
     assert declared == {
         "AssignmentConnection.edges": (50, True),
+        "AssignmentHoursChanged.weeks": (26, False),
         "ChangeConnection.edges": (100, True),
         "BulkUpdateAssignmentHoursPayload.assignments": (10, False),
         "BulkUpdateAssignmentHoursPayload.placeholderAssignments": (10, False),

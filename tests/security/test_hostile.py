@@ -393,6 +393,7 @@ def test_every_list_argument_and_input_field_in_the_schema_has_a_bound():
         "Query.findAvailable(skills)": (50, "skill names"),
         "Query.projects(status)": (10, "statuses"),
         "Query.changes(types)": (20, "entity types"),
+        "Subscription.changes(types)": (20, "entity types"),
         "Query.roleCapacity(roles)": (200, "roles"),
         "Query.skillMatch(skills)": (50, "skill names"),
         "UpdateAssignmentInput.weeklyHours": (260, "weeks"),
@@ -533,10 +534,16 @@ def test_suggestions_are_stripped_from_input_object_coercion(gql):
 
 
 def test_a_subscription_over_post_is_a_bad_request(gql):
-    r = gql.post("subscription { viewer { username } }")
+    # a plain POST (no Accept: text/event-stream): subscriptions stream, over SSE or a
+    # WebSocket (tests/subscriptions)
+    r = gql.post("subscription { changes { sequence } }")
     assert r.status == 400
     assert r.errors == [
-        {"message": "Subscriptions are not supported", "extensions": {"code": "BAD_REQUEST"}}
+        {
+            "message": "Subscriptions run over a WebSocket (graphql-transport-ws) or as an "
+            "event stream (Accept: text/event-stream), not as plain HTTP requests",
+            "extensions": {"code": "BAD_REQUEST"},
+        }
     ]
 
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useMutation, useQuery } from "urql";
+import { useMutation, useQuery, useSubscription } from "urql";
 
 import { ExportButton } from "../components/ExportButton";
 import {
@@ -44,6 +44,7 @@ import {
   weekCapacity,
   weekLoad,
 } from "../lib/heat";
+import { changedElsewhere, noteEvent, type LiveVersions } from "../lib/liveChanges";
 import { shortWeek } from "../lib/weeks";
 
 const GridScreen = graphql(`
@@ -119,6 +120,18 @@ const SaveHours = graphql(`
   }
 `);
 
+// Live: each change of an assignment of the department shown, as it commits (lib/liveChanges).
+const HoursChanged = graphql(`
+  subscription Grid_HoursChanged($department: ID, $includeChildren: Boolean) {
+    assignmentHoursChanged(department: $department, includeChildren: $includeChildren) {
+      sequence
+      assignmentId
+      operation
+      version
+    }
+  }
+`);
+
 type Row = GridRow & {
   personId: string;
   projectName: string;
@@ -131,6 +144,16 @@ export function Grid() {
   const [window, setWindow] = useWindow(8);
   const [{ data, fetching, error }, reload] = useQuery({ query: GridScreen, variables: window });
   const [saving, save] = useMutation(SaveHours);
+  const [{ data: live }] = useSubscription(
+    {
+      query: HoursChanged,
+      variables: { department: window.department, includeChildren: window.includeChildren },
+      pause: !session.authenticated,
+    },
+    (seen: LiveVersions = {}, event) => noteEvent(seen, event.assignmentHoursChanged),
+  );
+  // The rows a save is sending: their own change may come live before the save's answer.
+  const [inFlight, setInFlight] = useState<ReadonlySet<string>>(new Set());
   const [drafts, setDrafts] = useState<Drafts>(() => loadDrafts(sessionStorage));
   useEffect(() => storeDrafts(sessionStorage, drafts), [drafts]);
   const [saved, setSaved] = useState<Record<string, GridRow>>({});
@@ -185,7 +208,8 @@ export function Grid() {
     setProblem(null);
     setNotice(null);
     const items = bulkItems(drafts, rows);
-    const result = await save({ items });
+    setInFlight(new Set(items.map((i) => i.assignmentId)));
+    const result = await save({ items }).finally(() => setInFlight(new Set()));
     if (result.error) {
       const found = describe(result.error);
       if (found.kind === "unauthenticated") expired(); // back to sign-in; edits are kept
@@ -317,40 +341,59 @@ export function Grid() {
                       );
                     })}
                   </tr>,
-                  ...mine.map((row) => (
-                    <tr
-                      key={`a${row.id}`}
-                      className={conflicted.has(row.id) ? "assignment conflicted" : "assignment"}
-                      data-testid={`assignment-${row.id}`}
-                    >
-                      <th className="name project">
-                        {row.projectName}
-                        {row.projectClient || row.roleOnProject ? (
-                          <small>
-                            {" · "}
-                            {[row.projectClient, row.roleOnProject].filter(Boolean).join(" · ")}
-                          </small>
-                        ) : null}
-                        {conflicted.has(row.id) ? <em className="tag">changed elsewhere</em> : null}
-                      </th>
-                      {weeks.map((w) => (
-                        <HoursCell
-                          key={`${w}-${epoch}`}
-                          cellKey={`${row.id}|${w}`}
-                          label={`${person.name}, ${row.projectName}, week of ${w}`}
-                          testId={`cell-${row.id}-${w}`}
-                          value={hoursAt(row, drafts, w)}
-                          saved={row.weeklyHours[w] ?? 0}
-                          edited={drafts[row.id]?.[w] !== undefined}
-                          beforeHire={beforeHire(w, person.firstEligibleWeek)}
-                          disabled={!cellEditable(row, drafts, w, person.firstEligibleWeek)}
-                          invalid={invalid[`${row.id}|${w}`] ?? null}
-                          onInvalid={markInvalid}
-                          onCommit={(hours) => setDrafts((d) => setCell(d, row, w, hours))}
-                        />
-                      ))}
-                    </tr>
-                  )),
+                  ...mine.map((row) => {
+                    const elsewhere =
+                      !conflicted.has(row.id) && changedElsewhere(live ?? {}, row, inFlight);
+                    return (
+                      <tr
+                        key={`a${row.id}`}
+                        className={
+                          conflicted.has(row.id)
+                            ? "assignment conflicted"
+                            : elsewhere
+                              ? "assignment elsewhere"
+                              : "assignment"
+                        }
+                        data-testid={`assignment-${row.id}`}
+                      >
+                        <th className="name project">
+                          {row.projectName}
+                          {row.projectClient || row.roleOnProject ? (
+                            <small>
+                              {" · "}
+                              {[row.projectClient, row.roleOnProject].filter(Boolean).join(" · ")}
+                            </small>
+                          ) : null}
+                          {conflicted.has(row.id) ? <em className="tag">changed elsewhere</em> : null}
+                          {elsewhere ? (
+                            <em
+                              className="tag live"
+                              data-testid={`elsewhere-${row.id}`}
+                              title="Someone else saved this assignment since you loaded it: reload before saving it, or the save will be refused"
+                            >
+                              changed elsewhere
+                            </em>
+                          ) : null}
+                        </th>
+                        {weeks.map((w) => (
+                          <HoursCell
+                            key={`${w}-${epoch}`}
+                            cellKey={`${row.id}|${w}`}
+                            label={`${person.name}, ${row.projectName}, week of ${w}`}
+                            testId={`cell-${row.id}-${w}`}
+                            value={hoursAt(row, drafts, w)}
+                            saved={row.weeklyHours[w] ?? 0}
+                            edited={drafts[row.id]?.[w] !== undefined}
+                            beforeHire={beforeHire(w, person.firstEligibleWeek)}
+                            disabled={!cellEditable(row, drafts, w, person.firstEligibleWeek)}
+                            invalid={invalid[`${row.id}|${w}`] ?? null}
+                            onInvalid={markInvalid}
+                            onCommit={(hours) => setDrafts((d) => setCell(d, row, w, hours))}
+                          />
+                        ))}
+                      </tr>
+                    );
+                  }),
                 ];
               })}
             </tbody>
