@@ -26,49 +26,123 @@ from . import selectors
 from .models import Assignment
 from .selectors import HoursMap
 
-__all__ = ["GridRows", "active_people", "grid_rows", "role_week_totals"]
+__all__ = [
+    "GridRows",
+    "PlaceholderGridRows",
+    "active_people",
+    "grid_rows",
+    "placeholder_grid_rows",
+    "role_week_totals",
+]
 
 Departments = Collection[int] | None
 
 
 class GridRows(NamedTuple):
-    assignments: list[tuple]  # (id, person_id, project_id, name, client, role, version)
+    # (id, person_id, project_id, name, client, role, version, status)
+    assignments: list[tuple]
     hours_by_assignment: HoursMap
     hours_by_person: HoursMap
 
 
-def grid_rows(scope: Scope, departments: Departments, first: dt.date, last: dt.date) -> GridRows:
+ASSIGNMENT_COLUMNS = (
+    "project_id",
+    "project__name",
+    "project__client",
+    "role_on_project",
+    "version",
+    "status",
+)
+
+
+def grid_rows(
+    scope: Scope,
+    departments: Departments,
+    first: dt.date,
+    last: dt.date,
+    include_tentative: bool = True,
+) -> GridRows:
     """Active assignments of active people in scope (by person name and id, then docs/design.md's
-    assignment order) and their hours in the window (two queries)."""
+    assignment order) and their hours in the window (two queries). Without
+    `include_tentative`, TENTATIVE assignments and their hours are left out."""
     assignments = (
         Assignment.objects.filter(is_active=True, person__is_active=True)
         .visible_to(scope)
         .in_departments(departments)
-        .order_by(
-            "person__name",
-            "person_id",
+    )
+    if not include_tentative:
+        assignments = assignments.exclude(status=Assignment.Status.TENTATIVE)
+    assignments = assignments.order_by(
+        "person__name",
+        "person_id",
+        Lower("project__client").asc(nulls_last=True),
+        Lower("project__name"),
+        "id",
+    )
+    by_assignment, by_person = selectors.hours_by_assignment_and_person(
+        first, last, scope, departments, include_tentative
+    )
+    return GridRows(
+        list(assignments.values_list("id", "person_id", *ASSIGNMENT_COLUMNS)),
+        by_assignment,
+        by_person,
+    )
+
+
+class PlaceholderGridRows(NamedTuple):
+    # (id, name, role_id, department_id) by name then id: placeholders with an assignment listed
+    placeholders: list[tuple]
+    # (id, placeholder_id, project_id, name, client, role, version, status)
+    assignments: list[tuple]
+    hours_by_assignment: HoursMap
+    hours_by_placeholder: HoursMap
+
+
+def placeholder_grid_rows(
+    scope: Scope,
+    departments: Departments,
+    first: dt.date,
+    last: dt.date,
+    include_tentative: bool = True,
+) -> PlaceholderGridRows:
+    """The grid's placeholder rows: the active assignments of placeholders in scope (and in
+    `departments`, by the placeholder's department), by placeholder name and id, then the
+    assignment order, with their placeholders, and their hours in the window (two queries).
+    A placeholder is listed when it has such an assignment."""
+    assignments = (
+        Assignment.placeholder_rows.filter(is_active=True)
+        .visible_to(scope)
+        .in_departments(departments)
+    )
+    if not include_tentative:
+        assignments = assignments.exclude(status=Assignment.Status.TENTATIVE)
+    rows = list(
+        assignments.order_by(
+            "placeholder__name",
+            "placeholder_id",
             Lower("project__client").asc(nulls_last=True),
             Lower("project__name"),
             "id",
+        ).values_list(
+            "id",
+            "placeholder_id",
+            *ASSIGNMENT_COLUMNS,
+            "placeholder__name",
+            "placeholder__role_id",
+            "placeholder__department_id",
         )
     )
-    by_assignment, by_person = selectors.hours_by_assignment_and_person(
-        first, last, scope, departments
+    placeholders: dict[int, tuple] = {}
+    for row in rows:
+        placeholders.setdefault(row[1], (row[1], *row[-3:]))
+    by_assignment, by_placeholder = selectors.hours_by_assignment_and_person(
+        first, last, scope, departments, include_tentative, placeholders=True
     )
-    return GridRows(
-        list(
-            assignments.values_list(
-                "id",
-                "person_id",
-                "project_id",
-                "project__name",
-                "project__client",
-                "role_on_project",
-                "version",
-            )
-        ),
+    return PlaceholderGridRows(
+        list(placeholders.values()),
+        [row[:-3] for row in rows],
         by_assignment,
-        by_person,
+        by_placeholder,
     )
 
 
@@ -82,6 +156,7 @@ def role_week_totals(
     weeks: list[dt.date],
     tree: DepartmentTree,
     portable: bool = False,
+    include_tentative: bool = True,
 ) -> RoleTotals:
     """Per role held by active people in scope (or among `roles`): (assigned, capacity)
     aligned to `weeks`. Capacity comes from the people's calendars (at most three queries);
@@ -99,11 +174,18 @@ def role_week_totals(
     role_ids = sorted({p.role_id for p in people if p.role_id is not None})
     if connections[read_alias()].vendor == "postgresql" and not portable:
         series = role_series(people, {}, role_ids, weeks, capacities)
-        for role_id, week, assigned in _assigned_by_role_pg(scope, departments, roles, weeks):
+        for role_id, week, assigned in _assigned_by_role_pg(
+            scope, departments, roles, weeks, include_tentative
+        ):
             series[role_id][0][weeks.index(week)] = assigned
         return series
     hours = selectors.hours_by_person_week(
-        weeks[0], weeks[-1], scope=scope, departments=departments, person_ids=[p.id for p in people]
+        weeks[0],
+        weeks[-1],
+        scope=scope,
+        departments=departments,
+        person_ids=[p.id for p in people],
+        include_tentative=include_tentative,
     )
     return role_series(people, hours, role_ids, weeks, capacities)
 
@@ -119,7 +201,7 @@ SELECT p.role_id, aw.week, SUM(aw.hours)
 FROM assignments_assignmentweek aw
 JOIN assignments_assignment a ON a.id = aw.assignment_id AND a.is_active
 JOIN ({people}) p (id, role_id) ON p.id = aw.person_id
-WHERE aw.week BETWEEN %s AND %s
+WHERE aw.week BETWEEN %s AND %s{tentative}
 GROUP BY p.role_id, aw.week
 """
 
@@ -129,6 +211,7 @@ def _assigned_by_role_pg(
     departments: Departments,
     roles: Collection[int] | None,
     weeks: list[dt.date],
+    include_tentative: bool = True,
 ) -> list[tuple[int, dt.date, Decimal]]:
     alias = read_alias()
     people = people_in_scope(scope, departments).filter(role_id__isnull=False)
@@ -141,6 +224,9 @@ def _assigned_by_role_pg(
         return []
     with connections[alias].cursor() as cursor:
         cursor.execute(
-            _ROLE_HOURS_SQL.format(people=people_sql), [*people_params, weeks[0], weeks[-1]]
+            _ROLE_HOURS_SQL.format(
+                people=people_sql, tentative="" if include_tentative else " AND NOT aw.tentative"
+            ),
+            [*people_params, weeks[0], weeks[-1]],
         )
         return cursor.fetchall()

@@ -17,12 +17,12 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from accounts.access import Scope
 from planning.capacity import ZERO
 
-from .models import AssignmentWeek, PersonOwnedRows
+from .models import AssignmentWeek, PersonOwnedRows, PlaceholderOwnedRows
 
 HoursMap = dict[int, dict[dt.date, Decimal]]
 # {owner id: {week: (confirmed hours, tentative hours)}}, weeks without hours left out.
@@ -44,23 +44,127 @@ def _split(rows: Any, owner: str) -> SplitMap:
 
 
 def split_hours_by_person_week(
-    first: dt.date, last: dt.date, person_ids: Collection[int]
+    first: dt.date,
+    last: dt.date,
+    person_ids: Collection[int] | None = None,
+    *,
+    scope: Scope | None = None,
+    departments: Collection[int] | None = None,
+    include_tentative: bool = True,
 ) -> SplitMap:
-    """hours(P, W) of `person_ids` in first..last, split into confirmed and tentative."""
-    return _split(counted_weeks(first, last, person_ids=person_ids), "person_id")
+    """hours(P, W) in first..last, split into confirmed and tentative (of `person_ids`, or
+    with a `scope` of the active people in it and in `departments`)."""
+    rows = counted_weeks(
+        first,
+        last,
+        person_ids=person_ids,
+        scope=scope,
+        departments=departments,
+        include_tentative=include_tentative,
+    )
+    return _split(rows, "person_id")
+
+
+def placeholder_weeks(
+    first: dt.date,
+    last: dt.date,
+    *,
+    placeholder_ids: Collection[int] | None = None,
+    scope: Scope | None = None,
+    departments: Collection[int] | None = None,
+    include_tentative: bool = True,
+) -> PlaceholderOwnedRows:
+    """The placeholders' rows that count (active assignments) in first..last: of
+    `placeholder_ids`, or with a `scope` of the placeholders in it (and in `departments`)."""
+    rows = AssignmentWeek.placeholder_rows.filter(
+        week__gte=first, week__lte=last, assignment__is_active=True
+    )
+    if not include_tentative:
+        rows = rows.filter(tentative=False)
+    if placeholder_ids is not None:
+        rows = rows.filter(placeholder_id__in=placeholder_ids)
+    if scope is not None:
+        rows = rows.visible_to(scope).in_departments(departments)
+    return rows
 
 
 def placeholder_hours_by_week(
-    first: dt.date, last: dt.date, placeholder_ids: Collection[int]
+    first: dt.date,
+    last: dt.date,
+    placeholder_ids: Collection[int],
+    include_tentative: bool = True,
 ) -> SplitMap:
     """A placeholder's hours per week (its active assignments), confirmed and tentative."""
-    rows = AssignmentWeek.placeholder_rows.filter(
-        week__gte=first,
-        week__lte=last,
-        assignment__is_active=True,
-        placeholder_id__in=placeholder_ids,
+    rows = placeholder_weeks(
+        first, last, placeholder_ids=placeholder_ids, include_tentative=include_tentative
     )
     return _split(rows, "placeholder_id")
+
+
+def unstaffed_by_role_week(
+    first: dt.date,
+    last: dt.date,
+    scope: Scope,
+    departments: Collection[int] | None,
+    roles: Collection[int] | None,
+    include_tentative: bool = True,
+) -> dict[int, dict[dt.date, Decimal]]:
+    """{role_id: {week: hours}} of the placeholders in scope (the roleCapacity report's
+    `unstaffed`): one GROUP BY over the placeholders' rows."""
+    rows = placeholder_weeks(
+        first, last, scope=scope, departments=departments, include_tentative=include_tentative
+    )
+    if roles is not None:
+        rows = rows.filter(placeholder__role_id__in=roles)
+    result: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
+    for role_id, week, total in (
+        rows.values_list("placeholder__role_id", "week").annotate(total=Sum("hours")).order_by()
+    ):
+        result[role_id][week] = total
+    return result
+
+
+# (people's confirmed, people's tentative, placeholders' confirmed, placeholders' tentative)
+StaffingHours = tuple[Decimal, Decimal, Decimal, Decimal]
+
+
+def staffing_by_project_week(
+    first: dt.date,
+    last: dt.date,
+    project_ids: Collection[int],
+    scope: Scope,
+    include_tentative: bool = True,
+) -> dict[int, dict[dt.date, StaffingHours]]:
+    """Project.staffing: per project and week, the hours of its active assignments of active
+    people and of placeholders the viewer may see, by owner kind and status (one GROUP BY)."""
+    rows = (
+        AssignmentWeek.all_rows.filter(
+            week__gte=first,
+            week__lte=last,
+            assignment__is_active=True,
+            assignment__project_id__in=project_ids,
+        )
+        .filter(Q(person__is_active=True) | Q(placeholder__isnull=False))
+        .visible_to(scope)
+    )
+    if not include_tentative:
+        rows = rows.filter(tentative=False)
+    result: dict[int, dict[dt.date, StaffingHours]] = defaultdict(dict)
+    for project_id, week, tentative, people, placeholders in (
+        rows.values_list("assignment__project_id", "week", "tentative")
+        .annotate(
+            people=Sum("hours", filter=Q(person__isnull=False)),
+            placeholders=Sum("hours", filter=Q(placeholder__isnull=False)),
+        )
+        .order_by()
+    ):
+        pc, pt, uc, ut = result[project_id].get(week, (ZERO, ZERO, ZERO, ZERO))
+        people, placeholders = people or ZERO, placeholders or ZERO
+        if tentative:
+            result[project_id][week] = (pc, pt + people, uc, ut + placeholders)
+        else:
+            result[project_id][week] = (pc + people, pt, uc + placeholders, ut)
+    return result
 
 
 def counted_weeks(
@@ -98,10 +202,17 @@ def hours_by_person_week(
     person_ids: Collection[int] | None = None,
     scope: Scope | None = None,
     departments: Collection[int] | None = None,
+    include_tentative: bool = True,
 ) -> HoursMap:
     """{person_id: {week: hours(P, W)}}; weeks without hours are left out. One GROUP BY."""
     rows = counted_weeks(
-        first, last, weeks=weeks, person_ids=person_ids, scope=scope, departments=departments
+        first,
+        last,
+        weeks=weeks,
+        person_ids=person_ids,
+        scope=scope,
+        departments=departments,
+        include_tentative=include_tentative,
     )
     result: HoursMap = defaultdict(dict)
     for person_id, week, total in (
@@ -111,35 +222,63 @@ def hours_by_person_week(
     return result
 
 
+def split_hours_of_people_in_weeks(
+    weeks: Collection[dt.date], person_ids: Collection[int], include_tentative: bool = True
+) -> SplitMap:
+    """hours(P, W) of `person_ids` in `weeks`, confirmed and tentative apart."""
+    rows = counted_weeks(weeks=weeks, person_ids=person_ids, include_tentative=include_tentative)
+    return _split(rows, "person_id")
+
+
 def project_hours_by_person_week(
-    project_ids: Collection[int], weeks: Collection[dt.date], person_ids: Collection[int]
-) -> dict[tuple[int, int, dt.date], Decimal]:
-    """{(project_id, person_id, week): hours} over the same rows: P's hours on a project."""
-    rows = counted_weeks(weeks=weeks, person_ids=person_ids).filter(
-        assignment__project_id__in=project_ids
-    )
-    return {
-        (project_id, person_id, week): total
-        for project_id, person_id, week, total in rows.values_list(
-            "assignment__project_id", "person_id", "week"
-        )
+    project_ids: Collection[int],
+    weeks: Collection[dt.date],
+    person_ids: Collection[int],
+    include_tentative: bool = True,
+) -> dict[tuple[int, int, dt.date], tuple[Decimal, Decimal]]:
+    """{(project_id, person_id, week): (confirmed, tentative)} over the same rows: P's hours
+    on a project."""
+    rows = counted_weeks(
+        weeks=weeks, person_ids=person_ids, include_tentative=include_tentative
+    ).filter(assignment__project_id__in=project_ids)
+    result: dict[tuple[int, int, dt.date], tuple[Decimal, Decimal]] = {}
+    for project_id, person_id, week, tentative, total in (
+        rows.values_list("assignment__project_id", "person_id", "week", "tentative")
         .annotate(total=Sum("hours"))
         .order_by()
-    }
+    ):
+        confirmed, held = result.get((project_id, person_id, week), (ZERO, ZERO))
+        result[project_id, person_id, week] = (
+            (confirmed, held + total) if tentative else (confirmed + total, held)
+        )
+    return result
 
 
 def hours_by_assignment_and_person(
-    first: dt.date, last: dt.date, scope: Scope, departments: Collection[int] | None
+    first: dt.date,
+    last: dt.date,
+    scope: Scope,
+    departments: Collection[int] | None,
+    include_tentative: bool = True,
+    placeholders: bool = False,
 ) -> tuple[HoursMap, HoursMap]:
-    """({assignment_id: {week: hours}}, {person_id: {week: hours(P, W)}}) from one read of
-    the rows: the grid shows both, and summing the rows it reads anyway costs no query."""
+    """({assignment_id: {week: hours}}, {owner_id: {week: hours(P, W)}}) from one read of
+    the rows: the grid shows both, and summing the rows it reads anyway costs no query.
+    `placeholders`: the placeholders' rows in scope instead of the people's."""
     by_assignment: HoursMap = defaultdict(dict)
     by_person: HoursMap = defaultdict(dict)
-    rows = counted_weeks(first, last, scope=scope, departments=departments).order_by(
-        "assignment_id", "week"
-    )
+    owner = "placeholder_id" if placeholders else "person_id"
+    if placeholders:
+        rows: Any = placeholder_weeks(
+            first, last, scope=scope, departments=departments, include_tentative=include_tentative
+        )
+    else:
+        rows = counted_weeks(
+            first, last, scope=scope, departments=departments, include_tentative=include_tentative
+        )
+    rows = rows.order_by("assignment_id", "week")
     for assignment_id, person_id, week, hours in rows.values_list(
-        "assignment_id", "person_id", "week", "hours"
+        "assignment_id", owner, "week", "hours"
     ):
         by_assignment[assignment_id][week] = hours
         per_week = by_person[person_id]

@@ -10,6 +10,11 @@ Week cells are the hours in that week (0 when none), on the capacity row capacit
 from the availability calendar (docs/design.md); `total` sums the row's weeks. A person
 without assignments still gets their total and capacity rows, so every person in scope is
 listed and each week's free time is capacity minus total.
+
+Placeholders (unstaffed demand) follow all the people: per placeholder in scope with an
+active assignment (by name then id), one row per active assignment and one total row, no
+capacity row (a placeholder has none). Their person_id cell is `placeholder:<id>`, their
+person_name the placeholder's name, their department the placeholder's.
 """
 
 import csv
@@ -19,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import IO
 
-from assignments.aggregates import GridRows
+from assignments.aggregates import GridRows, PlaceholderGridRows
 from planning.calendar import NOT_EMPLOYED, WeekCapacity
 from planning.capacity import ZERO, cents
 from planning.reports import PersonFacts
@@ -48,7 +53,7 @@ def rows(
     for person in people:
         department = department_names.get(person.department_id or 0, "")
         lead: list[Cell] = [person.id, person.name, department]
-        for a_id, _, project_id, project_name, client, _, _ in by_person.get(person.id, ()):
+        for a_id, _, project_id, project_name, client, *_ in by_person.get(person.id, ()):
             hours = grid.hours_by_assignment.get(a_id, {})
             cells = [hours.get(w, ZERO) for w in weeks]
             yield [*lead, project_id, project_name, client or "", *cells, sum(cells, ZERO)]
@@ -57,6 +62,27 @@ def rows(
         yield [*lead, None, "", "", *cells, sum(cells, ZERO)]
         cells = [cents(wc.capacity) for wc in capacities.get(person.id, nobody)]
         yield [*lead, None, CAPACITY_ROW, "", *cells, sum(cells, ZERO)]
+
+
+PLACEHOLDER_ID = "placeholder:{}"
+
+
+def placeholder_rows(
+    demand: PlaceholderGridRows, department_names: Mapping[int, str], weeks: Sequence[dt.date]
+) -> Iterator[list[Cell]]:
+    by_placeholder: dict[int, list[tuple]] = defaultdict(list)
+    for assignment in demand.assignments:
+        by_placeholder[assignment[1]].append(assignment)
+    for placeholder_id, name, _, department_id in demand.placeholders:
+        department = department_names.get(department_id or 0, "")
+        lead: list[Cell] = [PLACEHOLDER_ID.format(placeholder_id), name, department]
+        for a_id, _, project_id, project_name, client, *_ in by_placeholder[placeholder_id]:
+            hours = demand.hours_by_assignment.get(a_id, {})
+            cells = [hours.get(w, ZERO) for w in weeks]
+            yield [*lead, project_id, project_name, client or "", *cells, sum(cells, ZERO)]
+        totals = demand.hours_by_placeholder.get(placeholder_id, {})
+        cells = [totals.get(w, ZERO) for w in weeks]
+        yield [*lead, None, "", "", *cells, sum(cells, ZERO)]
 
 
 def text(cell: Cell) -> str:

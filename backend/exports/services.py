@@ -77,11 +77,11 @@ def _check_deadline(deadline: float | None) -> None:
 def build(job_id: Any, deadline: float | None = None) -> None:
     """One attempt at a job: read the grid, write the file, mark the job SUCCEEDED.
 
-    A fixed number of SQL queries whatever the number of people and weeks (10, and 11 for a
+    A fixed number of SQL queries whatever the number of people and weeks (12, and 13 for a
     department-restricted token, one more when someone follows a holiday calendar; tested):
     the job with its user and token, the token's departments, the department tree, people,
-    assignments, weekly hours, the calendar (schedules, [holidays,] time off) and three
-    status/progress updates."""
+    assignments, weekly hours, placeholders' assignments and their weekly hours, the
+    calendar (schedules, [holidays,] time off) and three status/progress updates."""
     started = time.perf_counter()
     job = ExportJob.objects.select_related("user", "token__user").filter(pk=job_id).first()
     if job is None or job.status in (Status.SUCCEEDED, Status.EXPIRED):
@@ -114,8 +114,11 @@ def build(job_id: Any, deadline: float | None = None) -> None:
         departments = tree.scope(int(params["department"]), bool(params.get("includeChildren")))
     weeks = week_keys(dt.date.fromisoformat(params["from"]), int(params["weeks"]))
 
+    # Jobs requested before includeTentative existed counted tentative hours.
+    tentative = bool(params.get("includeTentative", True))
     people = aggregates.active_people(scope, departments)
-    grid = aggregates.grid_rows(scope, departments, weeks[0], weeks[-1])
+    grid = aggregates.grid_rows(scope, departments, weeks[0], weeks[-1], tentative)
+    demand = aggregates.placeholder_grid_rows(scope, departments, weeks[0], weeks[-1], tentative)
     capacities = load_calendars(
         people, weeks[0], weeks[-1], tree, people_in_scope(scope, departments)
     ).by_person(weeks)
@@ -123,7 +126,11 @@ def build(job_id: Any, deadline: float | None = None) -> None:
     _check_deadline(deadline)
 
     names = {d.id: d.name for d in tree.by_id.values()}
-    lines = [layout.header(weeks), *layout.rows(people, grid, names, weeks, capacities)]
+    lines = [
+        layout.header(weeks),
+        *layout.rows(people, grid, names, weeks, capacities),
+        *layout.placeholder_rows(demand, names, weeks),
+    ]
     _check_deadline(deadline)
     folder = export_dir()
     folder.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ has no capacity).
 
 import datetime as dt
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -60,6 +60,8 @@ class HeatmapRow:
     # Passed through for the screens: the person's time off and the calendar they follow.
     absences: Sequence[Any] = ()
     holiday_calendar_id: int | None = None
+    # The tentative hours included in hours_by_week, non-zero weeks.
+    tentative_by_week: Mapping[str, float] = field(default_factory=dict)
 
 
 def _cents(value: Decimal) -> int:
@@ -123,9 +125,10 @@ def heatmap_rows(
     capacities: Mapping[int, Sequence[WeekCapacity]],
     absences: Mapping[int, Sequence[Any]] | None = None,
     calendar_of: Mapping[int, int | None] | None = None,
+    tentative: Mapping[int, Hours] | None = None,
 ) -> list[HeatmapRow]:
     """Every person's heatmap maps (and, passed through for the screens, their absences and
-    the holiday calendar they follow). The same definitions as `capacity.week_load`, computed in
+    the holiday calendar they follow, and the tentative part of their hours). The same definitions as `capacity.week_load`, computed in
     integer cents: a 500 x 26 heatmap is 13,000 cells, and Decimal arithmetic per cell was
     most of the report's time. `weeks` ascend (week_keys); `capacities` align with them."""
     keys = [week.isoformat() for week in weeks]
@@ -174,6 +177,11 @@ def heatmap_rows(
                 ),
                 absences=() if absences is None else absences.get(person.id, ()),
                 holiday_calendar_id=None if calendar_of is None else calendar_of.get(person.id),
+                tentative_by_week={
+                    w.isoformat(): float(h)
+                    for w, h in sorted((tentative or {}).get(person.id, {}).items())
+                    if h
+                },
             )
         )
     return rows

@@ -110,11 +110,12 @@ class Placeholder:
         info: Info,
         from_: FromArg = None,
         weeks: int | None = 12,
+        include_tentative: bool | None = True,
     ) -> list[WeekHours]:
         weeks = check_weeks(weeks)
         first = week_or_current(from_, "from", weeks)
         hours = await info.context.loaders.hours_by_placeholder_window.load(
-            PersonWindow(root.id, first, weeks)
+            PersonWindow(root.id, first, weeks, include_tentative is not False)
         )
         result = []
         for w in week_keys(first, weeks):

@@ -21,7 +21,8 @@ class ExportsMutation:
             "Build the assignment grid of every active person in scope as a CSV or XLSX file, "
             f"in the background: `weeks` is 1..{services.MAX_WEEKS}. Poll `job(id)`. "
             "Read-scope tokens may export (it only reads); a department-restricted one gets "
-            "its departments only."
+            "its departments only. Placeholders' rows follow the people's; with "
+            "includeTentative false, tentative assignments and hours are left out."
         ),
         metadata=policy(per_viewer=True),  # the job is the viewer's
     )
@@ -34,6 +35,7 @@ class ExportsMutation:
         department: strawberry.ID | None = None,
         include_children: bool | None = True,
         format: ExportFormat,
+        include_tentative: bool | None = True,
     ) -> ExportJob:
         viewer = info.context.require_viewer()
         weeks = check_range(weeks, "weeks", 1, services.MAX_WEEKS)
@@ -45,6 +47,7 @@ class ExportsMutation:
             "weeks": weeks,
             "department": None if department is None else int(department),
             "includeChildren": bool(include_children),
+            "includeTentative": include_tentative is not False,
         }
         job = await sync_to_async(dispatch.request_export)(
             viewer.user_id, viewer.token_id, format.value, params

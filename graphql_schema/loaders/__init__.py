@@ -33,7 +33,12 @@ from .demand import (
 )
 from .people import PersonByIdLoader, RoleByIdLoader, SkillsByPersonLoader
 from .projects import ProjectByIdLoader
-from .reports import AvailabilityByProjectLoader, AvailabilityKey
+from .reports import (
+    AvailabilityByProjectLoader,
+    AvailabilityKey,
+    StaffingByProjectLoader,
+    StaffingKey,
+)
 
 if TYPE_CHECKING:
     from graphql_schema.context import Context
@@ -46,6 +51,7 @@ __all__ = [
     "OwnerKey",
     "PersonWindow",
     "Span",
+    "StaffingKey",
 ]
 
 
@@ -112,6 +118,10 @@ class Loaders:
     @cached_property
     def availability_by_project(self) -> AvailabilityByProjectLoader:
         return AvailabilityByProjectLoader(self.context)
+
+    @cached_property
+    def staffing_by_project(self) -> StaffingByProjectLoader:
+        return StaffingByProjectLoader(self.context)
 
     @cached_property
     def capacity_by_person_window(self) -> CapacityByPersonWindowLoader:

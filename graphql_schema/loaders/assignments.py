@@ -7,6 +7,7 @@ from typing import NamedTuple
 from assignments import selectors
 from assignments.models import Assignment, AssignmentWeek
 from assignments.queries import ordered_assignments
+from planning.capacity import ZERO
 
 from .base import SyncBatchLoader
 
@@ -82,6 +83,7 @@ class PersonWindow(NamedTuple):
     person_id: int
     first: dt.date
     weeks: int
+    include_tentative: bool = True
 
     @property
     def last(self) -> dt.date:
@@ -95,20 +97,34 @@ class HoursByPersonWindowLoader(SyncBatchLoader[PersonWindow, Split]):
     """hours(P, W): active assignments' hours summed per week, as (confirmed, tentative);
     weeks without hours are left out.
 
-    All windows asked in one tick share one GROUP BY query over their combined range.
+    All windows asked in one tick share one GROUP BY query over their combined range; a key
+    with `include_tentative` false gets its weeks without the tentative part (tentative 0).
+    When no key includes them, the query leaves tentative rows out (a WHERE).
     """
 
-    def read(self, first: dt.date, last: dt.date, owners: set[int]) -> selectors.SplitMap:
-        return selectors.split_hours_by_person_week(first, last, owners)
+    def read(
+        self, first: dt.date, last: dt.date, owners: set[int], include_tentative: bool
+    ) -> selectors.SplitMap:
+        return selectors.split_hours_by_person_week(
+            first, last, owners, include_tentative=include_tentative
+        )
 
     def load_batch(self, keys: Sequence[PersonWindow]) -> dict[PersonWindow, Split]:
         by_owner = self.read(
-            min(k.first for k in keys), max(k.last for k in keys), {k.person_id for k in keys}
+            min(k.first for k in keys),
+            max(k.last for k in keys),
+            {k.person_id for k in keys},
+            any(k.include_tentative for k in keys),
         )
         result = {}
         for key in keys:
             weeks = by_owner.get(key.person_id, {})
-            result[key] = {w: h for w, h in weeks.items() if key.first <= w <= key.last}
+            if key.include_tentative:
+                result[key] = {w: h for w, h in weeks.items() if key.first <= w <= key.last}
+            else:
+                result[key] = {
+                    w: (c, ZERO) for w, (c, _) in weeks.items() if key.first <= w <= key.last and c
+                }
         return result
 
     def default(self) -> Split:
@@ -119,5 +135,7 @@ class HoursByPlaceholderWindowLoader(HoursByPersonWindowLoader):
     """A placeholder's hours per week over its active assignments, (confirmed, tentative);
     keys are PersonWindow(placeholder id, first, weeks)."""
 
-    def read(self, first: dt.date, last: dt.date, owners: set[int]) -> selectors.SplitMap:
-        return selectors.placeholder_hours_by_week(first, last, owners)
+    def read(
+        self, first: dt.date, last: dt.date, owners: set[int], include_tentative: bool
+    ) -> selectors.SplitMap:
+        return selectors.placeholder_hours_by_week(first, last, owners, include_tentative)

@@ -15,10 +15,18 @@ from planning.reports import project_availability
 from .base import SyncBatchLoader
 
 
+def _sums(split: selectors.SplitMap, tentative: bool) -> dict[int, dict[dt.date, Decimal]]:
+    return {
+        pid: {w: c + t if tentative else c for w, (c, t) in weeks.items()}
+        for pid, weeks in split.items()
+    }
+
+
 class AvailabilityKey(NamedTuple):
     project_id: int
     week: dt.date
     by_departments: bool
+    include_tentative: bool = True
 
 
 class AvailabilityRow(NamedTuple):
@@ -63,12 +71,17 @@ class AvailabilityByProjectLoader(SyncBatchLoader[AvailabilityKey, list[Availabi
             .order_by("name", "id")
         )
         ids = [p.id for p in people]
-        hours = selectors.hours_by_person_week(weeks=weeks, person_ids=ids)
-        on_project: dict[tuple[int, dt.date], dict[int, Decimal]] = defaultdict(dict)
-        for (project_id, pid, week), h in selectors.project_hours_by_person_week(
-            projects, weeks, ids
+        # Tentative hours are read when any key counts them (else a WHERE leaves them out),
+        # kept apart, and added only for the keys that count them.
+        tentative = any(k.include_tentative for k in keys)
+        split = selectors.split_hours_of_people_in_weeks(weeks, ids, tentative)
+        hours = {True: _sums(split, True), False: _sums(split, False)}
+        on_project: dict[tuple[int, dt.date, bool], dict[int, Decimal]] = defaultdict(dict)
+        for (project_id, pid, week), (c, t) in selectors.project_hours_by_person_week(
+            projects, weeks, ids, tentative
         ).items():
-            on_project[project_id, week][pid] = h
+            on_project[project_id, week, True][pid] = c + t
+            on_project[project_id, week, False][pid] = c
         calendars = load_calendars(people, min(weeks), max(weeks), self.tree)
         capacities = {week: calendars.in_week(week) for week in weeks}
         result = {}
@@ -77,8 +90,8 @@ class AvailabilityByProjectLoader(SyncBatchLoader[AvailabilityKey, list[Availabi
                 people,
                 assigned[key.project_id],
                 departments[key.project_id] if key.by_departments else None,
-                hours,
-                on_project.get((key.project_id, key.week), {}),
+                hours[key.include_tentative],
+                on_project.get((key.project_id, key.week, key.include_tentative), {}),
                 key.week,
                 capacities[key.week],
             )
@@ -97,3 +110,34 @@ class AvailabilityByProjectLoader(SyncBatchLoader[AvailabilityKey, list[Availabi
 
     def default(self) -> list[AvailabilityRow]:
         return []
+
+
+class StaffingKey(NamedTuple):
+    project_id: int
+    first: dt.date
+    weeks: int
+    include_tentative: bool
+
+
+class StaffingByProjectLoader(
+    SyncBatchLoader[StaffingKey, dict[dt.date, selectors.StaffingHours]]
+):
+    """Project.staffing for every project and window asked in one tick: one GROUP BY over
+    the combined range (tentative rows left out by a WHERE when no key counts them)."""
+
+    def load_batch(
+        self, keys: Sequence[StaffingKey]
+    ) -> dict[StaffingKey, dict[dt.date, selectors.StaffingHours]]:
+        first = min(k.first for k in keys)
+        last = max(k.first + dt.timedelta(weeks=k.weeks - 1) for k in keys)
+        by_project = selectors.staffing_by_project_week(
+            first,
+            last,
+            {k.project_id for k in keys},
+            self.context.scope,
+            any(k.include_tentative for k in keys),
+        )
+        return {key: by_project.get(key.project_id, {}) for key in keys}
+
+    def default(self) -> dict[dt.date, selectors.StaffingHours]:
+        return {}

@@ -140,11 +140,17 @@ def requested_skills(skills: list[str], field: str = "skills") -> list[str]:
 
 
 async def person_loads(
-    root: models.Person, info: Info, first: dt.date, weeks: int
+    root: models.Person,
+    info: Info,
+    first: dt.date,
+    weeks: int,
+    include_tentative: bool | None = True,
 ) -> list[WeekLoad]:
+    """With `include_tentative` false, tentative hours count nowhere (tentativeHours 0)."""
     loaders = info.context.loaders
+    window = PersonWindow(root.id, first, weeks, include_tentative is not False)
     hours, capacities = await asyncio.gather(
-        loaders.hours_by_person_window.load(PersonWindow(root.id, first, weeks)),
+        loaders.hours_by_person_window.load(window),
         loaders.capacity_by_person_window.load(
             CapacityKey(
                 root.id,
@@ -258,22 +264,32 @@ class Person:
         info: Info,
         from_: FromArg = None,
         weeks: int | None = 12,
+        include_tentative: bool | None = True,
     ) -> list[WeekLoad]:
         weeks = check_weeks(weeks)
-        return await person_loads(root, info, week_or_current(from_, "from", weeks), weeks)
+        first = week_or_current(from_, "from", weeks)
+        return await person_loads(root, info, first, weeks, include_tentative)
 
     @strawberry.field(description="max(0, capacity - hours) in the week (default: this week).")
     async def available_hours(
-        self, root: strawberry.Parent[models.Person], info: Info, week: dt.date | None = None
+        self,
+        root: strawberry.Parent[models.Person],
+        info: Info,
+        week: dt.date | None = None,
+        include_tentative: bool | None = True,
     ) -> float:
-        (load,) = await person_loads(root, info, week_or_current(week), 1)
+        (load,) = await person_loads(root, info, week_or_current(week), 1, include_tentative)
         return load.available_hours
 
     @strawberry.field(description="round(100 * hours / capacity, 1); null when capacity is 0.")
     async def utilization_percent(
-        self, root: strawberry.Parent[models.Person], info: Info, week: dt.date | None = None
+        self,
+        root: strawberry.Parent[models.Person],
+        info: Info,
+        week: dt.date | None = None,
+        include_tentative: bool | None = True,
     ) -> float | None:
-        (load,) = await person_loads(root, info, week_or_current(week), 1)
+        (load,) = await person_loads(root, info, week_or_current(week), 1, include_tentative)
         return load.utilization_percent
 
     @strawberry.field

@@ -13,6 +13,7 @@ from assignments import aggregates
 from assignments import selectors as assignment_selectors
 from calendars.selectors import Calendars, load_calendars
 from core.routing import report_reads
+from graphql_schema.assignments.types import AssignmentStatus
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput, NotFound
 from graphql_schema.filters import department_ids
@@ -46,6 +47,8 @@ from .types import (
     CapacityHeatmap,
     GridAssignment,
     GridPerson,
+    GridPlaceholder,
+    GridPlaceholderAssignment,
     GridSnapshot,
     ReportHoliday,
     ReportHolidays,
@@ -154,17 +157,21 @@ class ReportsQuery:
         weeks: int | None = 12,
         department: strawberry.ID | None = None,
         include_children: bool | None = False,
+        include_tentative: bool | None = True,
     ) -> CapacityHeatmap:
         keys = week_keys(*window(from_, weeks))
         deps = await department_ids(info, department, include_children)
         scope = info.context.scope
         tree = await info.context.department_tree()
+        tentative = include_tentative is not False
 
         def compute() -> CapacityHeatmap:
             people = people_selectors.active_people(scope, deps)
-            hours = assignment_selectors.hours_by_person_week(
-                keys[0], keys[-1], scope=scope, departments=deps
+            split = assignment_selectors.split_hours_by_person_week(
+                keys[0], keys[-1], scope=scope, departments=deps, include_tentative=tentative
             )
+            hours = {pid: {w: c + t for w, (c, t) in weeks.items()} for pid, weeks in split.items()}
+            held = {pid: {w: t for w, (_, t) in weeks.items()} for pid, weeks in split.items()}
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             rows = reports.heatmap_rows(
                 people,
@@ -173,6 +180,7 @@ class ReportsQuery:
                 calendars.by_person(keys),
                 {p.id: absences(calendars, p.id) for p in people},
                 calendars.calendar_of,
+                held,
             )
             return CapacityHeatmap(
                 week_keys=keys,
@@ -197,6 +205,7 @@ class ReportsQuery:
         include_children: bool | None = False,
         limit: int | None = 50,
         week: dt.date | None = None,
+        include_tentative: bool | None = True,
     ) -> list[SkillMatch]:
         requested = requested_skills(skills)
         limit = check_limit(limit, 50)
@@ -211,7 +220,11 @@ class ReportsQuery:
             hours, capacities = {}, {}
             if the_week is not None and tree is not None:
                 hours = assignment_selectors.hours_by_person_week(
-                    the_week, the_week, scope=scope, departments=deps
+                    the_week,
+                    the_week,
+                    scope=scope,
+                    departments=deps,
+                    include_tentative=include_tentative is not False,
                 )
                 capacities = load_calendars(
                     people, the_week, the_week, tree, in_scope(scope, deps)
@@ -256,6 +269,7 @@ class ReportsQuery:
         min_available_hours: float | None = None,
         availability_weight: float | None = 0.5,
         skill_weight: float | None = 0.5,
+        include_tentative: bool | None = True,
     ) -> list[AvailableCandidate]:
         requested = requested_skills(skills) if skills else None
         limit = check_limit(limit, 100)
@@ -270,7 +284,11 @@ class ReportsQuery:
         def compute() -> list[reports.Candidate]:
             people = people_selectors.active_people(scope, deps)
             hours = assignment_selectors.hours_by_person_week(
-                the_week, the_week, scope=scope, departments=deps
+                the_week,
+                the_week,
+                scope=scope,
+                departments=deps,
+                include_tentative=include_tentative is not False,
             )
             held = people_selectors.held_skills([p.id for p in people]) if requested else {}
             ranked = reports.find_available(
@@ -315,15 +333,18 @@ class ReportsQuery:
         weeks: int | None = 12,
         department: strawberry.ID | None = None,
         include_children: bool | None = False,
+        include_tentative: bool | None = True,
     ) -> GridSnapshot:
         keys = week_keys(*window(from_, weeks))
         deps = await department_ids(info, department, include_children)
         scope = info.context.scope
         tree = await info.context.department_tree()
+        tentative = include_tentative is not False
 
         def compute() -> GridSnapshot:
             people = people_selectors.active_people(scope, deps)
-            rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1])
+            rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1], tentative)
+            demand = aggregates.placeholder_grid_rows(scope, deps, keys[0], keys[-1], tentative)
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             capacities = calendars.by_person(keys)
             calendar_maps = reports.CalendarMaps([k.isoformat() for k in keys])
@@ -363,8 +384,37 @@ class ReportsQuery:
                         role_on_project=role,
                         version=version,
                         weekly_hours=JSON(iso_map(rows.hours_by_assignment.get(a_id, {}))),
+                        status=AssignmentStatus(status),
                     )
-                    for a_id, person_id, project_id, name, client, role, version in rows.assignments
+                    for a_id, person_id, project_id, name, client, role, version, status in (
+                        rows.assignments
+                    )
+                ],
+                placeholders=[
+                    GridPlaceholder(
+                        id=ph_id,
+                        name=name,
+                        role_id=role_id,
+                        department_id=department_id,
+                        hours_by_week=JSON(iso_map(demand.hours_by_placeholder.get(ph_id, {}))),
+                    )
+                    for ph_id, name, role_id, department_id in demand.placeholders
+                ],
+                placeholder_assignments=[
+                    GridPlaceholderAssignment(
+                        id=a_id,
+                        placeholder_id=ph_id,
+                        project_id=project_id,
+                        project_name=name,
+                        project_client=client,
+                        role_on_project=role,
+                        status=AssignmentStatus(status),
+                        version=version,
+                        weekly_hours=JSON(iso_map(demand.hours_by_assignment.get(a_id, {}))),
+                    )
+                    for a_id, ph_id, project_id, name, client, role, version, status in (
+                        demand.assignments
+                    )
                 ],
             )
 
@@ -385,16 +435,23 @@ class ReportsQuery:
         department: strawberry.ID | None = None,
         include_children: bool | None = False,
         roles: Annotated[list[strawberry.ID] | None, bounded(MAX_ROLE_IDS, "roles")] = None,
+        include_tentative: bool | None = True,
     ) -> RoleCapacityReport:
         keys = week_keys(*window(from_, weeks))
         role_ids = None if roles is None else [parse_id(r, "roles") for r in roles]
         deps = await department_ids(info, department, include_children)
         scope = info.context.scope
         tree = await info.context.department_tree()
+        tentative = include_tentative is not False
 
         def compute() -> RoleCapacityReport:
-            totals = aggregates.role_week_totals(scope, deps, role_ids, keys, tree)
-            wanted = set(totals) if role_ids is None else set(role_ids)
+            totals = aggregates.role_week_totals(
+                scope, deps, role_ids, keys, tree, include_tentative=tentative
+            )
+            unstaffed = assignment_selectors.unstaffed_by_role_week(
+                keys[0], keys[-1], scope, deps, role_ids, tentative
+            )
+            wanted = set(totals) | set(unstaffed) if role_ids is None else set(role_ids)
             found = list(RoleModel.objects.filter(pk__in=wanted).order_by("name", "id"))
             if len(found) != len(wanted):
                 missing = sorted(wanted - {r.id for r in found})
@@ -408,6 +465,9 @@ class ReportsQuery:
                         role=role,  # type: ignore[arg-type]
                         assigned=totals.get(role.id, (zeros, zeros))[0],  # type: ignore[arg-type]
                         capacity=totals.get(role.id, (zeros, zeros))[1],  # type: ignore[arg-type]
+                        unstaffed=[  # type: ignore[arg-type]
+                            unstaffed.get(role.id, {}).get(w, ZERO) for w in keys
+                        ],
                     )
                     for role in found
                 ],

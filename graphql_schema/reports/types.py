@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graphql_schema.assignments.types import AssignmentStatus
 from graphql_schema.people.types import Role
 from graphql_schema.policy import policy
 from graphql_schema.scalars import JSON
@@ -77,6 +78,10 @@ class HeatmapRow:
     peak_percent: float | None = strawberry.field(description="Highest weekly utilization.")
     average_percent: float | None = strawberry.field(
         description="100 * hours / capacity over the weeks with capacity, rounded to 0.1."
+    )
+    tentative_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": tentative hours included in hoursByWeek }, non-zero weeks '
+        "(empty when includeTentative is false)."
     )
 
 
@@ -167,6 +172,31 @@ class GridAssignment:
     role_on_project: str | None
     version: int
     weekly_hours: JSON = strawberry.field(description='{ "<Monday>": hours } inside the window.')
+    status: AssignmentStatus
+
+
+@strawberry.type(description="A placeholder (unstaffed demand) as a row of the grid.")
+class GridPlaceholder:
+    id: strawberry.ID
+    name: str
+    role_id: strawberry.ID
+    department_id: strawberry.ID | None
+    hours_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": hours } over its assignments in the window, non-zero weeks.'
+    )
+
+
+@strawberry.type(description="An active assignment of a grid placeholder.")
+class GridPlaceholderAssignment:
+    id: strawberry.ID
+    placeholder_id: strawberry.ID
+    project_id: strawberry.ID
+    project_name: str
+    project_client: str | None
+    role_on_project: str | None
+    status: AssignmentStatus
+    version: int
+    weekly_hours: JSON = strawberry.field(description='{ "<Monday>": hours } inside the window.')
 
 
 @strawberry.type
@@ -179,6 +209,14 @@ class GridSnapshot:
     )
     # 10: the estimate this list has always had (it shared Person.assignments' name)
     assignments: list[GridAssignment] = strawberry.field(metadata=policy(items=10))
+    placeholders: list[GridPlaceholder] = strawberry.field(
+        metadata=policy(items=20),
+        description="Placeholders in scope with an active assignment listed, by name then id.",
+    )
+    placeholder_assignments: list[GridPlaceholderAssignment] = strawberry.field(
+        metadata=policy(items=20),
+        description="Their active assignments: by placeholder, then the assignment order.",
+    )
 
 
 @strawberry.type
@@ -186,6 +224,9 @@ class RoleSeries:
     role: Role
     assigned: list[float]
     capacity: list[float]
+    unstaffed: list[float] = strawberry.field(
+        description="Placeholder hours of the role by week (demand with no one on it)."
+    )
 
 
 @strawberry.type
@@ -193,3 +234,15 @@ class RoleCapacityReport:
     week_keys: list[dt.date]
     roles: list[Role] = strawberry.field(metadata=policy(items=50))
     series: list[RoleSeries] = strawberry.field(metadata=policy(items=20))
+
+
+@strawberry.type(description="A project's hours in one week, by who holds them.")
+class StaffingWeek:
+    week: dt.date
+    confirmed_hours: float = strawberry.field(description="People's CONFIRMED hours.")
+    tentative_hours: float = strawberry.field(
+        description="People's TENTATIVE hours (0 when includeTentative is false)."
+    )
+    unstaffed_hours: float = strawberry.field(
+        description="Placeholders' hours (their TENTATIVE ones only when includeTentative)."
+    )
