@@ -4,7 +4,9 @@ dataset file here, from the file and not from the code under test. Nothing is sh
 backend/planning: capacity is built day by day in Decimal, straight from the definitions.
 
 `Reference(data)` reads any capgraph-dataset/1 or /2 file (a /1 file has no calendar: no
-schedules, holidays, time off or end dates). The module-level names are small.json's
+schedules, holidays, time off or end dates; no placeholders, every assignment confirmed).
+Every figure that sums hours takes `tentative` (a report's includeTentative): False leaves
+the hours of TENTATIVE assignments out. The module-level names are small.json's
 reference, which most test modules import."""
 
 import datetime as dt
@@ -89,15 +91,162 @@ class Reference:
             stack.extend(self.children.get(stack.pop(), []))
         return out
 
-    def hours(self, pid: int, week: dt.date) -> D:
+    @staticmethod
+    def is_tentative(a: dict) -> bool:
+        return a.get("status", "confirmed") == "tentative"
+
+    def counts(self, a: dict, tentative: bool) -> bool:
+        """An assignment's hours count: it is active, and confirmed unless `tentative`."""
+        return a["isActive"] and (tentative or not self.is_tentative(a))
+
+    def hours(self, pid: int, week: dt.date, tentative: bool = True) -> D:
         return sum(
             (
                 D(str(a["weeklyHours"].get(week.isoformat(), 0)))
                 for a in self.data["assignments"]
-                if a["personId"] == pid and a["isActive"]
+                if a.get("personId") == pid and self.counts(a, tentative)
             ),
             D(0),
         )
+
+    def split(self, pid: int, week: dt.date) -> tuple[D, D]:
+        """(confirmedHours, tentativeHours) of P in W."""
+        total, confirmed = self.hours(pid, week), self.hours(pid, week, False)
+        return confirmed, total - confirmed
+
+    def placeholder_hours(self, hid: int, week: dt.date, tentative: bool = True) -> D:
+        return sum(
+            (
+                D(str(a["weeklyHours"].get(week.isoformat(), 0)))
+                for a in self.data["assignments"]
+                if a.get("placeholderId") == hid and self.counts(a, tentative)
+            ),
+            D(0),
+        )
+
+    # -- placeholders (demand) ---------------------------------------------------------
+
+    def placeholders_in(self, visible: set[int] | None, departments: set[int] | None = None):
+        """Placeholders a viewer sees (`visible`: its departments, None: all; a placeholder
+        without a department only unrestricted), in `departments` when given; by name, id."""
+        rows = [
+            h
+            for h in self.data.get("placeholders", [])
+            if (visible is None or h.get("departmentId") in visible)
+            and (departments is None or h.get("departmentId") in departments)
+        ]
+        return sorted(rows, key=lambda h: (h["name"], h["id"]))
+
+    def unstaffed(
+        self, role_id: int, keys: list[dt.date], visible=None, departments=None, tentative=True
+    ) -> list[float]:
+        """roleCapacity's `unstaffed`: hours of the role's placeholders in scope by week."""
+        members = [h for h in self.placeholders_in(visible, departments) if h["roleId"] == role_id]
+        return [
+            float(sum((self.placeholder_hours(h["id"], w, tentative) for h in members), D(0)))
+            for w in keys
+        ]
+
+    def staffing(
+        self, project_id: int, keys: list[dt.date], visible=None, tentative=True
+    ) -> list[dict]:
+        """Project.staffing: per week, active people's confirmed and tentative hours and
+        placeholders' hours on the project's active assignments the viewer may see."""
+        seen_people = {p["id"] for p in self.active(visible)}
+        seen_holders = {h["id"] for h in self.placeholders_in(visible)}
+        out = []
+        for w in keys:
+            confirmed = held = unstaffed = D(0)
+            for a in self.data["assignments"]:
+                if a["projectId"] != project_id or not self.counts(a, tentative):
+                    continue
+                h = D(str(a["weeklyHours"].get(w.isoformat(), 0)))
+                if a.get("placeholderId") in seen_holders:
+                    unstaffed += h
+                elif a.get("personId") in seen_people:
+                    if self.is_tentative(a):
+                        held += h
+                    else:
+                        confirmed += h
+            out.append(
+                {
+                    "week": w.isoformat(),
+                    "confirmedHours": float(confirmed),
+                    "tentativeHours": float(held),
+                    "unstaffedHours": float(unstaffed),
+                }
+            )
+        return out
+
+    def grid_placeholder_assignments(self, visible=None, departments=None, tentative=True):
+        """The grid's placeholder assignments: active ones (confirmed only without
+        `tentative`) of placeholders in scope, by placeholder name and id, then the
+        assignment order."""
+        holders = {h["id"]: h for h in self.placeholders_in(visible, departments)}
+
+        def order(a):
+            project = self.projects[a["projectId"]]
+            h = holders[a["placeholderId"]]
+            return (
+                h["name"],
+                h["id"],
+                project["client"] is None,
+                (project["client"] or "").lower(),
+                project["name"].lower(),
+                a["id"],
+            )
+
+        return sorted(
+            (
+                a
+                for a in self.data["assignments"]
+                if a.get("placeholderId") in holders and self.counts(a, tentative)
+            ),
+            key=order,
+        )
+
+    def grid_placeholders(self, keys, visible=None, departments=None, tentative=True):
+        """The grid's `placeholders` and `placeholderAssignments`."""
+        rows = self.grid_placeholder_assignments(visible, departments, tentative)
+        listed: list[int] = []
+        for a in rows:
+            if a["placeholderId"] not in listed:
+                listed.append(a["placeholderId"])
+        by_id = {h["id"]: h for h in self.data.get("placeholders", [])}
+        placeholders = []
+        for hid in listed:
+            h = by_id[hid]
+            per = {w: self.placeholder_hours(hid, w, tentative) for w in keys}
+            placeholders.append(
+                {
+                    "id": str(hid),
+                    "name": h["name"],
+                    "roleId": str(h["roleId"]),
+                    "departmentId": None
+                    if h.get("departmentId") is None
+                    else str(h["departmentId"]),
+                    "hoursByWeek": {w.isoformat(): float(v) for w, v in per.items() if v},
+                }
+            )
+        assignments = [
+            {
+                "id": str(a["id"]),
+                "placeholderId": str(a["placeholderId"]),
+                "projectId": str(a["projectId"]),
+                "projectName": self.projects[a["projectId"]]["name"],
+                "projectClient": self.projects[a["projectId"]]["client"],
+                "roleOnProject": a["roleOnProject"],
+                "status": a.get("status", "confirmed").upper(),
+                "version": 1,
+                "weeklyHours": {
+                    k: float(v)
+                    for k, v in sorted(a["weeklyHours"].items())
+                    if monday(k) in keys and v
+                },
+            }
+            for a in rows
+        ]
+        return placeholders, assignments
 
     # -- the availability calendar, one day at a time ------------------------------------
 
@@ -164,10 +313,18 @@ class Reference:
     def capacity(self, pid: int, week: dt.date) -> D:
         return self.week(pid, week).capacity
 
-    def week_load(self, pid: int, week: dt.date) -> dict:
-        """One `hoursByWeek` entry with every field."""
-        h, w = self.hours(pid, week), self.week(pid, week)
+    def week_load(self, pid: int, week: dt.date, tentative: bool = True, split=False) -> dict:
+        """One `hoursByWeek` entry with every field (`split`: and confirmedHours,
+        tentativeHours)."""
+        h, w = self.hours(pid, week, tentative), self.week(pid, week)
+        confirmed = self.hours(pid, week, False)
+        parts = (
+            {"confirmedHours": float(confirmed), "tentativeHours": float(h - confirmed)}
+            if split
+            else {}
+        )
         return {
+            **parts,
             "week": week.isoformat(),
             "hours": float(h),
             "capacity": float(w.capacity),
@@ -228,6 +385,7 @@ class Reference:
     # -- reports -----------------------------------------------------------------------
 
     def active(self, departments: set[int] | None = None) -> list[dict]:
+        # (for people, None is also every department: a person without one is in it)
         rows = [
             p
             for p in self.data["people"]
@@ -260,10 +418,12 @@ class Reference:
             [n for n in names if n.lower() not in best],
         )
 
-    def find_available(self, week: dt.date, requested, aw=HALF, sw=HALF, minimum=None):
+    def find_available(
+        self, week: dt.date, requested, aw=HALF, sw=HALF, minimum=None, tentative=True
+    ):
         rows = []
         for p in self.active():
-            h, c = self.hours(p["id"], week), self.capacity(p["id"], week)
+            h, c = self.hours(p["id"], week, tentative), self.capacity(p["id"], week)
             free = max(D(0), c - h)
             if minimum is not None and free < minimum:
                 continue
@@ -289,7 +449,9 @@ class Reference:
             for total, free, p, c, h, score, matched, missing in rows
         ]
 
-    def skill_match(self, requested: list[str], week: dt.date | None = None) -> list[dict]:
+    def skill_match(
+        self, requested: list[str], week: dt.date | None = None, tentative: bool = True
+    ) -> list[dict]:
         """skillMatch: people holding a requested skill, by skillScore, or with a week by
         0.7 * skillScore + 0.3 * availability % (rounded to 0.1), then free hours, name, id."""
         rows = []
@@ -300,7 +462,7 @@ class Reference:
             if week is None:
                 total, free = rnd(D(score)), D(0)
             else:
-                h, c = self.hours(p["id"], week), self.capacity(p["id"], week)
+                h, c = self.hours(p["id"], week, tentative), self.capacity(p["id"], week)
                 free = max(D(0), c - h)
                 total = rnd(D("0.7") * score + D("0.3") * (100 * free / c if c else D(0)))
             rows.append((total, free, p, score, matched, missing))
@@ -321,14 +483,18 @@ class Reference:
             for total, free, p, score, matched, missing in rows
         ]
 
-    def availability_row(self, pid: int, project_id: int, week: dt.date) -> dict:
+    def availability_row(
+        self, pid: int, project_id: int, week: dt.date, tentative: bool = True
+    ) -> dict:
         """One `Project.availability` row, with `person { id }`."""
-        h, c = self.hours(pid, week), self.capacity(pid, week)
+        h, c = self.hours(pid, week, tentative), self.capacity(pid, week)
         on_project = sum(
             (
                 D(str(a["weeklyHours"].get(week.isoformat(), 0)))
                 for a in self.data["assignments"]
-                if a["personId"] == pid and a["projectId"] == project_id and a["isActive"]
+                if a.get("personId") == pid
+                and a["projectId"] == project_id
+                and self.counts(a, tentative)
             ),
             D(0),
         )
@@ -341,9 +507,9 @@ class Reference:
             "utilizationPercent": pct(h, c),
         }
 
-    def heatmap_row(self, p: dict, keys: list[dt.date]) -> dict:
+    def heatmap_row(self, p: dict, keys: list[dt.date], tentative: bool = True) -> dict:
         """One `capacityHeatmap.rows` entry (every field but `person` beyond its id)."""
-        per = [(w, self.hours(p["id"], w), self.week(p["id"], w)) for w in keys]
+        per = [(w, self.hours(p["id"], w, tentative), self.week(p["id"], w)) for w in keys]
         counted = [(h, wk.capacity) for _, h, wk in per if wk.capacity]
         total_c = sum((c for _, c in counted), D(0))
         return {
@@ -365,15 +531,24 @@ class Reference:
             "holidayCalendarId": self.holiday_calendar_id(p["id"]),
         }
 
-    def role_capacity(self, role_id: int, keys: list[dt.date]) -> tuple[list[float], list[float]]:
+    def tentative_by_week(self, pid: int, keys: list[dt.date], tentative: bool = True) -> dict:
+        """A heatmap row's `tentativeByWeek`: the tentative part of hoursByWeek."""
+        if not tentative:
+            return {}
+        held = {w.isoformat(): self.hours(pid, w) - self.hours(pid, w, False) for w in keys}
+        return {k: float(v) for k, v in held.items() if v}
+
+    def role_capacity(
+        self, role_id: int, keys: list[dt.date], departments=None, tentative: bool = True
+    ) -> tuple[list[float], list[float]]:
         """roleCapacity's (assigned, capacity) series of one role over active people."""
-        members = [p for p in self.active() if p["roleId"] == role_id]
+        members = [p for p in self.active(departments) if p["roleId"] == role_id]
         return (
-            [float(sum((self.hours(p["id"], w) for p in members), D(0))) for w in keys],
+            [float(sum((self.hours(p["id"], w, tentative) for p in members), D(0))) for w in keys],
             [float(sum((self.capacity(p["id"], w) for p in members), D(0))) for w in keys],
         )
 
-    def grid_assignments(self, person_ids) -> list[dict]:
+    def grid_assignments(self, person_ids, tentative: bool = True) -> list[dict]:
         """The active assignments of these people in the grid's order: person (name, id), then
         client (none last, case-insensitive), project name, id."""
 
@@ -390,7 +565,11 @@ class Reference:
             )
 
         return sorted(
-            (a for a in self.data["assignments"] if a["personId"] in person_ids and a["isActive"]),
+            (
+                a
+                for a in self.data["assignments"]
+                if a.get("personId") in person_ids and self.counts(a, tentative)
+            ),
             key=order,
         )
 

@@ -252,8 +252,9 @@ def without(row: dict, field: str) -> dict:
 def test_grid_screen_and_save(app):
     keys = weeks("2026-12-21", 4)
     variables = {"from": "2026-12-21", "weeks": 4, "department": "4", "includeChildren": True}
-    # session, user, departments, roles, people, assignments, hours, work schedules, time off
-    with exact_queries(9):
+    # session, user, departments, roles, people, assignments, hours, placeholders'
+    # assignments and their hours, work schedules, time off
+    with exact_queries(11):
         r = query(app, GRID, variables)
     assert r.data == grid_expected(4, keys)
 
@@ -448,8 +449,9 @@ def test_a_stale_department_in_a_link_is_an_error_on_department(app, department,
 def test_role_capacity_screen(app):
     keys = weeks("2026-12-21", 4)
     # session, user, departments, the people in scope, their work schedules and time off (the
-    # capacity is theirs, day by day), then the hours by role and week, and the roles
-    with exact_queries(8):
+    # capacity is theirs, day by day), then the hours by role and week, the placeholders'
+    # hours by role and week, and the roles
+    with exact_queries(9):
         r = query(
             app,
             ROLE_CAPACITY,

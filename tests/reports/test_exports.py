@@ -458,20 +458,20 @@ def test_a_failing_export_reports_a_safe_error(tokens, export):
 
 def test_export_job_runs_a_fixed_number_of_queries(tokens, export):
     # Whatever the number of people or weeks: job, tree, people, assignments, weekly hours,
-    # the calendar's schedules and time off (small.json follows no holiday calendar: no
+    # placeholders' assignments and their weekly hours, the calendar's schedules and time off (small.json follows no holiday calendar: no
     # holidays query) and three updates (a restricted token adds its departments).
     client = GraphQLClient(token=tokens.write)
     with mock.patch.object(dispatch, "_start"):
         small = export(client, weeks=1, department="3").data["requestGridExport"]["id"]
         large = export(client, weeks=104).data["requestGridExport"]["id"]
-    with exact_queries(10):
+    with exact_queries(12):
         services.run_local(small)
-    with exact_queries(10):
+    with exact_queries(12):
         services.run_local(large)
     eng = GraphQLClient(token=tokens.engineering)
     with mock.patch.object(dispatch, "_start"):
         restricted = export(eng, weeks=104).data["requestGridExport"]["id"]
-    with exact_queries(11):
+    with exact_queries(13):
         services.run_local(restricted)
     assert set(ExportJob.objects.values_list("status", flat=True)) == {"succeeded"}
 

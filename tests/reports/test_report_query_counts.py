@@ -57,19 +57,38 @@ REPORTS = {
              scope: DEPARTMENTS) { person { id } } } } } }""",
     ),
     # token, department tree, people, assignment weeks, assignments with their projects,
+    # placeholders' assignments with their projects and placeholders, their weeks,
     # schedules, [holidays,] time off
     "gridSnapshot": (
-        7,
+        9,
         """{ gridSnapshot(from: "2026-11-02", weeks: 26) { weekKeys people { id name
              weeklyCapacity departmentId firstEligibleWeek } hoursByPerson assignments { id
              personId projectId projectName projectClient version weeklyHours } } }""",
     ),
     # token, department tree, people, schedules, [holidays,] time off, then on PostgreSQL
-    # one role x week statement, on the portable path the person-week sums; roles
+    # one role x week statement, on the portable path the person-week sums; placeholder
+    # hours by role and week; roles
     "roleCapacity": (
-        7,
+        8,
         """{ roleCapacity(from: "2026-11-02", weeks: 26) { weekKeys roles { id name }
-             series { role { name } assigned capacity } } }""",
+             series { role { name } assigned capacity unstaffed } } }""",
+    ),
+    # the same, with includeTentative false: a WHERE, no query more
+    "roleCapacity without tentative hours": (
+        8,
+        """{ roleCapacity(from: "2026-11-02", weeks: 26, includeTentative: false) {
+             series { assigned capacity unstaffed } } }""",
+    ),
+    "gridSnapshot without tentative hours": (
+        9,
+        """{ gridSnapshot(from: "2026-11-02", weeks: 26, includeTentative: false) {
+             people { id } assignments { id status weeklyHours } placeholders { id
+             hoursByWeek } placeholderAssignments { id status weeklyHours } } }""",
+    ),
+    "heatmap without tentative hours": (
+        6,
+        """{ capacityHeatmap(from: "2026-11-02", weeks: 26, includeTentative: false) {
+             rows { person { id } hoursByWeek tentativeByWeek } } }""",
     ),
 }
 

@@ -93,8 +93,9 @@ def test_reports_read_from_the_replica_when_one_is_configured(gql, settings, mon
         ):
             assert gql.post(query).data == expected
         # heatmap: active people, hours, schedules, time off; role capacity: active people,
-        # schedules, time off, one role x week statement and the roles it names
-        assert len(replica.captured_queries) == 9
+        # schedules, time off, one role x week statement, the placeholders' hours by role and
+        # week, and the roles it names
+        assert len(replica.captured_queries) == 10
         # and none of the report's reads ran on the primary: only the department tree
         # (the request's scope, read before the report) did
         on_default = [q["sql"] for q in default.captured_queries if "people_" in q["sql"]]
