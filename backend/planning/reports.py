@@ -128,9 +128,10 @@ def heatmap_rows(
     tentative: Mapping[int, Hours] | None = None,
 ) -> list[HeatmapRow]:
     """Every person's heatmap maps (and, passed through for the screens, their absences and
-    the holiday calendar they follow, and the tentative part of their hours). The same definitions as `capacity.week_load`, computed in
-    integer cents: a 500 x 26 heatmap is 13,000 cells, and Decimal arithmetic per cell was
-    most of the report's time. `weeks` ascend (week_keys); `capacities` align with them."""
+    the holiday calendar they follow, and the tentative part of their hours). The same
+    definitions as `capacity.week_load`, computed in integer cents: a 500 x 26 heatmap is
+    13,000 cells, and Decimal arithmetic per cell was most of the report's time. `weeks`
+    ascend (week_keys); `capacities` align with them."""
     keys = [week.isoformat() for week in weeks]
     nobody = [NOT_EMPLOYED] * len(weeks)
     calendar_maps = CalendarMaps(keys)

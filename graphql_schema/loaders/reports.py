@@ -119,9 +119,7 @@ class StaffingKey(NamedTuple):
     include_tentative: bool
 
 
-class StaffingByProjectLoader(
-    SyncBatchLoader[StaffingKey, dict[dt.date, selectors.StaffingHours]]
-):
+class StaffingByProjectLoader(SyncBatchLoader[StaffingKey, dict[dt.date, selectors.StaffingHours]]):
     """Project.staffing for every project and window asked in one tick: one GROUP BY over
     the combined range (tentative rows left out by a WHERE when no key counts them)."""
 

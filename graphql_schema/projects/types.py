@@ -111,11 +111,9 @@ class Project:
             result.append(
                 StaffingWeek(
                     week=w,
-                    confirmed_hours=confirmed,  # type: ignore[arg-type]
+                    confirmed_hours=confirmed,
                     tentative_hours=held if tentative else ZERO,  # type: ignore[arg-type]
-                    unstaffed_hours=(  # type: ignore[arg-type]
-                        unstaffed + unstaffed_held if tentative else unstaffed
-                    ),
+                    unstaffed_hours=unstaffed + unstaffed_held if tentative else unstaffed,
                 )
             )
         return result

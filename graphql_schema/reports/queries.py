@@ -465,8 +465,9 @@ class ReportsQuery:
                         role=role,  # type: ignore[arg-type]
                         assigned=totals.get(role.id, (zeros, zeros))[0],  # type: ignore[arg-type]
                         capacity=totals.get(role.id, (zeros, zeros))[1],  # type: ignore[arg-type]
-                        unstaffed=[  # type: ignore[arg-type]
-                            unstaffed.get(role.id, {}).get(w, ZERO) for w in keys
+                        unstaffed=[
+                            unstaffed.get(role.id, {}).get(w, ZERO)  # type: ignore[misc]
+                            for w in keys
                         ],
                     )
                     for role in found

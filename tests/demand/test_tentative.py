@@ -7,9 +7,8 @@ tentative hours in three departments and none. Expected values come from the ref
 import csv
 import datetime as dt
 import io
-from unittest import mock
-
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
 
@@ -106,8 +105,9 @@ def test_person_and_placeholder_hours(gql, cases, tentative):
         hid = int(edge["node"]["id"])
         expected = []
         for w in KEYS:
-            total, confirmed = REF.placeholder_hours(hid, w, tentative), REF.placeholder_hours(
-                hid, w, False
+            total, confirmed = (
+                REF.placeholder_hours(hid, w, tentative),
+                REF.placeholder_hours(hid, w, False),
             )
             expected.append(
                 {
@@ -140,7 +140,8 @@ def test_heatmap(gql, cases, tentative):
         for p in REF.active()
     ]
     assert rows == expected
-    assert rows[0]["tentativeByWeek"] == ({"2027-01-04": 10.0, "2027-01-11": 30.0} if tentative else {})
+    ada = {"2027-01-04": 10.0, "2027-01-11": 30.0}  # Beacon, tentative
+    assert rows[0]["tentativeByWeek"] == (ada if tentative else {})
 
 
 @pytest.mark.parametrize("tentative", BOTH)
@@ -343,9 +344,7 @@ def test_export_has_placeholder_rows_and_respects_include_tentative(tokens, case
             )
         totals = [h["hoursByWeek"].get(w.isoformat(), 0) for w in KEYS]
         expected.append(
-            [*lead, "", "", ""]
-            + [num(D(str(c))) for c in totals]
-            + [num(D(str(sum(totals))))]
+            [*lead, "", "", ""] + [num(D(str(c))) for c in totals] + [num(D(str(sum(totals))))]
         )
     assert rows[1:] == expected
     assert ("placeholder:2" in {r[0] for r in rows}) is tentative  # Designer: tentative only

@@ -458,8 +458,9 @@ def test_a_failing_export_reports_a_safe_error(tokens, export):
 
 def test_export_job_runs_a_fixed_number_of_queries(tokens, export):
     # Whatever the number of people or weeks: job, tree, people, assignments, weekly hours,
-    # placeholders' assignments and their weekly hours, the calendar's schedules and time off (small.json follows no holiday calendar: no
-    # holidays query) and three updates (a restricted token adds its departments).
+    # placeholders' assignments and their weekly hours, the calendar's schedules and time
+    # off (small.json follows no holiday calendar: no holidays query) and three updates (a
+    # restricted token adds its departments).
     client = GraphQLClient(token=tokens.write)
     with mock.patch.object(dispatch, "_start"):
         small = export(client, weeks=1, department="3").data["requestGridExport"]["id"]
