@@ -546,9 +546,10 @@ def test_capacity_rows_follow_the_calendar(tokens, export):
     client = GraphQLClient(token=tokens.write)
     with mock.patch.object(dispatch, "_start"):
         job = export(client, **{"from": "2027-01-04", "weeks": 2}).data["requestGridExport"]
-    # when the job runs: job, tree, people, assignments, weekly hours, schedules, holidays
-    # (people here follow holiday calendars), time off, three updates
-    with exact_queries(11):
+    # when the job runs: job, tree, people, assignments, weekly hours, placeholders'
+    # assignments and their weekly hours, schedules, holidays (people here follow holiday
+    # calendars), time off, three updates
+    with exact_queries(13):
         services.run_local(job["id"])
     rows = list(
         csv.reader(

@@ -138,6 +138,8 @@ def test_the_declared_list_costs():
         "GridSnapshot.assignments": (10, False),
         "GridSnapshot.holidays": (3, False),
         "GridSnapshot.people": (500, False),
+        "GridSnapshot.placeholders": (20, False),
+        "GridSnapshot.placeholderAssignments": (20, False),
         "Person.assignments": (10, False),
         "Person.schedules": (5, False),
         "Person.skills": (10, False),

@@ -76,7 +76,7 @@ def test_contract_surface_is_present():
         "skillScore",
     ]:
         assert field in person, field
-    assert sorted(person["hoursByWeek"].args) == ["from", "weeks"]
+    assert sorted(person["hoursByWeek"].args) == ["from", "includeTentative", "weeks"]
     assignment = current.type_map["Assignment"].fields
     for field in [
         "id",

@@ -161,8 +161,10 @@ def test_dangerous_changes_are_printed_and_pass(tmp_path):
     current = edited(COMMITTED, "  ON_HOLD\n", "  ON_HOLD\n  ARCHIVED\n")
     current = edited(
         current,
-        "  hoursByWeek(from: Date = null, weeks: Int = 12): [WeekLoad!]!\n",
-        "  hoursByWeek(from: Date = null, weeks: Int = 8): [WeekLoad!]!\n",
+        "  hoursByWeek(from: Date = null, weeks: Int = 12, includeTentative: Boolean = true): "
+        "[WeekLoad!]!\n",
+        "  hoursByWeek(from: Date = null, weeks: Int = 8, includeTentative: Boolean = true): "
+        "[WeekLoad!]!\n",
     )
     files = Files(tmp_path, current)
     # when checked, then both are printed and the check passes
