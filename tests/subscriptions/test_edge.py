@@ -38,7 +38,7 @@ def test_anyone_elses_forwarded_headers_are_dropped(settings):
     assert seen["headers"] == [(b"host", b"testserver")]
 
 
-def test_the_asgi_applications_websocket_route_applies_it(settings, monkeypatch):
+def test_the_asgi_applications_websocket_route_applies_it(db, settings, monkeypatch):
     from config.asgi import application
 
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
