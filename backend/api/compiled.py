@@ -1,0 +1,638 @@
+"""Compiled execution of known query documents (docs/design.md, "Compiled execution").
+
+A validated query document (every document the endpoint runs is kept by hash in
+`documents.validated`: manifest, partner registry, APQ, and free text once validated) is
+compiled once per operation and per values of the variables its `@skip`/`@include` read
+into a plan: for each selection set, its fields in response order, each with what resolves
+it (an attribute, or the resolver function itself, with its argument names worked out) and
+how its value completes (null checks, lists, the leaf's output coercion, the next plan).
+
+A request then runs the plan level by level: every object of one selection set at one
+depth is resolved field by field in one pass; attribute fields and sync resolvers complete
+at once, in place; async resolvers are stepped by hand (no Task per field) and every load
+they make in the pass goes into the same DataLoader batch, one per loader per level; the
+answer is built as plain dicts that orjson encodes.
+
+Anything the plan does not support is found when compiling (the document then always takes
+the normal path), and anything unexpected while running (a resolver's error, a null in a
+non-null field, a refused permission, an output coercion error) abandons the plan: the
+request is executed again by graphql-core, so every error and its path are graphql-core's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from django.conf import settings
+from django.db.models.fields.files import FileDescriptor
+from django.db.models.query_utils import DeferredAttribute
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    VariableNode,
+    get_operation_ast,
+    visit,
+)
+from graphql.execution.collect_fields import (
+    FieldDetails,
+    FragmentDetails,
+    collect_fields,
+    collect_subfields,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.language import Visitor
+from graphql.pyutils import Undefined
+from strawberry.permission import PermissionExtension
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.field import StrawberryField
+
+from graphql_schema.permissions import HasWriteScope, IsAuthenticated
+
+logger = logging.getLogger("capgraph.compiled")
+MAX_PLANS = 500  # compiled plans kept (per process), least recently used dropped
+MAX_CONDITION_VARIABLES = 4  # variables read by @skip/@include: at most 2**4 plans each
+MAX_ROUNDS = 1000  # resumptions of one level's resolvers before giving up (never reached)
+TRUSTED_PERMISSIONS = (IsAuthenticated, HasWriteScope)  # sync checks on info.context only
+
+
+class Unsupported(Exception):
+    """The document (or this variant of it) cannot be compiled: normal path, always."""
+
+
+class Fallback(Exception):
+    """The plan was abandoned for this request: graphql-core runs it again."""
+
+
+class _Info:
+    """What a resolver receives as `info` on the compiled path: the context alone (the
+    resolvers read nothing else; anything else raises, and the request falls back)."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+
+
+# How a value completes, per wrapping: NON_NULL(inner), LIST(inner), LEAF(coerce),
+# OBJECT(selection).
+NON_NULL, LIST, LEAF, OBJECT = range(4)
+TYPENAME, ATTRIBUTE, COLUMN, RESOLVER = range(4)
+
+
+@dataclass(slots=True, eq=False)
+class Selection:
+    """One selection set on one object type: its fields in response order."""
+
+    type: GraphQLObjectType
+    fields: list[Field] = field(default_factory=list)
+    is_type_of: Callable[[Any, Any], bool] | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Shape:
+    kind: int
+    inner: Shape | None = None
+    coerce: Callable[[Any], Any] | None = None
+    selection: Selection | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Field:
+    key: str
+    kind: int
+    type_name: str = ""
+    attribute: str = ""
+    shape: Shape | None = None
+    # resolvers
+    function: Callable[..., Any] | None = None
+    self_parameter: bool = False
+    source_names: tuple[str, ...] = ()  # keyword parameters that receive the parent
+    info_name: str | None = None
+    permissions: tuple[Any, ...] = ()
+    arguments: dict[str, Any] | None = None  # converted, when they read no variable
+    details: FieldDetails | None = None
+    definition: Any = None
+    strawberry_field: StrawberryField | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Plan:
+    root: Selection
+    operation: OperationDefinitionNode
+    condition_variables: tuple[str, ...]
+    resolvers_reading_variables: list[Field]
+
+
+class _Conditions(Visitor):
+    """The variables `@skip`/`@include` read, and whether the document holds anything the
+    plan leaves to graphql-core (fragment variables, @defer/@stream)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.variables: set[str] = set()
+
+    def enter_directive(self, node: Any, *_args: Any) -> None:
+        name = node.name.value
+        if name not in ("skip", "include"):
+            raise Unsupported(f"@{name}")
+        for argument in node.arguments or ():
+            if isinstance(argument.value, VariableNode):
+                self.variables.add(argument.value.name.value)
+
+    def enter_fragment_definition(self, node: FragmentDefinitionNode, *_args: Any) -> None:
+        if node.variable_definitions:
+            raise Unsupported("fragment variables")
+
+
+def _reads_variables(node: Any) -> bool:
+    found = False
+
+    class Finder(Visitor):
+        def enter_variable(self, *_args: Any) -> None:
+            nonlocal found
+            found = True
+
+    for argument in node.arguments or ():
+        visit(argument, Finder())
+    return found
+
+
+class _Compiler:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        converter: Any,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: VariableValues,
+    ) -> None:
+        self.schema = schema
+        self.converter = converter
+        self.operation = operation
+        self.variables = variables
+        self.fragments = {
+            d.name.value: FragmentDetails(d)
+            for d in document.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        }
+        self.with_variables: list[Field] = []
+        self.depth = 0
+
+    def root(self) -> Selection:
+        root_type = self.schema.query_type
+        assert root_type is not None
+        collected = collect_fields(
+            self.schema,
+            self.fragments,
+            self.variables,
+            root_type,
+            self.operation,
+            hide_suggestions=True,
+        )
+        return self.selection(root_type, collected)
+
+    def selection(self, type_: GraphQLObjectType, collected: Any) -> Selection:
+        if collected.new_defer_usages or collected.forbidden_directive_instances:
+            raise Unsupported("@defer")
+        self.depth += 1
+        if self.depth > 64:
+            raise Unsupported("too deep")
+        selection = Selection(type_, is_type_of=type_.is_type_of)
+        for key, details_list in collected.grouped_field_set.items():
+            selection.fields.append(self.field(type_, key, details_list))
+        self.depth -= 1
+        return selection
+
+    def field(self, parent: GraphQLObjectType, key: str, details_list: list) -> Field:
+        details = details_list[0]
+        if any(d.defer_usage or d.fragment_variable_values for d in details_list):
+            raise Unsupported("@defer or fragment variables")
+        node = details.node
+        name = node.name.value
+        if name == "__typename":
+            return Field(key, TYPENAME, type_name=parent.name)
+        if name.startswith("__"):
+            raise Unsupported("introspection")
+        definition = parent.fields.get(name)
+        if definition is None:
+            raise Unsupported(f"unknown field {name}")
+        sfield = definition.extensions.get("strawberry-definition")
+        if not isinstance(sfield, StrawberryField):
+            raise Unsupported(f"{parent.name}.{name} is not Strawberry's")
+        shape = self.shape(definition.type, details_list)
+        if sfield.is_basic_field and not definition.args:
+            if sfield.default_resolver is not getattr:
+                raise Unsupported("a custom default resolver")
+            return Field(key, ATTRIBUTE, attribute=sfield.python_name, shape=shape)
+        resolver = sfield.base_resolver
+        if resolver is None:
+            column = _django_column(parent, sfield)
+            if column is None:
+                raise Unsupported(f"{parent.name}.{name}: not a column, no resolver")
+            return Field(key, COLUMN, attribute=column, shape=shape)
+        permissions: list[Any] = []
+        for extension in sfield.extensions:
+            if not isinstance(extension, PermissionExtension) or extension.fail_silently:
+                raise Unsupported(f"{parent.name}.{name}: field extension")
+            for permission in extension.permissions:
+                if type(permission) not in TRUSTED_PERMISSIONS:
+                    raise Unsupported(f"{parent.name}.{name}: permission class")
+                permissions.append(permission)
+        source_names = tuple(
+            p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
+        )
+        compiled = Field(
+            key,
+            RESOLVER,
+            shape=shape,
+            function=resolver.wrapped_func,
+            self_parameter=resolver.self_parameter is not None,
+            source_names=source_names,
+            info_name=resolver.info_parameter.name if resolver.info_parameter else None,
+            permissions=tuple(permissions),
+            details=details,
+            definition=definition,
+            strawberry_field=sfield,
+        )
+        if _reads_variables(node):
+            self.with_variables.append(compiled)
+        else:
+            compiled.arguments = arguments(self.converter, compiled, None)
+        return compiled
+
+    def shape(self, type_: Any, details_list: list) -> Shape:
+        if isinstance(type_, GraphQLNonNull):
+            return Shape(NON_NULL, self.shape(type_.of_type, details_list))
+        if isinstance(type_, GraphQLList):
+            return Shape(LIST, self.shape(type_.of_type, details_list))
+        if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
+            return Shape(LEAF, coerce=type_.coerce_output_value)
+        if isinstance(type_, GraphQLObjectType):
+            collected = collect_subfields(
+                self.schema,
+                self.fragments,
+                self.variables,
+                self.operation,
+                type_,
+                details_list,
+                hide_suggestions=True,
+            )
+            return Shape(OBJECT, selection=self.selection(type_, collected))
+        raise Unsupported(f"abstract type {type_}")
+
+
+def _django_column(parent: GraphQLObjectType, sfield: StrawberryField) -> str | None:
+    """A strawberry_django field that reads a model's own column (its `get_result` then
+    returns the loaded value, `source.__dict__` holding it), else None."""
+    definition = parent.extensions.get("strawberry-definition")
+    django_type = getattr(getattr(definition, "origin", None), "__strawberry_django_definition__", None)
+    model = getattr(django_type, "model", None)
+    if model is None or sfield.extensions or sfield.is_async or sfield.arguments:
+        return None
+    attr = getattr(model, getattr(sfield, "django_name", None) or sfield.python_name, None)
+    if not isinstance(attr, DeferredAttribute) or isinstance(attr, FileDescriptor):
+        return None
+    return str(attr.field.attname)
+
+
+def arguments(converter: Any, compiled: Field, variables: VariableValues | None) -> dict[str, Any]:
+    """The resolver's keyword arguments, as Strawberry would convert them."""
+    assert compiled.details is not None and compiled.strawberry_field is not None
+    coerced = get_argument_values(
+        compiled.definition, compiled.details.node, variables, None, hide_suggestions=True
+    )
+    return convert_arguments(
+        coerced,
+        compiled.strawberry_field.arguments,
+        scalar_registry=converter.scalar_registry,
+        config=converter.config,
+        info=None,
+    )
+
+
+class _Plans:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple, Plan | Unsupported] = OrderedDict()
+        self.conditions: dict[tuple, tuple[str, ...] | Unsupported] = {}
+        self.lock = Lock()
+
+    def get(self, key: tuple) -> Plan | Unsupported | None:
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, plan: Plan | Unsupported) -> None:
+        with self.lock:
+            self.items[key] = plan
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+            if len(self.conditions) > 2 * self.size:
+                self.conditions.clear()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.conditions.clear()
+
+
+plans = _Plans(MAX_PLANS)
+
+
+def plan_for(
+    schema: Any,
+    document_key: str,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: VariableValues,
+) -> Plan | None:
+    """The compiled plan of a validated document's operation (None: the normal path)."""
+    graphql_schema: GraphQLSchema = schema._schema
+    base = (document_key, operation_name)
+    conditions = plans.conditions.get(base)
+    if conditions is None:
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation != OperationType.QUERY:
+            conditions = Unsupported("not a query")
+        else:
+            finder = _Conditions()
+            try:
+                visit(document, finder)
+                if len(finder.variables) > MAX_CONDITION_VARIABLES:
+                    raise Unsupported("too many condition variables")
+                conditions = tuple(sorted(finder.variables))
+            except Unsupported as unsupported:
+                conditions = unsupported
+        plans.conditions[base] = conditions
+    if isinstance(conditions, Unsupported):
+        return None
+    coerced = variables.coerced
+    key = (*base, tuple(bool(coerced.get(name)) for name in conditions))
+    found = plans.get(key)
+    if found is None:
+        operation = get_operation_ast(document, operation_name)
+        assert operation is not None
+        compiler = _Compiler(graphql_schema, schema.schema_converter, document, operation, variables)
+        try:
+            found = Plan(compiler.root(), operation, conditions, compiler.with_variables)
+        except Unsupported as unsupported:
+            logger.debug("not compiled: %s", unsupported)
+            found = unsupported
+        plans.put(key, found)
+    return None if isinstance(found, Unsupported) else found
+
+
+async def execute(
+    schema: Any,
+    document_key: str,
+    document: DocumentNode,
+    operation_name: str | None,
+    raw_variables: dict[str, Any] | None,
+    context: Any,
+) -> dict[str, Any] | None:
+    """The operation's `data` by its plan, or None: run it through graphql-core instead."""
+    graphql_schema: GraphQLSchema = schema._schema
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation != OperationType.QUERY:
+        return None
+    variables = get_variable_values(
+        graphql_schema,
+        operation.variable_definitions or (),
+        raw_variables or {},
+        hide_suggestions=True,
+    )
+    if isinstance(variables, list):
+        return None  # refused at the gate already; graphql-core says so again
+    plan = plan_for(schema, document_key, document, operation_name, variables)
+    if plan is None:
+        return None
+    try:
+        return await _Run(plan, schema.schema_converter, variables, context).run()
+    except Exception as error:  # Fallback, or anything a resolver or a coercion raised
+        logger.debug("plan abandoned: %r (%r)", error, error.__cause__)
+        return None
+
+
+class _Run:
+    __slots__ = ("arguments", "context", "info", "plan")
+
+    def __init__(self, plan: Plan, converter: Any, variables: VariableValues, context: Any):
+        self.plan = plan
+        self.context = context
+        self.info = _Info(context)
+        self.arguments: dict[int, dict[str, Any]] = {}
+        try:
+            for compiled in plan.resolvers_reading_variables:
+                self.arguments[id(compiled)] = arguments(converter, compiled, variables)
+        except Exception as error:
+            raise Fallback from error
+
+    async def run(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        level: dict[Selection, tuple[list[Any], list[dict[str, Any]]]] = {
+            self.plan.root: ([None], [data])
+        }
+        while level:
+            following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]] = {}
+            await self.level(level, following)
+            level = following
+        return data
+
+    async def level(
+        self,
+        level: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+    ) -> None:
+        # [coroutine, what it waits on, the dict, the field]
+        waiting: list[list[Any]] = []
+        try:
+            for selection, (sources, outs) in level.items():
+                self.resolve(selection, sources, outs, following, waiting)
+            rounds = 0
+            while waiting:
+                rounds += 1
+                if rounds > MAX_ROUNDS:
+                    raise Fallback("too many rounds")
+                ready = [w for w in waiting if w[1] is None or w[1].done()]
+                if not ready:
+                    await asyncio.wait({w[1] for w in waiting}, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                if any(w[1] is None for w in ready):
+                    await asyncio.sleep(0)  # it yielded to the loop once: let the loop run
+                still: list[list[Any]] = [w for w in waiting if not (w[1] is None or w[1].done())]
+                for entry in ready:
+                    self.step(entry, following, still)
+                waiting = still
+        except BaseException:
+            for entry in waiting:
+                entry[0].close()
+            raise
+
+    def step(
+        self,
+        entry: list[Any],
+        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        waiting: list[list[Any]],
+    ) -> None:
+        coroutine, _, out, compiled = entry
+        try:
+            yielded = coroutine.send(None)
+        except StopIteration as stop:
+            out[compiled.key] = self.complete(compiled.shape, stop.value, following)
+            return
+        except Exception as error:
+            raise Fallback from error
+        if yielded is not None and not isinstance(yielded, asyncio.Future):
+            coroutine.close()
+            raise Fallback("awaited something other than a future")
+        if yielded is not None:
+            yielded._asyncio_future_blocking = False
+        entry[1] = yielded
+        waiting.append(entry)
+
+    def resolve(
+        self,
+        selection: Selection,
+        sources: list[Any],
+        outs: list[dict[str, Any]],
+        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        waiting: list[list[Any]],
+    ) -> None:
+        is_type_of = selection.is_type_of
+        if is_type_of is not None:
+            for source in sources:
+                if not is_type_of(source, None):
+                    raise Fallback("is_type_of")
+        complete = self.complete
+        for compiled in selection.fields:
+            key = compiled.key
+            kind = compiled.kind
+            if kind == COLUMN:
+                name = compiled.attribute
+                for source in sources:  # strawberry_django reads a loaded column, else SQL
+                    if name not in source.__dict__:
+                        raise Fallback("a column not loaded")
+            if kind == ATTRIBUTE or kind == COLUMN:
+                shape = compiled.shape
+                assert shape is not None
+                name = compiled.attribute
+                if shape.kind == NON_NULL and shape.inner.kind == LEAF:  # type: ignore[union-attr]
+                    coerce = shape.inner.coerce  # type: ignore[union-attr]
+                    for source, out in zip(sources, outs, strict=True):
+                        value = getattr(source, name)
+                        if value is None:
+                            raise Fallback("null")
+                        coerced = coerce(value)
+                        if coerced is None or coerced is Undefined:
+                            raise Fallback("coercion")
+                        out[key] = coerced
+                else:
+                    for source, out in zip(sources, outs, strict=True):
+                        out[key] = complete(shape, getattr(source, name), following)
+            elif kind == TYPENAME:
+                for out in outs:
+                    out[key] = compiled.type_name
+            else:
+                self.call(compiled, sources, outs, following, waiting)
+
+    def call(
+        self,
+        compiled: Field,
+        sources: list[Any],
+        outs: list[dict[str, Any]],
+        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        waiting: list[list[Any]],
+    ) -> None:
+        kwargs = compiled.arguments
+        if kwargs is None:
+            kwargs = self.arguments[id(compiled)]
+        kwargs = dict(kwargs)
+        if compiled.info_name is not None:
+            kwargs[compiled.info_name] = self.info
+        function = compiled.function
+        assert function is not None
+        names = compiled.source_names
+        with_self = compiled.self_parameter
+        key = compiled.key
+        shape = compiled.shape
+        for source, out in zip(sources, outs, strict=True):
+            for permission in compiled.permissions:
+                if permission.has_permission(source, self.info) is not True:
+                    raise Fallback("permission")
+            for name in names:
+                kwargs[name] = source
+            try:
+                result = function(source, **kwargs) if with_self else function(**kwargs)
+            except Exception as error:
+                raise Fallback from error
+            if inspect.iscoroutine(result):
+                out[key] = None  # its place in the response's order
+                self.step([result, None, out, compiled], following, waiting)
+            elif inspect.isawaitable(result):
+                raise Fallback("an awaitable that is not a coroutine")
+            else:
+                out[key] = self.complete(shape, result, following)
+
+    def complete(
+        self,
+        shape: Shape | None,
+        value: Any,
+        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+    ) -> Any:
+        assert shape is not None
+        kind = shape.kind
+        if kind == NON_NULL:
+            if value is None:
+                raise Fallback("null in a non-null field")
+            shape = shape.inner
+            assert shape is not None
+            kind = shape.kind
+        elif value is None:
+            return None
+        if isinstance(value, Exception) or inspect.isawaitable(value):
+            raise Fallback("an error or an awaitable as a value")
+        if kind == LEAF:
+            assert shape.coerce is not None
+            try:
+                coerced = shape.coerce(value)
+            except Exception as error:
+                raise Fallback from error
+            if coerced is None or coerced is Undefined:
+                raise Fallback("coercion")
+            return coerced
+        if kind == OBJECT:
+            out: dict[str, Any] = {}
+            selection = shape.selection
+            assert selection is not None
+            group = following.get(selection)
+            if group is None:
+                group = following[selection] = ([], [])
+            group[0].append(value)
+            group[1].append(out)
+            return out
+        # LIST
+        if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+            raise Fallback("not a list")
+        inner = shape.inner
+        return [self.complete(inner, item, following) for item in value]
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "COMPILED_QUERIES", True))
