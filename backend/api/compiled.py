@@ -24,10 +24,13 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from decimal import Decimal
+from math import isfinite
 from dataclasses import dataclass, field
 from threading import Lock
+from types import CoroutineType
 from typing import Any
 
 from django.conf import settings
@@ -36,12 +39,17 @@ from django.db.models.query_utils import DeferredAttribute
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
+    GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     OperationDefinitionNode,
     OperationType,
     VariableNode,
@@ -56,7 +64,7 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.language import Visitor
-from graphql.pyutils import Undefined
+from graphql.pyutils import Undefined, is_iterable
 from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
@@ -88,9 +96,6 @@ class _Info:
         self.context = context
 
 
-# How a value completes, per wrapping: NON_NULL(inner), LIST(inner), LEAF(coerce),
-# OBJECT(selection).
-NON_NULL, LIST, LEAF, OBJECT = range(4)
 TYPENAME, ATTRIBUTE, COLUMN, RESOLVER = range(4)
 
 
@@ -103,12 +108,139 @@ class Selection:
     is_type_of: Callable[[Any, Any], bool] | None = None
 
 
-@dataclass(slots=True, eq=False)
-class Shape:
-    kind: int
-    inner: Shape | None = None
-    coerce: Callable[[Any], Any] | None = None
-    selection: Selection | None = None
+Following = dict[Selection, tuple[list[Any], list[dict[str, Any]]]]
+Completer = Callable[[Any, Following], Any]
+
+
+def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+    """The type's output coercion, with graphql-core's own answer for the common exact
+    types computed inline (a value of any other type goes to graphql-core's function)."""
+    coerce_output = type_.coerce_output_value
+
+    def coerce(value: Any) -> Any:
+        if isinstance(value, _NOT_VALUES):  # graphql-core raises it, or awaits it
+            raise Fallback("an error or an awaitable as a value")
+        return coerce_output(value)
+
+    if type_ is GraphQLFloat:
+
+        def coerce_float(value: Any) -> Any:
+            kind = type(value)
+            if kind is float:
+                if isfinite(value):
+                    return value
+            elif kind is Decimal:
+                number = float(value)
+                if isfinite(number):
+                    return number
+            return coerce(value)
+
+        return coerce_float
+    if type_ is GraphQLString or type_ is GraphQLID:
+        return lambda value: value if type(value) is str else coerce(value)
+    if type_ is GraphQLBoolean:
+        return lambda value: value if type(value) is bool else coerce(value)
+    if type_ is GraphQLInt:
+        return lambda value: (
+            value if type(value) is int and -(2**31) <= value < 2**31 else coerce(value)
+        )
+    return coerce
+
+
+def completer(type_: Any, selection: Callable[[GraphQLObjectType], Selection]) -> Completer:
+    """How a field's value completes, as graphql-core's complete_value would, building
+    the answer's dicts; an object's dict is filled at the next level (`following`)."""
+    if isinstance(type_, GraphQLNonNull):
+        if isinstance(type_.of_type, (GraphQLScalarType, GraphQLEnumType)):
+            coerce_non_null = _leaf(type_.of_type)
+
+            def non_null_leaf(value: Any, following: Following) -> Any:
+                if value is None:
+                    raise Fallback("null in a non-null field")
+                coerced = coerce_non_null(value)
+                if coerced is None or coerced is Undefined:
+                    raise Fallback("coercion")
+                return coerced
+
+            return non_null_leaf
+        inner = completer(type_.of_type, selection)
+
+        def non_null(value: Any, following: Following) -> Any:
+            if value is None:
+                raise Fallback("null in a non-null field")
+            return inner(value, following)
+
+        return non_null
+    if isinstance(type_, GraphQLList):
+        item = type_.of_type
+        if isinstance(item, GraphQLNonNull) and isinstance(item.of_type, GraphQLObjectType):
+            objects = selection(item.of_type)
+
+            def list_of_objects(value: Any, following: Following) -> Any:
+                if value is None:
+                    return None
+                items = _items(value)
+                for one in items:
+                    if one is None or isinstance(one, _NOT_VALUES):
+                        raise Fallback("null or an error in a list of non-null")
+                group = following.get(objects)
+                if group is None:
+                    group = following[objects] = ([], [])
+                outs: list[dict[str, Any]] = [{} for _ in items]
+                group[0].extend(items)
+                group[1].extend(outs)
+                return outs
+
+            return list_of_objects
+        inner = completer(item, selection)
+
+        def list_(value: Any, following: Following) -> Any:
+            if value is None:
+                return None
+            return [inner(one, following) for one in _items(value)]
+
+        return list_
+    if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
+        coerce = _leaf(type_)
+
+        def leaf(value: Any, following: Following) -> Any:
+            if value is None:
+                return None
+            coerced = coerce(value)
+            if coerced is None or coerced is Undefined:
+                raise Fallback("coercion")
+            return coerced
+
+        return leaf
+    if isinstance(type_, GraphQLObjectType):
+        target = selection(type_)
+
+        def object_(value: Any, following: Following) -> Any:
+            if value is None:
+                return None
+            if isinstance(value, _NOT_VALUES):
+                raise Fallback("an error or an awaitable as a value")
+            group = following.get(target)
+            if group is None:
+                group = following[target] = ([], [])
+            out: dict[str, Any] = {}
+            group[0].append(value)
+            group[1].append(out)
+            return out
+
+        return object_
+    raise Unsupported(f"abstract type {type_}")
+
+
+_NOT_VALUES = (Exception, CoroutineType, asyncio.Future)
+
+
+def _items(value: Any) -> list[Any] | tuple[Any, ...]:
+    if type(value) is list or type(value) is tuple:
+        return value
+    if not is_iterable(value):
+        raise Fallback("not a list")
+    return list(value)
 
 
 @dataclass(slots=True, eq=False)
@@ -117,7 +249,7 @@ class Field:
     kind: int
     type_name: str = ""
     attribute: str = ""
-    shape: Shape | None = None
+    complete: Completer | None = None
     # resolvers
     function: Callable[..., Any] | None = None
     self_parameter: bool = False
@@ -234,17 +366,17 @@ class _Compiler:
         sfield = definition.extensions.get("strawberry-definition")
         if not isinstance(sfield, StrawberryField):
             raise Unsupported(f"{parent.name}.{name} is not Strawberry's")
-        shape = self.shape(definition.type, details_list)
+        complete = completer(definition.type, lambda t: self.subselection(t, details_list))
         if sfield.is_basic_field and not definition.args:
             if sfield.default_resolver is not getattr:
                 raise Unsupported("a custom default resolver")
-            return Field(key, ATTRIBUTE, attribute=sfield.python_name, shape=shape)
+            return Field(key, ATTRIBUTE, attribute=sfield.python_name, complete=complete)
         resolver = sfield.base_resolver
         if resolver is None:
             column = _django_column(parent, sfield)
             if column is None:
                 raise Unsupported(f"{parent.name}.{name}: not a column, no resolver")
-            return Field(key, COLUMN, attribute=column, shape=shape)
+            return Field(key, COLUMN, attribute=column, complete=complete)
         permissions: list[Any] = []
         for extension in sfield.extensions:
             if not isinstance(extension, PermissionExtension) or extension.fail_silently:
@@ -259,7 +391,7 @@ class _Compiler:
         compiled = Field(
             key,
             RESOLVER,
-            shape=shape,
+            complete=complete,
             function=resolver.wrapped_func,
             self_parameter=resolver.self_parameter is not None,
             source_names=source_names,
@@ -275,25 +407,17 @@ class _Compiler:
             compiled.arguments = arguments(self.converter, compiled, None)
         return compiled
 
-    def shape(self, type_: Any, details_list: list) -> Shape:
-        if isinstance(type_, GraphQLNonNull):
-            return Shape(NON_NULL, self.shape(type_.of_type, details_list))
-        if isinstance(type_, GraphQLList):
-            return Shape(LIST, self.shape(type_.of_type, details_list))
-        if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
-            return Shape(LEAF, coerce=type_.coerce_output_value)
-        if isinstance(type_, GraphQLObjectType):
-            collected = collect_subfields(
-                self.schema,
-                self.fragments,
-                self.variables,
-                self.operation,
-                type_,
-                details_list,
-                hide_suggestions=True,
-            )
-            return Shape(OBJECT, selection=self.selection(type_, collected))
-        raise Unsupported(f"abstract type {type_}")
+    def subselection(self, type_: GraphQLObjectType, details_list: list) -> Selection:
+        collected = collect_subfields(
+            self.schema,
+            self.fragments,
+            self.variables,
+            self.operation,
+            type_,
+            details_list,
+            hide_suggestions=True,
+        )
+        return self.selection(type_, collected)
 
 
 def _django_column(parent: GraphQLObjectType, sfield: StrawberryField) -> str | None:
@@ -354,6 +478,8 @@ class _Plans:
 
 
 plans = _Plans(MAX_PLANS)
+# Requests per outcome in this process (for tests and `make bench`).
+counts: Counter[str] = Counter()
 
 
 def plan_for(
@@ -422,12 +548,16 @@ async def execute(
         return None  # refused at the gate already; graphql-core says so again
     plan = plan_for(schema, document_key, document, operation_name, variables)
     if plan is None:
+        counts["not compiled"] += 1
         return None
     try:
-        return await _Run(plan, schema.schema_converter, variables, context).run()
+        data = await _Run(plan, schema.schema_converter, variables, context).run()
     except Exception as error:  # Fallback, or anything a resolver or a coercion raised
         logger.debug("plan abandoned: %r (%r)", error, error.__cause__)
+        counts["abandoned"] += 1
         return None
+    counts["compiled"] += 1
+    return data
 
 
 class _Run:
@@ -495,7 +625,10 @@ class _Run:
         try:
             yielded = coroutine.send(None)
         except StopIteration as stop:
-            out[compiled.key] = self.complete(compiled.shape, stop.value, following)
+            try:
+                out[compiled.key] = compiled.complete(stop.value, following)  # type: ignore[misc]
+            except Exception as error:
+                raise Fallback from error
             return
         except Exception as error:
             raise Fallback from error
@@ -520,7 +653,6 @@ class _Run:
             for source in sources:
                 if not is_type_of(source, None):
                     raise Fallback("is_type_of")
-        complete = self.complete
         for compiled in selection.fields:
             key = compiled.key
             kind = compiled.kind
@@ -530,22 +662,11 @@ class _Run:
                     if name not in source.__dict__:
                         raise Fallback("a column not loaded")
             if kind == ATTRIBUTE or kind == COLUMN:
-                shape = compiled.shape
-                assert shape is not None
                 name = compiled.attribute
-                if shape.kind == NON_NULL and shape.inner.kind == LEAF:  # type: ignore[union-attr]
-                    coerce = shape.inner.coerce  # type: ignore[union-attr]
-                    for source, out in zip(sources, outs, strict=True):
-                        value = getattr(source, name)
-                        if value is None:
-                            raise Fallback("null")
-                        coerced = coerce(value)
-                        if coerced is None or coerced is Undefined:
-                            raise Fallback("coercion")
-                        out[key] = coerced
-                else:
-                    for source, out in zip(sources, outs, strict=True):
-                        out[key] = complete(shape, getattr(source, name), following)
+                complete = compiled.complete
+                assert complete is not None
+                for source, out in zip(sources, outs, strict=True):
+                    out[key] = complete(getattr(source, name), following)
             elif kind == TYPENAME:
                 for out in outs:
                     out[key] = compiled.type_name
@@ -571,7 +692,8 @@ class _Run:
         names = compiled.source_names
         with_self = compiled.self_parameter
         key = compiled.key
-        shape = compiled.shape
+        complete = compiled.complete
+        assert complete is not None
         for source, out in zip(sources, outs, strict=True):
             for permission in compiled.permissions:
                 if permission.has_permission(source, self.info) is not True:
@@ -588,50 +710,7 @@ class _Run:
             elif inspect.isawaitable(result):
                 raise Fallback("an awaitable that is not a coroutine")
             else:
-                out[key] = self.complete(shape, result, following)
-
-    def complete(
-        self,
-        shape: Shape | None,
-        value: Any,
-        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
-    ) -> Any:
-        assert shape is not None
-        kind = shape.kind
-        if kind == NON_NULL:
-            if value is None:
-                raise Fallback("null in a non-null field")
-            shape = shape.inner
-            assert shape is not None
-            kind = shape.kind
-        elif value is None:
-            return None
-        if isinstance(value, Exception) or inspect.isawaitable(value):
-            raise Fallback("an error or an awaitable as a value")
-        if kind == LEAF:
-            assert shape.coerce is not None
-            try:
-                coerced = shape.coerce(value)
-            except Exception as error:
-                raise Fallback from error
-            if coerced is None or coerced is Undefined:
-                raise Fallback("coercion")
-            return coerced
-        if kind == OBJECT:
-            out: dict[str, Any] = {}
-            selection = shape.selection
-            assert selection is not None
-            group = following.get(selection)
-            if group is None:
-                group = following[selection] = ([], [])
-            group[0].append(value)
-            group[1].append(out)
-            return out
-        # LIST
-        if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
-            raise Fallback("not a list")
-        inner = shape.inner
-        return [self.complete(inner, item, following) for item in value]
+                out[key] = complete(result, following)
 
 
 def enabled() -> bool:
