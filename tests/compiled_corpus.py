@@ -227,9 +227,7 @@ def test_documents(repo: Any) -> list[str]:
                 document = parse(text)
             except GraphQLError:
                 continue
-            operations = [
-                d for d in document.definitions if isinstance(d, OperationDefinitionNode)
-            ]
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
             if len(operations) == 1 and operations[0].operation == OperationType.QUERY:
                 found.append(text)
     return found

@@ -26,9 +26,9 @@ import inspect
 import logging
 from collections import Counter, OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from math import isfinite
-from dataclasses import dataclass, field
 from threading import Lock
 from types import CoroutineType
 from typing import Any
@@ -105,7 +105,7 @@ class Selection:
 
     type: GraphQLObjectType
     fields: list[Field] = field(default_factory=list)
-    is_type_of: Callable[[Any, Any], bool] | None = None
+    is_type_of: Callable[[Any, Any], Any] | None = None
 
 
 Following = dict[Selection, tuple[list[Any], list[dict[str, Any]]]]
@@ -392,7 +392,7 @@ class _Compiler:
             key,
             RESOLVER,
             complete=complete,
-            function=resolver.wrapped_func,
+            function=_plain_function(resolver.wrapped_func),
             self_parameter=resolver.self_parameter is not None,
             source_names=source_names,
             info_name=resolver.info_parameter.name if resolver.info_parameter else None,
@@ -420,11 +420,19 @@ class _Compiler:
         return self.selection(type_, collected)
 
 
+def _plain_function(function: Any) -> Callable[..., Any]:
+    if isinstance(function, (staticmethod, classmethod)) or not callable(function):
+        raise Unsupported("a static or class method resolver")
+    return function
+
+
 def _django_column(parent: GraphQLObjectType, sfield: StrawberryField) -> str | None:
     """A strawberry_django field that reads a model's own column (its `get_result` then
     returns the loaded value, `source.__dict__` holding it), else None."""
     definition = parent.extensions.get("strawberry-definition")
-    django_type = getattr(getattr(definition, "origin", None), "__strawberry_django_definition__", None)
+    django_type = getattr(
+        getattr(definition, "origin", None), "__strawberry_django_definition__", None
+    )
     model = getattr(django_type, "model", None)
     if model is None or sfield.extensions or sfield.is_async or sfield.arguments:
         return None
@@ -515,7 +523,9 @@ def plan_for(
     if found is None:
         operation = get_operation_ast(document, operation_name)
         assert operation is not None
-        compiler = _Compiler(graphql_schema, schema.schema_converter, document, operation, variables)
+        compiler = _Compiler(
+            graphql_schema, schema.schema_converter, document, operation, variables
+        )
         try:
             found = Plan(compiler.root(), operation, conditions, compiler.with_variables)
         except Unsupported as unsupported:
@@ -626,7 +636,7 @@ class _Run:
             yielded = coroutine.send(None)
         except StopIteration as stop:
             try:
-                out[compiled.key] = compiled.complete(stop.value, following)  # type: ignore[misc]
+                out[compiled.key] = compiled.complete(stop.value, following)
             except Exception as error:
                 raise Fallback from error
             return
@@ -651,7 +661,7 @@ class _Run:
         is_type_of = selection.is_type_of
         if is_type_of is not None:
             for source in sources:
-                if not is_type_of(source, None):
+                if is_type_of(source, None) is not True:
                     raise Fallback("is_type_of")
         for compiled in selection.fields:
             key = compiled.key
@@ -661,7 +671,7 @@ class _Run:
                 for source in sources:  # strawberry_django reads a loaded column, else SQL
                     if name not in source.__dict__:
                         raise Fallback("a column not loaded")
-            if kind == ATTRIBUTE or kind == COLUMN:
+            if kind in (ATTRIBUTE, COLUMN):
                 name = compiled.attribute
                 complete = compiled.complete
                 assert complete is not None
@@ -714,4 +724,4 @@ class _Run:
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "COMPILED_QUERIES", True))
+    return bool(getattr(settings, "COMPILED_QUERIES", False))

@@ -70,7 +70,10 @@ def test_the_nested_documents_run_compiled_and_identical(both):
     from api import compiled as plan
 
     plan.plans.clear()
-    for text, variables in ((PEOPLE_DOCUMENT, {"first": 200}), (ASSIGNMENTS_DOCUMENT, {"first": 50})):
+    for text, variables in (
+        (PEOPLE_DOCUMENT, {"first": 200}),
+        (ASSIGNMENTS_DOCUMENT, {"first": 50}),
+    ):
         outcome = both_paths(both, text, variables)
         assert outcome.ran_compiled
         assert outcome.compiled == outcome.normal
