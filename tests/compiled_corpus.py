@@ -207,7 +207,7 @@ def variables_for(schema: GraphQLSchema, text: str, ids: dict[str, list[str]]) -
     return values
 
 
-def test_documents(repo: Any) -> list[str]:
+def documents_of_tests(repo: Any) -> list[str]:
     """Every query document the tests hold as a module-level string constant."""
     import ast
 

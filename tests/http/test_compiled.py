@@ -13,7 +13,7 @@ from graphql import OperationType, parse
 from graphql.language import OperationDefinitionNode
 
 from tests.client import GraphQLClient
-from tests.compiled_corpus import both_paths, generate, test_documents, variables_for
+from tests.compiled_corpus import both_paths, documents_of_tests, generate, variables_for
 from tests.conftest import REPO
 from tests.helpers import ASSIGNMENTS_DOCUMENT, PEOPLE_DOCUMENT
 
@@ -85,7 +85,7 @@ def test_shipped_and_test_documents(both):
     from api.schema import schema
 
     known = ids()
-    texts = shipped_queries() + test_documents(REPO)
+    texts = shipped_queries() + documents_of_tests(REPO)
     assert len(shipped_queries()) >= 5 and len(texts) >= 15
     documents = [(t, variables_for(schema._schema, t, known)) for t in texts]
     compiled, _ = check(both, documents)
