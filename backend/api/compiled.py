@@ -34,6 +34,7 @@ from types import CoroutineType
 from typing import Any
 
 from django.conf import settings
+from django.db import Error as DjangoDatabaseError
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.query_utils import DeferredAttribute
 from graphql import (
@@ -54,8 +55,10 @@ from graphql import (
     OperationType,
     VariableNode,
     get_operation_ast,
+    located_error,
     visit,
 )
+from graphql.error import GraphQLError
 from graphql.execution.collect_fields import (
     FieldDetails,
     FragmentDetails,
@@ -65,6 +68,8 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.language import Visitor
 from graphql.pyutils import Undefined, is_iterable
+from psycopg import Error as PsycopgError
+from psycopg_pool import PoolTimeout
 from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
@@ -76,6 +81,18 @@ MAX_PLANS = 500  # compiled plans kept (per process), least recently used droppe
 MAX_CONDITION_VARIABLES = 4  # variables read by @skip/@include: at most 2**4 plans each
 MAX_ROUNDS = 1000  # resumptions of one level's resolvers before giving up (never reached)
 TRUSTED_PERMISSIONS = (IsAuthenticated, HasWriteScope)  # sync checks on info.context only
+# A resolver's error the plan answers itself, as graphql-core would, instead of running the
+# request again: the database's (a statement timeout, a lost connection, an aborted
+# transaction, no connection from the pool in time), which a second run would meet again
+# (or repeat: a slow statement twice).
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+    DjangoDatabaseError,
+    PsycopgError,
+    PoolTimeout,
+)
+# Tests only: answer every resolver error in the plan (the differential test checks the
+# plan's error answers against graphql-core's with it on).
+ABSORB_ALL_ERRORS = False
 
 
 class Unsupported(Exception):
@@ -106,6 +123,9 @@ class Selection:
     type: GraphQLObjectType
     fields: list[Field] = field(default_factory=list)
     is_type_of: Callable[[Any, Any], Any] | None = None
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
 
 
 Following = dict[Selection, tuple[list[Any], list[dict[str, Any]]]]
@@ -260,6 +280,10 @@ class Field:
     details: FieldDetails | None = None
     definition: Any = None
     strawberry_field: StrawberryField | None = None
+    # for an error's path and null propagation (Run.settle)
+    type: Any = None
+    child: Selection | None = None
+    nodes: tuple[Any, ...] = ()
 
 
 @dataclass(slots=True, eq=False)
@@ -351,6 +375,17 @@ class _Compiler:
         return selection
 
     def field(self, parent: GraphQLObjectType, key: str, details_list: list) -> Field:
+        children: list[Selection] = []
+        compiled = self._field(parent, key, details_list, children)
+        compiled.nodes = tuple(d.node for d in details_list)
+        compiled.child = children[0] if children else None
+        definition = parent.fields.get(details_list[0].node.name.value)
+        compiled.type = definition.type if definition is not None else None
+        return compiled
+
+    def _field(
+        self, parent: GraphQLObjectType, key: str, details_list: list, children: list
+    ) -> Field:
         details = details_list[0]
         if any(d.defer_usage or d.fragment_variable_values for d in details_list):
             raise Unsupported("@defer or fragment variables")
@@ -366,7 +401,12 @@ class _Compiler:
         sfield = definition.extensions.get("strawberry-definition")
         if not isinstance(sfield, StrawberryField):
             raise Unsupported(f"{parent.name}.{name} is not Strawberry's")
-        complete = completer(definition.type, lambda t: self.subselection(t, details_list))
+
+        def child(type_: GraphQLObjectType) -> Selection:
+            children.append(self.subselection(type_, details_list))
+            return children[-1]
+
+        complete = completer(definition.type, child)
         if sfield.is_basic_field and not definition.args:
             if sfield.default_resolver is not getattr:
                 raise Unsupported("a custom default resolver")
@@ -535,6 +575,15 @@ def plan_for(
     return None if isinstance(found, Unsupported) else found
 
 
+@dataclass(slots=True)
+class Outcome:
+    """What the plan answers: `data` (None when an error nulled it all) and the errors
+    (graphql-core's located errors, for the view to format), in graphql-core's order."""
+
+    data: dict[str, Any] | None
+    errors: list[GraphQLError]
+
+
 async def execute(
     schema: Any,
     document_key: str,
@@ -542,8 +591,8 @@ async def execute(
     operation_name: str | None,
     raw_variables: dict[str, Any] | None,
     context: Any,
-) -> dict[str, Any] | None:
-    """The operation's `data` by its plan, or None: run it through graphql-core instead."""
+) -> Outcome | None:
+    """The operation's answer by its plan, or None: run it through graphql-core instead."""
     graphql_schema: GraphQLSchema = schema._schema
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation != OperationType.QUERY:
@@ -561,30 +610,53 @@ async def execute(
         counts["not compiled"] += 1
         return None
     try:
-        data = await _Run(plan, schema.schema_converter, variables, context).run()
+        outcome = await _Run(plan, schema.schema_converter, variables, context).run()
     except Exception as error:  # Fallback, or anything a resolver or a coercion raised
         logger.debug("plan abandoned: %r (%r)", error, error.__cause__)
         counts["abandoned"] += 1
         return None
     counts["compiled"] += 1
-    return data
+    if outcome.errors:
+        counts["compiled with errors"] += 1
+    return outcome
+
+
+def _is_database_error(error: BaseException) -> bool:
+    current: BaseException | None = error
+    for _ in range(8):  # the error or what it was raised from (Django wraps psycopg's)
+        if current is None:
+            return False
+        if isinstance(current, DATABASE_ERRORS):
+            return True
+        current = current.__cause__
+    return False
+
+
+# One coroutine being stepped: [coroutine, the future it waits on (None: it yielded to
+# the loop, or not started), the dict it completes into, the field, times resumed].
+Entry = list[Any]
 
 
 class _Run:
-    __slots__ = ("arguments", "context", "info", "plan")
+    __slots__ = ("arguments", "context", "errors", "failures", "info", "nulled", "plan")
 
     def __init__(self, plan: Plan, converter: Any, variables: VariableValues, context: Any):
         self.plan = plan
         self.context = context
         self.info = _Info(context)
         self.arguments: dict[int, dict[str, Any]] = {}
+        # resolver errors the plan answers itself (_is_database_error): this level's,
+        # then, settled, the response's errors and the positions they nulled
+        self.failures: list[tuple[dict[str, Any], Field, Exception, int]] = []
+        self.errors: list[GraphQLError] = []
+        self.nulled: set[tuple[str | int, ...] | None] = set()
         try:
             for compiled in plan.resolvers_reading_variables:
                 self.arguments[id(compiled)] = arguments(converter, compiled, variables)
         except Exception as error:
             raise Fallback from error
 
-    async def run(self) -> dict[str, Any]:
+    async def run(self) -> Outcome:
         data: dict[str, Any] = {}
         level: dict[Selection, tuple[list[Any], list[dict[str, Any]]]] = {
             self.plan.root: ([None], [data])
@@ -592,16 +664,103 @@ class _Run:
         while level:
             following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]] = {}
             await self.level(level, following)
+            if self.failures:
+                self.settle(data)
+                if None in self.nulled:
+                    return Outcome(None, self.errors)
             level = following
-        return data
+        return Outcome(data, self.errors)
+
+    def absorbs(self, error: Exception) -> bool:
+        """Whether the plan answers a resolver's error itself (else graphql-core runs the
+        request again): a database error, and any error once one was answered (a second
+        run would meet the database's again)."""
+        return ABSORB_ALL_ERRORS or bool(self.errors or self.failures) or _is_database_error(error)
+
+    def fail(self, out: dict[str, Any], compiled: Field, error: Exception, resumed: int) -> None:
+        out[compiled.key] = None  # for now (and its place in the response's order)
+        self.failures.append((out, compiled, error, resumed))
+
+    def settle(self, data: dict[str, Any]) -> None:
+        """This level's failures as graphql-core handles a field error: located at the
+        field's path; the field null, or, non-null, the nearest nullable position above
+        it (the whole data at the top); an error under a position already nulled is
+        dropped. Ordered as graphql-core meets them: by level, then the errors raised
+        before their resolver's first wait, then after one wait..., each in response
+        order."""
+        index: dict[int, tuple[list[str | int], tuple[int, ...]]] = {}
+
+        def visit(value: Any, path: list[str | int], order: tuple[int, ...]) -> None:
+            if type(value) is dict:
+                index[id(value)] = (path, order)
+                for position, (key, item) in enumerate(value.items()):
+                    if type(item) is dict or type(item) is list:
+                        visit(item, [*path, key], (*order, position))
+            else:
+                for position, item in enumerate(value):
+                    if type(item) is dict or type(item) is list:
+                        visit(item, [*path, position], (*order, position))
+
+        visit(data, [], ())
+        located = []
+        for out, compiled, error, resumed in self.failures:
+            found = index.get(id(out))
+            if found is None:  # under a position nulled at an earlier level
+                continue
+            path = [*found[0], compiled.key]
+            order = (resumed, *found[1], list(out).index(compiled.key))
+            located.append((order, path, self.steps(data, path), compiled, error))
+        self.failures.clear()
+        located.sort(key=lambda one: one[0])
+        for _, path, steps, compiled, error in located:
+            position = len(steps) - 1
+            while position >= 0 and isinstance(steps[position][2], GraphQLNonNull):
+                position -= 1
+            caught = tuple(path[: position + 1]) if position >= 0 else None
+            if self.under_nulled(caught):
+                continue
+            self.nulled.add(caught)
+            self.errors.append(located_error(error, list(compiled.nodes), path))
+            if caught is not None:
+                container, key, _ = steps[position]
+                container[key] = None
+
+    def steps(self, data: dict[str, Any], path: list[str | int]) -> list[tuple[Any, Any, Any]]:
+        """(container, key or index, the position's type) along a path from the data."""
+        out: list[tuple[Any, Any, Any]] = []
+        selection: Selection | None = self.plan.root
+        container: Any = data
+        type_: Any = None
+        child: Selection | None = None
+        for element in path:
+            if isinstance(element, str):
+                assert selection is not None
+                compiled = selection.field(element)
+                type_, child = compiled.type, compiled.child
+            else:  # an item of the list the type (non-null or not) is
+                listed = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+                type_ = listed.of_type
+            out.append((container, element, type_))
+            container = container[element]
+            if type(container) is dict:
+                selection = child
+        return out
+
+    def under_nulled(self, caught: tuple[str | int, ...] | None) -> bool:
+        nulled = self.nulled
+        if None in nulled:
+            return True
+        if caught is None:
+            return False
+        return any(caught[:length] in nulled for length in range(1, len(caught) + 1))
 
     async def level(
         self,
         level: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
         following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
     ) -> None:
-        # [coroutine, what it waits on, the dict, the field]
-        waiting: list[list[Any]] = []
+        waiting: list[Entry] = []
+        still: list[Entry] = []
         try:
             for selection, (sources, outs) in level.items():
                 self.resolve(selection, sources, outs, following, waiting)
@@ -616,22 +775,29 @@ class _Run:
                     continue
                 if any(w[1] is None for w in ready):
                     await asyncio.sleep(0)  # it yielded to the loop once: let the loop run
-                still: list[list[Any]] = [w for w in waiting if not (w[1] is None or w[1].done())]
+                still = [w for w in waiting if not (w[1] is None or w[1].done())]
                 for entry in ready:
                     self.step(entry, following, still)
-                waiting = still
-        except BaseException:
-            for entry in waiting:
-                entry[0].close()
+                waiting, still = still, []
+        except Exception:
+            # The plan gives up: the coroutines it was stepping run to their end (their
+            # loads fill the loaders' cache for graphql-core's run), never left suspended
+            # inside an async iterator (whose finalizer would fail: "aclose(): asynchronous
+            # generator is already running").
+            await _drain(waiting + still)
+            raise
+        except BaseException:  # cancelled
+            _close(waiting + still)
             raise
 
     def step(
         self,
-        entry: list[Any],
+        entry: Entry,
         following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
-        waiting: list[list[Any]],
+        waiting: list[Entry],
     ) -> None:
-        coroutine, _, out, compiled = entry
+        coroutine, _, out, compiled, resumed = entry
+        entry[4] = resumed + 1
         try:
             yielded = coroutine.send(None)
         except StopIteration as stop:
@@ -641,6 +807,9 @@ class _Run:
                 raise Fallback from error
             return
         except Exception as error:
+            if self.absorbs(error):
+                self.fail(out, compiled, error, resumed)
+                return
             raise Fallback from error
         if yielded is not None and not isinstance(yielded, asyncio.Future):
             coroutine.close()
@@ -656,7 +825,7 @@ class _Run:
         sources: list[Any],
         outs: list[dict[str, Any]],
         following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
-        waiting: list[list[Any]],
+        waiting: list[Entry],
     ) -> None:
         is_type_of = selection.is_type_of
         if is_type_of is not None:
@@ -689,7 +858,7 @@ class _Run:
         sources: list[Any],
         outs: list[dict[str, Any]],
         following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
-        waiting: list[list[Any]],
+        waiting: list[Entry],
     ) -> None:
         kwargs = compiled.arguments
         if kwargs is None:
@@ -713,14 +882,56 @@ class _Run:
             try:
                 result = function(source, **kwargs) if with_self else function(**kwargs)
             except Exception as error:
+                if self.absorbs(error):
+                    self.fail(out, compiled, error, 0)
+                    continue
                 raise Fallback from error
             if inspect.iscoroutine(result):
                 out[key] = None  # its place in the response's order
-                self.step([result, None, out, compiled], following, waiting)
+                self.step([result, None, out, compiled, 0], following, waiting)
             elif inspect.isawaitable(result):
                 raise Fallback("an awaitable that is not a coroutine")
             else:
                 out[key] = complete(result, following)
+
+
+async def _drain(entries: list[Entry]) -> None:
+    """Run suspended coroutines to their end, their answers and errors dropped."""
+    pending = [e for e in entries if inspect.getcoroutinestate(e[0]) == inspect.CORO_SUSPENDED]
+    try:
+        for _ in range(MAX_ROUNDS):
+            if not pending:
+                return
+            waiting_on = {e[1] for e in pending if e[1] is not None and not e[1].done()}
+            if len(waiting_on) == len(pending):
+                await asyncio.wait(waiting_on, return_when=asyncio.FIRST_COMPLETED)
+                continue
+            if any(e[1] is None for e in pending):
+                await asyncio.sleep(0)
+            still = []
+            for entry in pending:
+                if entry[1] is not None and not entry[1].done():
+                    still.append(entry)
+                    continue
+                try:
+                    yielded = entry[0].send(None)
+                except (Exception, asyncio.CancelledError):  # finished, or failed: dropped
+                    continue
+                if yielded is not None and not isinstance(yielded, asyncio.Future):
+                    entry[0].close()
+                    continue
+                if yielded is not None:
+                    yielded._asyncio_future_blocking = False
+                entry[1] = yielded
+                still.append(entry)
+            pending = still
+    finally:
+        _close(pending)
+
+
+def _close(entries: list[Entry]) -> None:
+    for entry in entries:
+        entry[0].close()
 
 
 def enabled() -> bool:

@@ -338,9 +338,13 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpRes
         # The operation's type was checked when it was admitted (api.gate).
         errors: list[GraphQLError] = []
         body: dict[str, Any] = {}
-        data = await _compiled(params, context, prelude)
-        if data is not None:
-            body["data"] = data
+        outcome = await _compiled(params, context, prelude)
+        if outcome is not None:  # its errors are field errors, located as graphql-core's
+            errors = outcome.errors
+            if errors:
+                document = documents.validated.get(prelude.document_key)
+                body["errors"] = [format_error(err, document) for err in errors]
+            body["data"] = outcome.data
         else:  # not compiled, or the plan gave up: graphql-core runs it (and any error)
             result = await schema.execute(
                 prelude.document.query,
@@ -439,8 +443,8 @@ def _json(value: object) -> str:
 
 async def _compiled(
     params: dict[str, Any], context: Context, prelude: Prelude
-) -> dict[str, Any] | None:
-    """A query's data by its compiled plan (api.compiled), or None for graphql-core."""
+) -> compiled.Outcome | None:
+    """A query's answer by its compiled plan (api.compiled), or None for graphql-core."""
     if not settings.COMPILED_QUERIES or context.document is None:
         return None
     return await compiled.execute(

@@ -234,7 +234,7 @@ PERSISTED_DOCUMENTS = os.environ.get(
 )
 RESPONSE_CACHE_TTL = int(os.environ.get("RESPONSE_CACHE_TTL", "30"))
 # Known query documents run by their compiled plan (api.compiled); false: graphql-core only.
-COMPILED_QUERIES = env_bool("COMPILED_QUERIES", False)
+COMPILED_QUERIES = env_bool("COMPILED_QUERIES", True)
 
 LOGGING = {
     "version": 1,

@@ -114,3 +114,115 @@ def test_an_error_falls_back_to_graphql_core(both):
     body = json.loads(outcome.normal)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert body["errors"][0]["path"] == ["people", "edges", 0, "node", "hoursByWeek"]
+
+
+def _timed_out(self, keys):
+    """A loader's batch that the database cancelled (statement_timeout), raised without
+    a statement, so the transaction the test runs in stays usable for the other path."""
+    from django.db import OperationalError
+    from psycopg.errors import QueryCanceled
+
+    try:
+        raise QueryCanceled("canceling statement due to statement timeout")
+    except QueryCanceled as error:
+        raise OperationalError(str(error)) from error
+
+
+@pytest.mark.parametrize(
+    ("loader", "text", "nulled"),
+    [
+        # a nullable field of every person: each one null, one error each, in order
+        (
+            "people.RoleByIdLoader",
+            "query { people(first: 5) { edges { node { name role { name } "
+            "r2: role { name } } } } }",
+            10,
+        ),
+        # a non-null field: the null goes up to the nearest nullable position (the data)
+        (
+            "people.SkillsByPersonLoader",
+            "query { people(first: 3) { edges { node { name skills { proficiency } } } } "
+            "departments { name } }",
+            1,
+        ),
+        # the same under a nullable root field: only that field is null
+        (
+            "people.SkillsByPersonLoader",
+            'query { person(id: "25") { name skills { proficiency } } departments { name } }',
+            1,
+        ),
+        # three levels down, with fragments and aliases
+        (
+            "assignments.HoursByAssignmentLoader",
+            "query { people(first: 4) { edges { node { ...P } } } } fragment P on Person "
+            "{ name assignments { h: hoursByWeek(weeks: 2) { week hours } project { name } } }",
+            None,
+        ),
+    ],
+)
+def test_a_database_error_is_answered_by_the_plan_as_graphql_core_does(
+    both, monkeypatch, loader, text, nulled
+):
+    """A statement timeout inside the plan is not run again (a second run would repeat the
+    slow statement, or meet the aborted transaction): the plan answers it, byte for byte
+    as graphql-core does, with the same errors (TIMEOUT), paths and nulls."""
+    from api import compiled as plan
+    from graphql_schema import loaders
+
+    module, name = loader.split(".")
+    cls = getattr(getattr(loaders, module), name)
+    calls = []
+
+    def broken(self, keys):
+        calls.append(len(keys))
+        _timed_out(self, keys)
+
+    monkeypatch.setattr(cls, "load_batch", broken)
+    before = dict(plan.counts)
+    outcome = both_paths(both, text, {})
+    assert outcome.compiled == outcome.normal
+    assert plan.counts["abandoned"] == before.get("abandoned", 0)
+    assert plan.counts["compiled with errors"] == before.get("compiled with errors", 0) + 1
+    assert len(calls) == 2  # one batch per path: nothing ran twice
+    body = json.loads(outcome.normal)
+    codes = {e["extensions"]["code"] for e in body["errors"]}
+    assert codes == {"TIMEOUT"}
+    if nulled is not None:
+        assert len(body["errors"]) == nulled
+
+
+def test_the_plan_answers_every_resolver_error_as_graphql_core_does(both, monkeypatch):
+    """The plan's own error answers (what it does for a database error) checked against
+    graphql-core's on every error the generated corpus provokes: with ABSORB_ALL_ERRORS the
+    plan answers them all itself instead of running the request again. The data must be
+    byte-identical, and so must the whole answer when it holds one error. With several,
+    each of the plan's errors must be one of graphql-core's: graphql-core lists them in the
+    order its event loop happened to meet them, and drops one met after a null reached
+    the top; the plan orders them by level and by waits, which can differ (with a single
+    database error, as in production, nothing differs: the test above)."""
+    import orjson
+
+    from api import compiled as plan
+    from api.schema import schema
+
+    monkeypatch.setattr(plan, "ABSORB_ALL_ERRORS", True)
+    documents = generate(schema._schema, CORPUS_SIZE // 2, SEED + 1, ids())
+    before = plan.counts["compiled with errors"]
+    answered = exact = 0
+    for text, variables in documents:
+        outcome = both_paths(both, text, variables)
+        if outcome.compiled == outcome.normal:
+            exact += 1
+        normal, fast = orjson.loads(outcome.normal), orjson.loads(outcome.compiled)
+        assert list(normal) == list(fast), (text, variables)  # "errors" first, or "data" alone
+        assert orjson.dumps(normal.get("data")) == orjson.dumps(fast.get("data")), text
+        graphql_cores = [orjson.dumps(e) for e in normal.get("errors", [])]
+        plans = [orjson.dumps(e) for e in fast.get("errors", [])]
+        if len(graphql_cores) <= 1:
+            assert outcome.compiled == outcome.normal, (text, variables)
+        else:
+            assert plans and set(plans) <= set(graphql_cores), (text, variables)
+        answered += b'"errors"' in outcome.normal
+    assert plan.counts["compiled with errors"] - before >= CORPUS_SIZE // 20
+    assert answered >= CORPUS_SIZE // 20, answered
+    assert exact >= len(documents) * 9 // 10, exact
