@@ -609,11 +609,17 @@ async def execute(
     if plan is None:
         counts["not compiled"] += 1
         return None
+    tree = context._tree  # the department tree as build_context left it
     try:
         outcome = await _Run(plan, schema.schema_converter, variables, context).run()
     except Exception as error:  # Fallback, or anything a resolver or a coercion raised
         logger.debug("plan abandoned: %r (%r)", error, error.__cause__)
         counts["abandoned"] += 1
+        # graphql-core's run starts from what a first run finds: fresh loaders, the tree
+        # not loaded unless it was before. With the plan's loads cached, a resolver that
+        # would have waited raises at once, and the errors come in another order.
+        context.__dict__.pop("loaders", None)
+        context._tree = tree
         return None
     counts["compiled"] += 1
     if outcome.errors:
