@@ -16,7 +16,10 @@ answer is built as plain dicts that orjson encodes.
 Anything the plan does not support is found when compiling (the document then always takes
 the normal path), and anything unexpected while running (a resolver's error, a null in a
 non-null field, a refused permission, an output coercion error) abandons the plan: the
-request is executed again by graphql-core, so every error and its path are graphql-core's.
+request is executed again by graphql-core (from fresh loaders), so every error and its path
+are graphql-core's. Except a database error (a statement timeout...): a second run would
+meet the database again, so the plan answers it itself as graphql-core's handle_field_error
+does (`_Run.settle`), and every later resolver error of that request too.
 """
 
 from __future__ import annotations
