@@ -906,7 +906,8 @@ class _Run:
 
 async def _drain(entries: list[Entry]) -> None:
     """Run suspended coroutines to their end, their answers and errors dropped."""
-    pending = [e for e in entries if inspect.getcoroutinestate(e[0]) == inspect.CORO_SUSPENDED]
+    unique = {id(e[0]): e for e in entries}.values()  # an entry can be in both lists
+    pending = [e for e in unique if inspect.getcoroutinestate(e[0]) == inspect.CORO_SUSPENDED]
     try:
         for _ in range(MAX_ROUNDS):
             if not pending:
