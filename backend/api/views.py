@@ -33,7 +33,7 @@ from core import dataversion
 from core.errors import ErrorCode
 from graphql_schema.context import Context, build_context
 
-from . import documents, graphiql, limits, persisted, response_cache, sqlcount
+from . import compiled, documents, graphiql, limits, persisted, response_cache, sqlcount
 from .errors import error_body, format_error
 from .gate import SSE, Admission, admit, refuse
 from .limits import clip
@@ -336,21 +336,30 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpRes
     async def compute() -> tuple[bytes, response_cache.Entry | None, int, dict[str, str]]:
         """The encoded body, the answer when it may be cached, status and headers."""
         # The operation's type was checked when it was admitted (api.gate).
-        result = await schema.execute(
-            prelude.document.query,
-            variable_values=params.get("variables"),
-            context_value=context,
-            operation_name=params.get("operationName"),
-            allowed_operation_types=POST_OPERATIONS,
-        )
-        errors = result.errors or []
+        errors: list[GraphQLError] = []
         body: dict[str, Any] = {}
-        if errors:
-            document = documents.validated.get(prelude.document_key)
-            body["errors"] = [format_error(err, document) for err in errors]
+        outcome = await _compiled(params, context, prelude)
+        if outcome is not None:  # its errors are field errors, located as graphql-core's
+            errors = outcome.errors
+            if errors:
+                document = documents.validated.get(prelude.document_key)
+                body["errors"] = [format_error(err, document) for err in errors]
+            body["data"] = outcome.data
+        else:  # not compiled, or the plan gave up: graphql-core runs it (and any error)
+            result = await schema.execute(
+                prelude.document.query,
+                variable_values=params.get("variables"),
+                context_value=context,
+                operation_name=params.get("operationName"),
+                allowed_operation_types=POST_OPERATIONS,
+            )
+            errors = list(result.errors or [])
+            if errors:
+                document = documents.validated.get(prelude.document_key)
+                body["errors"] = [format_error(err, document) for err in errors]
+            if not errors or any(err.path for err in errors):  # else a request error
+                body["data"] = result.data
         request_error = bool(errors) and all(not err.path for err in errors)
-        if not request_error:
-            body["data"] = result.data
         encoded = orjson.dumps(body)
         if len(encoded) > settings.MAX_RESPONSE_BYTES:  # never sent, never cached
             message = (
@@ -430,6 +439,22 @@ def stream_payload(result: Any, context: Context) -> dict[str, Any]:
 
 def _json(value: object) -> str:
     return orjson.dumps(value).decode()
+
+
+async def _compiled(
+    params: dict[str, Any], context: Context, prelude: Prelude
+) -> compiled.Outcome | None:
+    """A query's answer by its compiled plan (api.compiled), or None for graphql-core."""
+    if not settings.COMPILED_QUERIES or context.document is None:
+        return None
+    return await compiled.execute(
+        schema,
+        prelude.document_key,
+        context.document,
+        params.get("operationName"),
+        params.get("variables"),
+        context,
+    )
 
 
 def _with_cost(body: bytes, context: Context) -> bytes:

@@ -504,6 +504,157 @@ def calendar_cost(request) -> None:
     call_command("load_dataset", str(DATASET), "--replace", stdout=StringIO())
 
 
+COMPILED_TARGET_US = 5.0  # server CPU per resolved field, compiled path
+COMPILED_TARGET_RATIO = 0.6  # compiled / the bare graphql-core floor
+
+
+def _fields(value) -> int:
+    """Resolved fields in an answer: every entry of every object in it."""
+    if isinstance(value, dict):
+        return sum(1 + _fields(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_fields(v) for v in value)
+    return 0
+
+
+def compiled_execution(client, document: str, variables: dict, repeats: int = 5) -> None:
+    """Issue 17 part 1: the nested people document's server CPU per resolved field on the
+    compiled path and on graphql-core's, beside two floors measured in the same run: bare
+    graphql-core executing the same document over the answer as prebuilt plain data (a
+    schema built from the SDL, default resolvers), and building the same dicts in plain
+    Python plus orjson. CPU is the process's (time.process_time: the event loop and the
+    ORM threads, not PostgreSQL's), per request through the ASGI app; the four are
+    measured in turns, `repeats` times, and the ratio is taken within each turn."""
+    import orjson
+    from django.conf import settings
+    from graphql import build_schema, execute_sync, parse
+
+    from api.schema import schema
+    from core import dataversion
+
+    headers = {"Authorization": f"Bearer {client.token}"}
+    payload = {"query": document, "variables": variables}
+
+    def server(on: bool):
+        settings.COMPILED_QUERIES = on
+
+        def run():
+            dataversion.bump()
+            r = client.request("POST", json=payload, headers=headers)
+            assert r.status_code == 200 and r.content.startswith(b'{"data"'), r.text[:300]
+            return r
+
+        return run
+
+    data = orjson.loads(server(False)().content)["data"]
+    fields = _fields(data)
+    bare = build_schema(schema.as_str())
+    parsed = parse(document)
+
+    def graphql_floor():
+        result = execute_sync(bare, parsed, root_value=data, variable_values=variables)
+        assert not result.errors, result.errors
+        return orjson.dumps({"data": result.data})
+
+    def rebuild(value):
+        if type(value) is dict:
+            return {k: rebuild(v) for k, v in value.items()}
+        if type(value) is list:
+            return [rebuild(v) for v in value]
+        return value
+
+    def dict_floor():
+        return orjson.dumps({"data": rebuild(data)})
+
+    def cpu_us(fn, rounds: int) -> float:
+        fn()
+        samples = []
+        for _ in range(rounds):
+            t0 = time.process_time()
+            fn()
+            samples.append(time.process_time() - t0)
+        return statistics.median(samples) * 1e6 / fields
+
+    rounds = max(3, ROUNDS // 4)
+    turns = []
+    for _ in range(repeats):
+        turns.append(
+            (
+                cpu_us(server(True), rounds),
+                cpu_us(server(False), rounds),
+                cpu_us(graphql_floor, rounds),
+                cpu_us(dict_floor, rounds),
+            )
+        )
+    settings.COMPILED_QUERIES = True  # the setting's default
+    compiled, normal, _, _ = (statistics.median(t[i] for t in turns) for i in range(4))
+    ratios = sorted(t[0] / t[2] for t in turns)
+    ratio = statistics.median(ratios)
+    print(
+        f"\ncompiled execution: people(first: {variables.get('first')}), nested: "
+        f"{fields:,} fields resolved; server CPU per field, median of {repeats} turns of "
+        f"{rounds} requests (spread min..max)"
+    )
+    for label, i in (
+        ("compiled path", 0),
+        ("graphql-core path (normal)", 1),
+        ("floor: bare graphql-core", 2),
+        ("floor: plain dicts + orjson", 3),
+    ):
+        values = [t[i] for t in turns]
+        print(
+            f"  {label:<30} {statistics.median(values):6.2f} us/field  "
+            f"({min(values):.2f}..{max(values):.2f})"
+        )
+    verdict = "PASS" if compiled <= COMPILED_TARGET_US else "FAIL"
+    print(f"  compiled {compiled:.2f} us/field, target <= {COMPILED_TARGET_US} us: {verdict}")
+    verdict = "PASS" if ratio <= COMPILED_TARGET_RATIO else "FAIL"
+    print(
+        f"  compiled / bare graphql-core floor = {ratio:.2f}x ({ratios[0]:.2f}..{ratios[-1]:.2f}),"
+        f" target <= {COMPILED_TARGET_RATIO}x: {verdict}"
+    )
+    print(f"  compiled / normal path = {compiled / normal:.2f}x")
+
+
+def differential_corpus(client, count: int, seed: int) -> None:
+    """`run.py --corpus N`: N generated documents through both paths (tests/compiled_corpus)."""
+    from django.conf import settings
+
+    from api.schema import schema
+    from people.models import Department, Person
+    from projects.models import Project
+    from tests.compiled_corpus import both_paths, generate
+
+    settings.RESPONSE_CACHE_TTL = 0
+    ids = {
+        "person": [str(i) for i in Person.objects.order_by("id").values_list("id", flat=True)[:3]],
+        "project": [
+            str(i) for i in Project.objects.order_by("id").values_list("id", flat=True)[:3]
+        ],
+        "department": [
+            str(i) for i in Department.objects.order_by("id").values_list("id", flat=True)[:3]
+        ],
+    }
+    documents = generate(schema._schema, count, seed, ids)
+    same = compiled = errors = 0
+    started = time.perf_counter()
+    for text, variables in documents:
+        outcome = both_paths(client, text, variables)
+        if outcome.compiled == outcome.normal and (
+            not outcome.ran_compiled or outcome.compiled_sql == outcome.normal_sql
+        ):
+            same += 1
+        else:
+            print(f"  DIFFERENT: {text} {variables}")
+        compiled += outcome.ran_compiled
+        errors += b'"errors"' in outcome.normal
+    print(
+        f"\ndifferential corpus (seed {seed}): {count:,} documents in "
+        f"{time.perf_counter() - started:.0f} s: {same:,} identical, {compiled:,} ran compiled, "
+        f"{errors:,} answered errors: {'PASS' if same == count else 'FAIL'}"
+    )
+
+
 def main() -> None:
     os.environ.setdefault("RATE_LIMIT_POINTS", str(10**9))  # measuring, not limiting
     backend = setup_database()
@@ -533,6 +684,16 @@ def main() -> None:
     out = StringIO()
     call_command("create_api_token", "bench", "--scope", "write", stdout=out)
     client = GraphQLClient(token=out.getvalue().strip())
+    if "--corpus" in sys.argv:  # run.py --corpus N [--seed S]: the differential test only
+        count = int(sys.argv[sys.argv.index("--corpus") + 1])
+        seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 17
+        differential_corpus(client, count, seed)
+        return
+    if "--compiled" in sys.argv:  # run.py --compiled: the compiled-execution section only
+        from tests.helpers import PEOPLE_DOCUMENT
+
+        compiled_execution(client, PEOPLE_DOCUMENT, {"first": 200})
+        return
 
     from people.models import Person
 
@@ -604,6 +765,7 @@ def main() -> None:
     calendar_cost(request)
 
     people = next(op for op in ops if op[0].startswith("people(first: 200)"))
+    compiled_execution(client, people[1], people[2])
     limits_overhead([heatmap26, people])
 
     if DATASET != MEDIUM:
