@@ -13,6 +13,7 @@ from django.core.management import call_command
 from assignments.models import Assignment, AssignmentWeek
 from demand.models import Placeholder, PlaceholderSkill
 from projects.models import Project
+from tests.calendar_data import sequences_kept_ahead
 from tests.client import exact_queries
 from tests.conftest import DATASETS
 from tests.helpers import only_error
@@ -61,7 +62,8 @@ REF = Reference(DATA)
 def demand_loaded(db, tokens, tmp_path):
     path = tmp_path / "demand.json"
     path.write_text(json.dumps(DATA))
-    call_command("load_dataset", str(path), "--replace", stdout=StringIO())
+    with sequences_kept_ahead():
+        call_command("load_dataset", str(path), "--replace", stdout=StringIO())
 
 
 @pytest.mark.parametrize("tentative", [True, False])

