@@ -655,13 +655,42 @@ def differential_corpus(client, count: int, seed: int) -> None:
     )
 
 
+def _requester(client):
+    """request(document, variables, cached=False): one POST through the ASGI app, the data
+    version bumped first unless `cached` (measure the work, not the response cache)."""
+    import httpx
+    from asgiref.sync import async_to_sync
+
+    from config.asgi import application
+    from core import dataversion
+
+    headers = {"Authorization": f"Bearer {client.token}"}
+
+    async def post(payload: dict):
+        # The ASGI app through httpx as GraphQLClient sends, without the test suite's leak
+        # check of every response (a regular expression over up to a megabyte: its time is
+        # the client's, not the server's, and grows with the answer's size).
+        transport = httpx.ASGITransport(app=application, client=("127.0.0.1", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            return await c.post("/graphql", json=payload, headers=headers)
+
+    def request(document, variables, cached=False):
+        if not cached:
+            dataversion.bump()
+        r = async_to_sync(post)({"query": document, "variables": variables})
+        # checked without decoding: timing a client's JSON parsing is not the point
+        assert r.status_code == 200 and not r.content.startswith(b'{"errors"'), r.text[:500]
+        return r
+
+    return request
+
+
 def main() -> None:
     os.environ.setdefault("RATE_LIMIT_POINTS", str(10**9))  # measuring, not limiting
     backend = setup_database()
     sys.path[:0] = [str(REPO / "backend"), str(REPO)]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
-    import httpx
 
     django.setup()
     import logging
@@ -695,6 +724,17 @@ def main() -> None:
         compiled_execution(client, PEOPLE_DOCUMENT, {"first": 200})
         return
 
+    if "--section" in sys.argv:  # run.py --section writes|calendar: that section only
+        section = sys.argv[sys.argv.index("--section") + 1]
+        print(f"capgraph bench on {backend}, {DATASET.name}: the {section} section only")
+        if section == "writes":
+            write_overhead(client)
+        elif section == "calendar":
+            calendar_cost(_requester(client))
+        else:
+            raise SystemExit(f"unknown section {section!r}: writes or calendar")
+        return
+
     from people.models import Person
 
     print(
@@ -702,28 +742,7 @@ def main() -> None:
         f"{ROUNDS} rounds each"
     )
     print(f"load_dataset {DATASET.name}: {load_seconds:.2f} s\n")
-    from asgiref.sync import async_to_sync
-
-    from config.asgi import application
-    from core import dataversion
-
-    headers = {"Authorization": f"Bearer {client.token}"}
-
-    async def post(payload: dict):
-        # The ASGI app through httpx as GraphQLClient sends, without the test suite's leak
-        # check of every response (a regular expression over up to a megabyte: its time is
-        # the client's, not the server's, and grows with the answer's size).
-        transport = httpx.ASGITransport(app=application, client=("127.0.0.1", 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            return await c.post("/graphql", json=payload, headers=headers)
-
-    def request(document, variables, cached=False):
-        if not cached:
-            dataversion.bump()  # measure the work, not the response cache
-        r = async_to_sync(post)({"query": document, "variables": variables})
-        # checked without decoding: timing a client's JSON parsing is not the point
-        assert r.status_code == 200 and not r.content.startswith(b'{"errors"'), r.text[:500]
-        return r
+    request = _requester(client)
 
     print("Uncached unless marked: the data version is bumped before every request.")
     print(
