@@ -86,9 +86,13 @@ release-schema: install
 
 # The per-operation benchmarks, then (on PostgreSQL) the load test: 50 and 100 concurrent
 # clients for 30 s each against 1, 2 and 4 API worker processes (tests/bench/load.py).
+# ARGS go to run.py: `make bench ARGS="--people 10000"` measures the reports at 10,000 people
+# only (docs/benchmarks.md), without the load test.
 bench: install
-	$(PY) tests/bench/run.py
-	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
+	$(PY) tests/bench/run.py $(ARGS)
+	@if [ -n "$(ARGS)" ]; then \
+		echo "--- load test left out: run.py was given ARGS"; \
+	elif [[ "$$DATABASE_URL" == postgres* ]]; then \
 		echo && $(PY) tests/bench/load.py --clients 50,100 --seconds 30 --workers 1,2,4; \
 	else \
 		echo "--- load test left out: it needs DATABASE_URL=postgres://..."; \

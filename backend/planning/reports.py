@@ -23,7 +23,7 @@ from .capacity import (
     utilization_percent,
     week_load,
 )
-from .skills import HeldSkill, skill_score
+from .skills import HeldSkill, SkillScore, skill_score
 
 Hours = Mapping[dt.date, Decimal]
 
@@ -131,13 +131,40 @@ def heatmap_rows(
     the holiday calendar they follow, and the tentative part of their hours). The same
     definitions as `capacity.week_load`, computed in integer cents: a 500 x 26 heatmap is
     13,000 cells, and Decimal arithmetic per cell was most of the report's time. `weeks`
-    ascend (week_keys); `capacities` align with them."""
+    ascend (week_keys); `capacities` align with them. `hours` include the `tentative` part;
+    heatmap_rows_in_cents takes both in cents, as the report reads them."""
+    held = tentative or {}
+    cents = {
+        pid: {
+            week: [_cents(h) - _cents(held.get(pid, {}).get(week, ZERO)), 0]
+            for week, h in person_hours.items()
+        }
+        for pid, person_hours in hours.items()
+    }
+    for pid, person_held in held.items():
+        for week, h in person_held.items():
+            cents.setdefault(pid, {}).setdefault(week, [0, 0])[1] = _cents(h)
+    return heatmap_rows_in_cents(people, cents, weeks, capacities, absences, calendar_of)
+
+
+def heatmap_rows_in_cents(
+    people: Iterable[PersonFacts],
+    hours: Mapping[int, Mapping[dt.date, Sequence[int]]],
+    weeks: Sequence[dt.date],
+    capacities: Mapping[int, Sequence[WeekCapacity]],
+    absences: Mapping[int, Sequence[Any]] | None = None,
+    calendar_of: Mapping[int, int | None] | None = None,
+) -> list[HeatmapRow]:
+    """heatmap_rows with each person's hours as {week: (confirmed cents, tentative cents)}
+    (assignments.selectors.split_cents_by_person_week): no Decimal per cell."""
     keys = [week.isoformat() for week in weeks]
     nobody = [NOT_EMPLOYED] * len(weeks)
     calendar_maps = CalendarMaps(keys)
     rows = []
+    nothing: Mapping[dt.date, Sequence[int]] = {}
     for person in people:
-        person_hours = hours.get(person.id, {})
+        person_hours = hours.get(person.id, nothing)
+        tentative_map: dict[str, float] = {}
         hours_map: dict[str, float] = {}
         percent_map: dict[str, float | None] = {}
         available_map: dict[str, float] = {}
@@ -147,9 +174,14 @@ def heatmap_rows(
         total_hours = total_capacity = 0
         for week, key, wc in zip(weeks, keys, person_weeks, strict=True):
             h = person_hours.get(week)
-            h_cents = 0 if h is None else _cents(h)
-            if h_cents:
-                hours_map[key] = h_cents / 100
+            if h is None:
+                h_cents = 0
+            else:
+                h_cents = h[0] + h[1]
+                if h_cents:
+                    hours_map[key] = h_cents / 100
+                if h[1]:
+                    tentative_map[key] = h[1] / 100
             cap = wc.capacity
             if cap:
                 tenths = _tenths_of_percent(h_cents, cap)
@@ -178,11 +210,7 @@ def heatmap_rows(
                 ),
                 absences=() if absences is None else absences.get(person.id, ()),
                 holiday_calendar_id=None if calendar_of is None else calendar_of.get(person.id),
-                tentative_by_week={
-                    w.isoformat(): float(h)
-                    for w, h in sorted((tentative or {}).get(person.id, {}).items())
-                    if h
-                },
+                tentative_by_week=tentative_map,
             )
         )
     return rows
@@ -202,6 +230,22 @@ class Candidate:
 
 
 WeekCapacities = Mapping[int, WeekCapacity]
+
+
+class _SkillScores:
+    """skill_score against one request, once per distinct list of held skills (most people
+    hold none or the same few of the requested ones)."""
+
+    def __init__(self, requested: Sequence[str]) -> None:
+        self.requested = requested
+        self.known: dict[tuple[HeldSkill, ...], SkillScore] = {}
+
+    def __call__(self, held: Sequence[HeldSkill]) -> SkillScore:
+        key = tuple(held)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = skill_score(held, self.requested)
+        return found
 
 
 def _week_facts(
@@ -227,26 +271,38 @@ def find_available(
     if not requested:
         skill_weight = ZERO
     result = []
+    scores = _SkillScores(requested or ())
+    # Thousands of people share a few (capacity, hours, skill score) triples: the Decimal
+    # arithmetic runs once per triple (the same values, whichever person asks).
+    figures: dict[tuple[Decimal, Decimal, int], tuple[Decimal, Decimal, Decimal | None]] = {}
     for person in people:
         cap, h = _week_facts(person, hours.get(person.id, {}), week, capacities)
         free = available_hours(cap, h)
         if min_available_hours is not None and free < min_available_hours:
             continue
         if requested:
-            ss = skill_score(skills.get(person.id, ()), requested)
+            ss = scores(skills.get(person.id, ()))
             score_part, matched, missing = ss.score, ss.matched_skills, ss.missing_skills
         else:
             score_part, matched, missing = 0, [], []
-        score = round_half_away(
-            availability_weight * availability_percent(free, cap) + skill_weight * score_part
-        )
+        known = figures.get((cap, h, score_part))
+        if known is None:
+            known = figures[cap, h, score_part] = (
+                round_half_away(
+                    availability_weight * availability_percent(free, cap)
+                    + skill_weight * score_part
+                ),
+                free,
+                utilization_percent(h, cap),
+            )
+        score, _, utilization = known
         result.append(
             Candidate(
                 person,
                 score,
                 free,
                 cap,
-                utilization_percent(h, cap),
+                utilization,
                 score_part,
                 matched,
                 missing,
@@ -273,8 +329,10 @@ def skill_match(
     """docs/design.md: score = skillScore, or 0.7 * skillScore + 0.3 * availabilityPercent with a
     week; rounded to 0.1. People matching none of the skills are left out."""
     result = []
+    scores = _SkillScores(requested)
+    figures: dict[tuple[Decimal, Decimal, int], tuple[Decimal, Decimal | None]] = {}
     for person in people:
-        ss = skill_score(skills.get(person.id, ()), requested)
+        ss = scores(skills.get(person.id, ()))
         if not ss.matched_skills:
             continue
         if week is None:
@@ -284,12 +342,27 @@ def skill_match(
         else:
             cap, h = _week_facts(person, hours.get(person.id, {}), week, capacities)
             free = available_hours(cap, h)
-            pct = utilization_percent(h, cap)
-            score = round_half_away(
-                SKILL_SHARE * ss.score + AVAILABILITY_SHARE * availability_percent(free, cap)
-            )
+            known = figures.get((cap, h, ss.score))
+            if known is None:  # once per (capacity, hours, skill score), as in find_available
+                known = figures[cap, h, ss.score] = (
+                    round_half_away(
+                        SKILL_SHARE * ss.score
+                        + AVAILABILITY_SHARE * availability_percent(free, cap)
+                    ),
+                    utilization_percent(h, cap),
+                )
+            score, pct = known
         result.append(
-            Candidate(person, score, free, cap, pct, ss.score, ss.matched_skills, ss.missing_skills)
+            Candidate(
+                person,
+                score,
+                free,
+                cap,
+                pct,
+                ss.score,
+                ss.matched_skills,
+                ss.missing_skills,
+            )
         )
     if week is None:
         result.sort(key=lambda c: (-c.score, c.person.name, c.person.id))
@@ -305,18 +378,36 @@ def role_series(
     weeks: Sequence[dt.date],
     capacities: Mapping[int, Sequence[WeekCapacity]],
 ) -> dict[int, tuple[list[Decimal], list[Decimal]]]:
-    """Per role: (assigned, capacity) arrays aligned to `weeks`, zeros where nothing."""
-    series = {r: ([ZERO] * len(weeks), [ZERO] * len(weeks)) for r in role_ids}
+    """Per role: (assigned, capacity) arrays aligned to `weeks`, zeros where nothing.
+    Capacity is summed in integer cents, once per list of weeks that people of a role share
+    (calendars.selectors: people alike share one), times the number sharing it: at 10,000
+    people a Decimal addition per person and week was most of the report's time."""
+    assigned_by_role = {r: [ZERO] * len(weeks) for r in role_ids}
+    capacity_cents = {r: [0] * len(weeks) for r in role_ids}
+    shared: dict[tuple[int, int], list[Any]] = {}  # (role, id(weeks)) -> [weeks, people]
     for person in people:
-        if person.role_id not in series:
+        role = person.role_id
+        if role not in assigned_by_role:
             continue
-        assigned, cap = series[person.role_id]
-        person_hours = hours.get(person.id, {})
-        for i, week in enumerate(weeks):
-            assigned[i] += person_hours.get(week, ZERO)
-        for i, wc in enumerate(capacities.get(person.id, ())):
-            cap[i] += cents(wc.capacity)
-    return series
+        person_hours = hours.get(person.id)
+        if person_hours:
+            assigned = assigned_by_role[role]
+            for i, week in enumerate(weeks):
+                h = person_hours.get(week)
+                if h is not None:
+                    assigned[i] += h
+        person_weeks = capacities.get(person.id)
+        if person_weeks:
+            group = shared.get((role, id(person_weeks)))
+            if group is None:
+                shared[role, id(person_weeks)] = [person_weeks, 1]
+            else:
+                group[1] += 1
+    for (role, _), (person_weeks, count) in shared.items():
+        total = capacity_cents[role]
+        for i, wc in enumerate(person_weeks):
+            total[i] += count * wc.capacity
+    return {r: (assigned_by_role[r], [cents(c) for c in capacity_cents[r]]) for r in role_ids}
 
 
 def project_availability(

@@ -140,8 +140,14 @@ def grid_calendar(maps: reports.CalendarMaps, weeks: list[WeekCapacity]) -> dict
     }
 
 
-def iso_map(hours: dict[dt.date, Decimal]) -> dict[str, float]:
-    return {week.isoformat(): float(h) for week, h in sorted(hours.items())}
+def iso_map(
+    hours: dict[dt.date, Decimal], names: dict[dt.date, str] | None = None
+) -> dict[str, float]:
+    """{Monday: hours} by week, as the answer's JSON; `names`: the weeks' keys, written once
+    per report rather than once per cell (the grid at 10,000 people has 100,000 cells)."""
+    if names is None:
+        return {week.isoformat(): float(h) for week, h in sorted(hours.items())}
+    return {names[week]: float(h) for week, h in sorted(hours.items())}
 
 
 @strawberry.type
@@ -167,20 +173,17 @@ class ReportsQuery:
 
         def compute() -> CapacityHeatmap:
             people = people_selectors.active_people(scope, deps)
-            split = assignment_selectors.split_hours_by_person_week(
+            cents = assignment_selectors.split_cents_by_person_week(
                 keys[0], keys[-1], scope=scope, departments=deps, include_tentative=tentative
             )
-            hours = {pid: {w: c + t for w, (c, t) in weeks.items()} for pid, weeks in split.items()}
-            held = {pid: {w: t for w, (_, t) in weeks.items()} for pid, weeks in split.items()}
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
-            rows = reports.heatmap_rows(
+            rows = reports.heatmap_rows_in_cents(
                 people,
-                hours,
+                cents,
                 keys,
                 calendars.by_person(keys),
                 {p.id: absences(calendars, p.id) for p in people},
                 calendars.calendar_of,
-                held,
             )
             return CapacityHeatmap(
                 week_keys=keys,
@@ -232,7 +235,7 @@ class ReportsQuery:
             ranked = reports.skill_match(
                 people,
                 hours,
-                people_selectors.held_skills(ids),
+                people_selectors.held_skills(ids, in_scope(scope, deps), requested),
                 requested,
                 the_week,
                 capacities,
@@ -290,7 +293,13 @@ class ReportsQuery:
                 departments=deps,
                 include_tentative=include_tentative is not False,
             )
-            held = people_selectors.held_skills([p.id for p in people]) if requested else {}
+            held = (
+                people_selectors.held_skills(
+                    [p.id for p in people], in_scope(scope, deps), requested
+                )
+                if requested
+                else {}
+            )
             ranked = reports.find_available(
                 people,
                 hours,
@@ -348,6 +357,7 @@ class ReportsQuery:
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             capacities = calendars.by_person(keys)
             calendar_maps = reports.CalendarMaps([k.isoformat() for k in keys])
+            names = dict(zip(keys, calendar_maps.keys, strict=True))
             return GridSnapshot(
                 week_keys=keys,
                 holidays=report_holidays(calendars),
@@ -369,7 +379,7 @@ class ReportsQuery:
                 ],
                 hours_by_person=JSON(
                     {
-                        str(p.id): iso_map(rows.hours_by_person[p.id])
+                        str(p.id): iso_map(rows.hours_by_person[p.id], names)
                         for p in people
                         if p.id in rows.hours_by_person
                     }
@@ -383,7 +393,7 @@ class ReportsQuery:
                         project_client=client,
                         role_on_project=role,
                         version=version,
-                        weekly_hours=JSON(iso_map(rows.hours_by_assignment.get(a_id, {}))),
+                        weekly_hours=JSON(iso_map(rows.hours_by_assignment.get(a_id, {}), names)),
                         status=AssignmentStatus(status),
                     )
                     for a_id, person_id, project_id, name, client, role, version, status in (

@@ -776,6 +776,9 @@ def heatmap_rss_child(token: str) -> None:
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("capgraph.operation").setLevel(logging.ERROR)
     from tests.client import GraphQLClient
 
     request = _requester(GraphQLClient(token=token))
@@ -802,6 +805,54 @@ def _statements(client, document: str) -> tuple[bytes, list[tuple[str, object]]]
     return body, ran
 
 
+def report_against_floor(request, label: str, document: str, target: float) -> float:
+    """One line of --people: the report's server time against its floor, ROUNDS pairs."""
+    import orjson
+    from django.db import connection
+
+    def rebuild(value):
+        if type(value) is dict:
+            return {k: rebuild(v) for k, v in value.items()}
+        if type(value) is list:
+            return [rebuild(v) for v in value]
+        return value
+
+    body, statements = _statements(request, document)
+    data = orjson.loads(body)["data"]
+
+    def sql_alone() -> None:
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    def build() -> bytes:
+        return orjson.dumps({"data": rebuild(data)})
+
+    pairs = []
+    for _ in range(SCALE_ROUNDS):
+        c0 = time.process_time()
+        served = server_ms(request(document, {}))
+        cpu = (time.process_time() - c0) * 1000
+        t0 = time.perf_counter()
+        sql_alone()
+        t1 = time.perf_counter()
+        build()
+        t2 = time.perf_counter()
+        floor = (t2 - t0) * 1000
+        pairs.append((served / floor, served, cpu, floor, (t1 - t0) * 1000, (t2 - t1) * 1000))
+    ratio, served, cpu, floor, sql_ms, build_ms = (
+        statistics.median(p[i] for p in pairs) for i in range(6)
+    )
+    verdict = "PASS" if ratio <= target else "FAIL"
+    print(
+        f"{label:<34} {served:>9.1f} {cpu:>7.1f} {floor:>8.1f} {sql_ms:>7.1f} "
+        f"{build_ms:>8.1f} {ratio:>5.2f}x {target:>5.1f}x  {verdict}  "
+        f"({len(statements)} statements, {len(body):,} bytes)"
+    )
+    return ratio
+
+
 def scale_reports(people: int) -> None:
     """Issue 17 part 2: each report's server time (the Server-Timing header) at N people
     beside its floor: the report's own SQL statements alone (captured from a request, run
@@ -810,9 +861,7 @@ def scale_reports(people: int) -> None:
     Request and floor alternate, ROUNDS pairs; the verdict is the median of the pairs'
     ratios. Then the extra RSS of one 26-week heatmap request and load_dataset's peak RSS,
     each in a child process."""
-    import orjson
     from django.core.management import call_command
-    from django.db import connection
 
     from tests.client import GraphQLClient
 
@@ -835,47 +884,8 @@ def scale_reports(people: int) -> None:
         f"{'build ms':>8} {'ratio':>6} {'target':>6}  verdict"
     )
 
-    def rebuild(value):
-        if type(value) is dict:
-            return {k: rebuild(v) for k, v in value.items()}
-        if type(value) is list:
-            return [rebuild(v) for v in value]
-        return value
-
     for label, document, target in SCALE_REPORTS:
-        body, statements = _statements(request, document)
-        data = orjson.loads(body)["data"]
-
-        def sql_alone(statements=statements) -> None:
-            with connection.cursor() as cursor:
-                for sql, params in statements:
-                    cursor.execute(sql, params)
-                    cursor.fetchall()
-
-        def build(data=data) -> bytes:
-            return orjson.dumps({"data": rebuild(data)})
-
-        pairs = []
-        for _ in range(SCALE_ROUNDS):
-            c0 = time.process_time()
-            served = server_ms(request(document, {}))
-            cpu = (time.process_time() - c0) * 1000
-            t0 = time.perf_counter()
-            sql_alone()
-            t1 = time.perf_counter()
-            build()
-            t2 = time.perf_counter()
-            floor = (t2 - t0) * 1000
-            pairs.append((served / floor, served, cpu, floor, (t1 - t0) * 1000, (t2 - t1) * 1000))
-        ratio, served, cpu, floor, sql_ms, build_ms = (
-            statistics.median(p[i] for p in pairs) for i in range(6)
-        )
-        verdict = "PASS" if ratio <= target else "FAIL"
-        print(
-            f"{label:<34} {served:>9.1f} {cpu:>7.1f} {floor:>8.1f} {sql_ms:>7.1f} "
-            f"{build_ms:>8.1f} {ratio:>5.2f}x {target:>5.1f}x  {verdict}  "
-            f"({len(statements)} statements, {len(body):,} bytes)"
-        )
+        report_against_floor(request, label, document, target)
 
     _, _, output = _child_peak_mb(
         [sys.executable, str(Path(__file__).resolve()), "--heatmap-rss", token]
