@@ -746,19 +746,45 @@ def scale_dataset(people: int) -> Path:
     return path
 
 
+# A child's own peak RSS: /proc/self/status's VmHWM, read by the child. Not getrusage's
+# ru_maxrss: Linux carries a process's high-water mark across fork and exec, so a child of a
+# large parent reports at least the parent's RSS (this process holds hundreds of MB after
+# the reports).
+_PEAK_AT_EXIT = (
+    "import atexit, re, sys\n"
+    "def peak():\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    kb = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1))\n"
+    "    sys.stdout.flush()\n"
+    "    print(f'VmHWM {kb}')\n"
+    "atexit.register(peak)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "sys.path[0] = __import__('os').path.dirname(sys.argv[0])  # as `python script`\n"
+    "import runpy\n"
+    "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
+
+
 def _child_peak_mb(argv: list[str]) -> tuple[float, float, str]:
-    """Run a command in a child process: (seconds, the child's peak RSS in MB, its output)."""
+    """Run a Python script (argv: the script and its arguments) in a child process:
+    (seconds, the child's peak RSS in MB, its output)."""
+    import re
     import subprocess
 
     started = time.perf_counter()
-    child = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    assert child.stdout is not None
-    output = child.stdout.read().decode()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
+    child = subprocess.run(
+        [sys.executable, "-c", _PEAK_AT_EXIT, *argv],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    output = child.stdout.decode()
     if child.returncode:
         raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}):\n{output}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, output  # Linux: KB
+    found = re.search(r"VmHWM (\d+)", output)
+    assert found is not None, output
+    output = output[: found.start()] + output[found.end() :]
+    return time.perf_counter() - started, int(found.group(1)) / 1024, output.strip()
 
 
 def _rss_mb() -> float:
@@ -769,8 +795,6 @@ def _rss_mb() -> float:
 def heatmap_rss_child(token: str) -> None:
     """`run.py --heatmap-rss TOKEN` (a child of --people): the extra RSS of one 26-week heatmap
     request in a fresh process, after a one-week heatmap has imported and warmed the app."""
-    import resource
-
     sys.path[:0] = [str(REPO / "backend"), str(REPO)]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -785,7 +809,8 @@ def heatmap_rss_child(token: str) -> None:
     request(f'{{ capacityHeatmap(from: "{FROM}", weeks: 1) {{ weekKeys }} }}', {})
     before = _rss_mb()
     size = len(request(SCALE_REPORTS[0][1], {}).content)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open("/proc/self/status") as status:  # this process's own high-water mark
+        peak = int(status.read().split("VmHWM:")[1].split()[0]) / 1024
     print(f"{before:.1f} {peak:.1f} {size}")
 
 
@@ -866,8 +891,8 @@ def scale_reports(people: int) -> None:
     from tests.client import GraphQLClient
 
     path = scale_dataset(people)
-    manage = [sys.executable, str(REPO / "backend" / "manage.py")]
-    seconds, load_mb, output = _child_peak_mb([*manage, "load_dataset", str(path), "--replace"])
+    manage = str(REPO / "backend" / "manage.py")
+    seconds, load_mb, output = _child_peak_mb([manage, "load_dataset", str(path), "--replace"])
     print(f"{output.strip()}")
     out = StringIO()
     call_command("create_api_token", "bench", "--scope", "write", stdout=out)
@@ -887,9 +912,7 @@ def scale_reports(people: int) -> None:
     for label, document, target in SCALE_REPORTS:
         report_against_floor(request, label, document, target)
 
-    _, _, output = _child_peak_mb(
-        [sys.executable, str(Path(__file__).resolve()), "--heatmap-rss", token]
-    )
+    _, _, output = _child_peak_mb([str(Path(__file__).resolve()), "--heatmap-rss", token])
     before, peak, size = output.split()[-3:]
     extra = float(peak) - float(before)
     verdict = "PASS" if extra < SCALE_HEATMAP_MB else "FAIL"
