@@ -7,6 +7,7 @@ has no capacity).
 """
 
 import datetime as dt
+import heapq
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -161,39 +162,21 @@ def heatmap_rows_in_cents(
     nobody = [NOT_EMPLOYED] * len(weeks)
     calendar_maps = CalendarMaps(keys)
     rows = []
-    nothing: Mapping[dt.date, Sequence[int]] = {}
+    # People without hours in the window (most of an organisation's, in any one window)
+    # who share their weeks share their maps too: built once per list of weeks.
+    idle: dict[int, LoadMaps] = {}
     for person in people:
-        person_hours = hours.get(person.id, nothing)
-        tentative_map: dict[str, float] = {}
-        hours_map: dict[str, float] = {}
-        percent_map: dict[str, float | None] = {}
-        available_map: dict[str, float] = {}
         person_weeks = capacities.get(person.id, nobody)
         capacity_map, time_off_map, holiday_map = calendar_maps(person_weeks)
-        peak: int | None = None
-        total_hours = total_capacity = 0
-        for week, key, wc in zip(weeks, keys, person_weeks, strict=True):
-            h = person_hours.get(week)
-            if h is None:
-                h_cents = 0
-            else:
-                h_cents = h[0] + h[1]
-                if h_cents:
-                    hours_map[key] = h_cents / 100
-                if h[1]:
-                    tentative_map[key] = h[1] / 100
-            cap = wc.capacity
-            if cap:
-                tenths = _tenths_of_percent(h_cents, cap)
-                percent_map[key] = tenths / 10
-                available_map[key] = max(0, cap - h_cents) / 100
-                if peak is None or tenths > peak:
-                    peak = tenths
-                total_hours += h_cents
-                total_capacity += cap
-            else:
-                percent_map[key] = None
-                available_map[key] = 0.0
+        person_hours = hours.get(person.id)
+        if person_hours:
+            loads = _load_maps(person_hours, weeks, keys, person_weeks)
+        else:
+            shared = idle.get(id(person_weeks))
+            if shared is None:
+                shared = idle[id(person_weeks)] = _load_maps({}, weeks, keys, person_weeks)
+            loads = shared
+        hours_map, percent_map, available_map, tentative_map, peak, average = loads
         rows.append(
             HeatmapRow(
                 person=person,
@@ -204,16 +187,71 @@ def heatmap_rows_in_cents(
                 capacity_by_week=capacity_map,
                 time_off_by_week=time_off_map,
                 holiday_by_week=holiday_map,
-                peak_percent=None if peak is None else peak / 10,
-                average_percent=(
-                    _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None
-                ),
+                peak_percent=peak,
+                average_percent=average,
                 absences=() if absences is None else absences.get(person.id, ()),
                 holiday_calendar_id=None if calendar_of is None else calendar_of.get(person.id),
                 tentative_by_week=tentative_map,
             )
         )
     return rows
+
+
+# hours, percent, available and tentative maps, peak and average percent
+LoadMaps = tuple[
+    dict[str, float],
+    dict[str, float | None],
+    dict[str, float],
+    dict[str, float],
+    float | None,
+    float | None,
+]
+
+
+def _load_maps(
+    person_hours: Mapping[dt.date, Sequence[int]],
+    weeks: Sequence[dt.date],
+    keys: Sequence[str],
+    person_weeks: Sequence[WeekCapacity],
+) -> LoadMaps:
+    """A heatmap row's hours, percent, available and tentative maps, and its peak and
+    average percent, from its hours in cents and its weeks' capacity."""
+    hours_map: dict[str, float] = {}
+    percent_map: dict[str, float | None] = {}
+    available_map: dict[str, float] = {}
+    tentative_map: dict[str, float] = {}
+    peak: int | None = None
+    total_hours = total_capacity = 0
+    for week, key, wc in zip(weeks, keys, person_weeks, strict=True):
+        h = person_hours.get(week)
+        if h is None:
+            h_cents = 0
+        else:
+            h_cents = h[0] + h[1]
+            if h_cents:
+                hours_map[key] = h_cents / 100
+            if h[1]:
+                tentative_map[key] = h[1] / 100
+        cap = wc.capacity
+        if cap:
+            tenths = _tenths_of_percent(h_cents, cap)
+            percent_map[key] = tenths / 10
+            available_map[key] = max(0, cap - h_cents) / 100
+            if peak is None or tenths > peak:
+                peak = tenths
+            total_hours += h_cents
+            total_capacity += cap
+        else:
+            percent_map[key] = None
+            available_map[key] = 0.0
+    return (
+        hours_map,
+        percent_map,
+        available_map,
+        tentative_map,
+        None if peak is None else peak / 10,
+        _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,8 +347,10 @@ def find_available(
                 hours=h,
             )
         )
-    result.sort(key=lambda c: (-c.score, -c.available_hours, c.person.name, c.person.id))
-    return result[:limit]
+    # the first `limit` of the whole order (heapq: sorted(...)[:limit] without sorting all)
+    return heapq.nsmallest(
+        limit, result, key=lambda c: (-c.score, -c.available_hours, c.person.name, c.person.id)
+    )
 
 
 SKILL_SHARE = Decimal("0.7")
