@@ -568,6 +568,9 @@ export function Grid() {
           onClose={() => setCandidatesOf(null)}
           onFilled={onFilled}
           onProblem={(found) => {
+            // shown in the grid's banner (a CONFLICT as for bulk edits, with its Reload):
+            // the panel closes so nothing covers it
+            setCandidatesOf(null);
             setNotice(null);
             setOverbooked([]);
             setProblem(found);
@@ -625,7 +628,7 @@ function HoursCell(props: {
     : undefined;
   return (
     <td
-      className={`edit${props.tentative ? " tentative" : ""}${props.edited ? " edited" : ""}${invalid ? " invalid" : ""}${props.beforeHire && !props.disabled ? " prehire" : ""}`}
+      className={`edit${props.tentative && props.value ? " tentative" : ""}${props.edited ? " edited" : ""}${invalid ? " invalid" : ""}${props.beforeHire && !props.disabled ? " prehire" : ""}`}
     >
       <input
         aria-label={props.label}
