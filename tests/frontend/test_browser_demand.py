@@ -161,6 +161,7 @@ def partner_saves(server: LiveServer, assignment: int, version: int, hours: dict
 
 def role_capacity(page, recorder: Recorder, server: LiveServer, shot: str) -> list[float]:
     """Opens role capacity and reads the Engineer role's unstaffed series from the page."""
+    page.wait_for_load_state("networkidle")  # the grid's last request is done: not counted
     made = screen(
         page,
         recorder,
@@ -241,6 +242,7 @@ def test_planner_fills_a_placeholder_from_the_grid_and_the_unstaffed_series_fall
         # it from the version shown is refused as a CONFLICT, in the bulk edits' banner.
         assert partner_saves(server, ATLAS_DEMAND, 1, {W1: 20}) == 2
         expect(page.get_by_test_id(f"elsewhere-{ATLAS_DEMAND}")).to_have_count(1, timeout=5000)
+        page.wait_for_load_state("networkidle")
         mark = len(recorder.requests)
         panel.get_by_test_id(f"fill-{ATLAS_DEMAND}-{ADA}").click()
         conflict = page.get_by_test_id("conflict")
@@ -346,6 +348,7 @@ def test_the_include_tentative_toggle_on_the_heatmap_and_the_grid(demand_server)
         expect(page.locator(".legend .swatch.tentative")).to_have_text(
             "with tentative hours (dashed)"
         )
+        page.wait_for_load_state("networkidle")
         mark = len(recorder.requests)
         page.get_by_test_id("include-tentative").uncheck()
         expect(page).to_have_url(f"{url}&tentative=0")
