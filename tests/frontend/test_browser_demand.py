@@ -11,10 +11,13 @@ writes applied to a copy of it, not from the code under test.
 """
 
 import copy
+import csv
 import datetime as dt
+import io
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
@@ -350,8 +353,9 @@ def test_the_include_tentative_toggle_on_the_heatmap_and_the_grid(demand_server)
         )
         page.wait_for_load_state("networkidle")
         mark = len(recorder.requests)
-        page.get_by_test_id("include-tentative").uncheck()
+        page.get_by_test_id("include-tentative").click()  # the URL changes, then the box
         expect(page).to_have_url(f"{url}&tentative=0")
+        expect(page.get_by_test_id("include-tentative")).not_to_be_checked()
         expect(cell).to_have_text(fmt(confirmed))
         expect(cell).to_have_class("cell none")
         (firm,) = recorder.since(mark, page, expect=1)
@@ -364,14 +368,27 @@ def test_the_include_tentative_toggle_on_the_heatmap_and_the_grid(demand_server)
         total = page.get_by_test_id(f"total-{ADA}-{W1}")
         expect(total).to_have_text(fmt(ref.hours(ADA, KEYS[0])))
         expect(page.get_by_test_id(f"assignment-{ADA_BEACON}")).to_have_count(1)
-        page.get_by_test_id("include-tentative").uncheck()
+        page.get_by_test_id("include-tentative").click()
         expect(page).to_have_url(f"{grid}&tentative=0")
+        expect(page.get_by_test_id("include-tentative")).not_to_be_checked()
         expect(total).to_have_text(fmt(ref.hours(ADA, KEYS[0], tentative=False)))
         expect(total).to_have_class("cell under")
         expect(page.get_by_test_id(f"assignment-{ADA_BEACON}")).to_have_count(0)
         # the tentative placeholder assignment is gone too; the confirmed one stays
         expect(page.get_by_test_id(f"assignment-{ATLAS_DEMAND}")).to_have_count(0)
         page.screenshot(path=str(SHOTS / "demand-grid-firm.png"), full_page=True)
+        # The export follows the toggle: Ada's total without her tentative hours, no Beacon row.
+        page.get_by_role("button", name="Export 52 weeks").click()
+        link = page.get_by_role("link", name="Download CSV")
+        link.wait_for()
+        with page.expect_download() as download:
+            link.click()
+        exported = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+        assert exported[0][6] == FROM
+        ada_rows = [r for r in exported if r[0] == str(ADA)]
+        (ada_total,) = [r for r in ada_rows if r[3:5] == ["", ""]]
+        assert ada_total[6] == fmt(ref.hours(ADA, KEYS[0], tentative=False))
+        assert "Beacon" not in {r[3] for r in ada_rows}
         # a link with the toggle off opens with it off
         screen(
             page, recorder, f"{grid}&tentative=0", f"[data-testid=total-{ADA}-{W1}]", "demand-link"

@@ -528,6 +528,7 @@ def test_grid_export_and_its_job(app, settings, tmp_path):
                         "weeks": 52,
                         "department": "4",
                         "includeChildren": True,
+                        "includeTentative": True,
                         "format": "CSV",
                     },
                     "extensions": {

@@ -394,7 +394,7 @@ export function Grid() {
         <DepartmentFilter departments={data?.departments ?? []} value={window} onChange={setWindow} />
         <WindowFilter value={window} onChange={setWindow} />
         <TentativeToggle value={includeTentative} onChange={setIncludeTentative} />
-        <ExportButton window={window} />
+        <ExportButton window={window} includeTentative={includeTentative} />
         <span className="spacer" />
         <span className={status.blocked ? "pending invalid" : "pending"} data-testid="pending">
           {status.text}
