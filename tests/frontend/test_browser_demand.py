@@ -162,17 +162,29 @@ def partner_saves(server: LiveServer, assignment: int, version: int, hours: dict
     return saved["version"]
 
 
+def made(recorder: Recorder, mark: int, page, name: str, count: int = 1) -> list[dict]:
+    """The `name` requests the page made after `mark`, once `count` of them have finished
+    (up to 10 s). Picked by name: a request of the screen before (the candidates' panel, the
+    grid's reload) may finish after the mark."""
+    for _ in range(100):
+        found = [r for r in recorder.requests[mark:] if operation_names([r]) == [name]]
+        if len(found) >= count:
+            return found
+        page.wait_for_timeout(100)
+    return found
+
+
 def role_capacity(page, recorder: Recorder, server: LiveServer, shot: str) -> list[float]:
     """Opens role capacity and reads the Engineer role's unstaffed series from the page."""
-    page.wait_for_load_state("networkidle")  # the grid's last request is done: not counted
-    made = screen(
+    mark = len(recorder.requests)
+    screen(
         page,
         recorder,
         f"{server.base}/roles?from={FROM}&weeks=4",
         f"[data-testid=role-{ENGINEER}] svg",
         shot,
     )
-    assert operation_names(made) == ["RoleCapacity_Screen"]
+    assert len(made(recorder, mark, page, "RoleCapacity_Screen")) == 1
     figure = page.get_by_test_id(f"role-{ENGINEER}")
     return [float(v) for v in (figure.get_attribute("data-unstaffed") or "").split()]
 
@@ -190,11 +202,11 @@ def test_planner_fills_a_placeholder_from_the_grid_and_the_unstaffed_series_fall
         sign_in(page, server, "planner")
 
         # The grid: placeholders in rows of their own, after the people, with their hours.
-        made = screen(
+        opened = screen(
             page, recorder, grid_url, f"[data-testid=placeholder-{PYTHON_DEV}]", "demand-grid"
         )
-        assert operation_names(made) == ["Grid_Screen"]
-        assert made[0]["payload"]["variables"]["includeTentative"] is True
+        assert operation_names(opened) == ["Grid_Screen"]
+        assert opened[0]["payload"]["variables"]["includeTentative"] is True
         placeholders, _ = Reference(DATA).grid_placeholders(KEYS)
         rows = page.locator("tr.placeholder")
         expect(rows).to_have_count(len(placeholders))
@@ -245,7 +257,6 @@ def test_planner_fills_a_placeholder_from_the_grid_and_the_unstaffed_series_fall
         # it from the version shown is refused as a CONFLICT, in the bulk edits' banner.
         assert partner_saves(server, ATLAS_DEMAND, 1, {W1: 20}) == 2
         expect(page.get_by_test_id(f"elsewhere-{ATLAS_DEMAND}")).to_have_count(1, timeout=5000)
-        page.wait_for_load_state("networkidle")
         mark = len(recorder.requests)
         panel.get_by_test_id(f"fill-{ATLAS_DEMAND}-{ADA}").click()
         conflict = page.get_by_test_id("conflict")
@@ -253,8 +264,7 @@ def test_planner_fills_a_placeholder_from_the_grid_and_the_unstaffed_series_fall
             "One assignment was changed elsewhere since you loaded them: "
             "Senior Python developer on Atlas. Nothing was saved."
         )
-        (refused,) = recorder.since(mark, page, expect=1)
-        assert operation_names([refused]) == ["Grid_FillPlaceholder"]
+        (refused,) = made(recorder, mark, page, "Grid_FillPlaceholder")
         assert refused["body"]["errors"][0]["extensions"]["conflicts"] == [
             {"assignmentId": str(ATLAS_DEMAND), "currentVersion": 2}
         ]
@@ -277,8 +287,6 @@ def test_planner_fills_a_placeholder_from_the_grid_and_the_unstaffed_series_fall
         # One click fills the Beacon demand with Ada; the grid reloads and says what happened.
         screen(page, recorder, grid_url, f"[data-testid=placeholder-{PYTHON_DEV}]", "demand-grid-2")
         page.get_by_test_id(f"candidates-{PYTHON_DEV}").click()
-        page.get_by_test_id(f"fill-{BEACON_DEMAND}-{ADA}").wait_for()
-        page.wait_for_load_state("networkidle")  # the candidates' request has finished
         mark = len(recorder.requests)
         page.get_by_test_id(f"fill-{BEACON_DEMAND}-{ADA}").click()
         notice = page.get_by_role("status").filter(has_text="Filled")
@@ -292,10 +300,10 @@ def test_planner_fills_a_placeholder_from_the_grid_and_the_unstaffed_series_fall
         expect(page.get_by_test_id("overbooked")).to_have_text(
             f"Now over capacity in one week: 11 Jan: {fmt(over)}h of 40h."
         )
-        done = recorder.since(mark, page, expect=2)
-        assert operation_names(done)[:1] == ["Grid_FillPlaceholder"]
-        assert "Grid_Screen" in operation_names(done)[1:]
-        assert done[0]["payload"]["variables"] == {
+        (fill,) = made(recorder, mark, page, "Grid_FillPlaceholder")
+        (reloaded,) = made(recorder, mark, page, "Grid_Screen")  # after the fill's answer
+        assert recorder.requests.index(fill) < recorder.requests.index(reloaded)
+        assert fill["payload"]["variables"] == {
             "placeholderAssignmentId": str(BEACON_DEMAND),
             "personId": str(ADA),
             "expectedVersion": 1,
@@ -343,22 +351,21 @@ def test_the_include_tentative_toggle_on_the_heatmap_and_the_grid(demand_server)
         confirmed, tentative = ref.split(ben, KEYS[0])
         assert (confirmed, tentative) == (0, 8)
         url = f"{server.base}/heatmap?from={FROM}&weeks=4"
-        made = screen(page, recorder, url, f"[data-testid=heat-{ben}-{W1}]", "demand-heatmap")
-        assert made[0]["payload"]["variables"]["includeTentative"] is True
+        opened = screen(page, recorder, url, f"[data-testid=heat-{ben}-{W1}]", "demand-heatmap")
+        assert opened[0]["payload"]["variables"]["includeTentative"] is True
         cell = page.get_by_test_id(f"heat-{ben}-{W1}")
         expect(cell).to_have_text(fmt(tentative))
         expect(cell).to_have_class("cell under tentative")
         expect(page.locator(".legend .swatch.tentative")).to_have_text(
             "with tentative hours (dashed)"
         )
-        page.wait_for_load_state("networkidle")
         mark = len(recorder.requests)
         page.get_by_test_id("include-tentative").click()  # the URL changes, then the box
         expect(page).to_have_url(f"{url}&tentative=0")
         expect(page.get_by_test_id("include-tentative")).not_to_be_checked()
         expect(cell).to_have_text(fmt(confirmed))
         expect(cell).to_have_class("cell none")
-        (firm,) = recorder.since(mark, page, expect=1)
+        (firm,) = made(recorder, mark, page, "Heatmap_Screen")
         assert firm["payload"]["variables"]["includeTentative"] is False
         page.screenshot(path=str(SHOTS / "demand-heatmap-firm.png"), full_page=True)
 
@@ -395,4 +402,31 @@ def test_the_include_tentative_toggle_on_the_heatmap_and_the_grid(demand_server)
         )
         expect(page.get_by_test_id("include-tentative")).not_to_be_checked()
         expect(page.get_by_test_id(f"total-{ADA}-{W1}")).to_have_text("20")
+        browser.close()
+
+
+def test_placeholder_rows_and_candidates_fit_a_phone(demand_server):
+    """As every screen (test_browser.py): the page itself never scrolls sideways, with the
+    placeholders' rows and the candidates panel open."""
+    from playwright.sync_api import expect, sync_playwright
+
+    server, width = demand_server, 390
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        recorder = Recorder(context)
+        page = context.new_page()
+        sign_in(page, server, "planner")
+        grid = f"{server.base}/grid?from={FROM}&weeks=4"
+        screen(page, recorder, grid, f"[data-testid=placeholder-{PYTHON_DEV}]", "demand-grid-390")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.get_by_test_id(f"candidates-{PYTHON_DEV}").click()
+        panel = page.get_by_test_id("candidates-panel")
+        expect(panel.locator("[data-testid^=fill-candidate-]").first).to_be_visible()
+        box = panel.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SHOTS / "demand-candidates-390.png"), full_page=True)
+        page.keyboard.press("Escape")
+        expect(panel).to_have_count(0)
         browser.close()
