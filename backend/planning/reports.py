@@ -286,12 +286,6 @@ class _SkillScores:
         return found
 
 
-def _week_facts(
-    person: PersonFacts, hours: Hours, week: dt.date, capacities: WeekCapacities
-) -> tuple[Decimal, Decimal]:
-    return cents(capacities.get(person.id, NOT_EMPLOYED).capacity), hours.get(week, ZERO)
-
-
 def find_available(
     people: Iterable[PersonFacts],
     hours: Mapping[int, Hours],
@@ -308,13 +302,22 @@ def find_available(
     rounded to 0.1; sorted by score desc, availableHours desc, name, id."""
     if not requested:
         skill_weight = ZERO
-    result = []
     scores = _SkillScores(requested or ())
     # Thousands of people share a few (capacity, hours, skill score) triples: the Decimal
-    # arithmetic runs once per triple (the same values, whichever person asks).
-    figures: dict[tuple[Decimal, Decimal, int], tuple[Decimal, Decimal, Decimal | None]] = {}
+    # arithmetic runs once per triple (the same values, whichever person asks), and a
+    # Candidate is made only for the first `limit` of the order.
+    figures: dict[
+        tuple[Decimal, Decimal, int], tuple[Decimal, Decimal, Decimal, Decimal | None]
+    ] = {}
+    in_cents: dict[int, Decimal] = {}
+    no_hours: Hours = {}
+    ranked = []
     for person in people:
-        cap, h = _week_facts(person, hours.get(person.id, {}), week, capacities)
+        capacity = capacities.get(person.id, NOT_EMPLOYED).capacity
+        cap = in_cents.get(capacity)
+        if cap is None:
+            cap = in_cents[capacity] = cents(capacity)
+        h = hours.get(person.id, no_hours).get(week, ZERO)
         free = available_hours(cap, h)
         if min_available_hours is not None and free < min_available_hours:
             continue
@@ -325,32 +328,54 @@ def find_available(
             score_part, matched, missing = 0, [], []
         known = figures.get((cap, h, score_part))
         if known is None:
+            score = round_half_away(
+                availability_weight * availability_percent(free, cap) + skill_weight * score_part
+            )
             known = figures[cap, h, score_part] = (
-                round_half_away(
-                    availability_weight * availability_percent(free, cap)
-                    + skill_weight * score_part
-                ),
-                free,
+                score,
+                -score,
+                -free,
                 utilization_percent(h, cap),
             )
-        score, _, utilization = known
-        result.append(
-            Candidate(
+        score, less_score, less_free, utilization = known
+        # the order: score desc, available hours desc, name, id (unique: no tie reaches
+        # the rest of the tuple)
+        ranked.append(
+            (
+                less_score,
+                less_free,
+                person.name,
+                person.id,
                 person,
-                score,
-                free,
-                cap,
                 utilization,
                 score_part,
                 matched,
                 missing,
-                hours=h,
+                h,
+                cap,
+                score,
+                free,
             )
         )
     # the first `limit` of the whole order (heapq: sorted(...)[:limit] without sorting all)
-    return heapq.nsmallest(
-        limit, result, key=lambda c: (-c.score, -c.available_hours, c.person.name, c.person.id)
-    )
+    return [
+        Candidate(person, score, free, cap, utilization, score_part, matched, missing, hours=h)
+        for (
+            _,
+            _,
+            _,
+            _,
+            person,
+            utilization,
+            score_part,
+            matched,
+            missing,
+            h,
+            cap,
+            score,
+            free,
+        ) in heapq.nsmallest(limit, ranked)
+    ]
 
 
 SKILL_SHARE = Decimal("0.7")
@@ -368,47 +393,52 @@ def skill_match(
 ) -> list[Candidate]:
     """docs/design.md: score = skillScore, or 0.7 * skillScore + 0.3 * availabilityPercent with a
     week; rounded to 0.1. People matching none of the skills are left out."""
-    result = []
     scores = _SkillScores(requested)
-    figures: dict[tuple[Decimal, Decimal, int], tuple[Decimal, Decimal | None]] = {}
+    # as in find_available: the Decimal arithmetic once per (capacity, hours, skill score),
+    # a Candidate only for the first `limit`
+    figures: dict[tuple[Decimal, Decimal, int], tuple[Decimal, Decimal, Decimal, Decimal | None]]
+    figures = {}
+    in_cents: dict[int, Decimal] = {}
+    no_hours: Hours = {}
+    ranked = []
     for person in people:
         ss = scores(skills.get(person.id, ()))
         if not ss.matched_skills:
             continue
         if week is None:
-            cap = free = ZERO
-            pct = None
-            score = round_half_away(Decimal(ss.score))
+            cap = free = h = ZERO
+            known = figures.get((cap, h, ss.score))
+            if known is None:
+                score = round_half_away(Decimal(ss.score))
+                known = figures[cap, h, ss.score] = (score, -score, -free, None)
         else:
-            cap, h = _week_facts(person, hours.get(person.id, {}), week, capacities)
+            capacity = capacities.get(person.id, NOT_EMPLOYED).capacity
+            known_cap = in_cents.get(capacity)
+            if known_cap is None:
+                known_cap = in_cents[capacity] = cents(capacity)
+            cap = known_cap
+            h = hours.get(person.id, no_hours).get(week, ZERO)
             free = available_hours(cap, h)
             known = figures.get((cap, h, ss.score))
-            if known is None:  # once per (capacity, hours, skill score), as in find_available
+            if known is None:
+                score = round_half_away(
+                    SKILL_SHARE * ss.score + AVAILABILITY_SHARE * availability_percent(free, cap)
+                )
                 known = figures[cap, h, ss.score] = (
-                    round_half_away(
-                        SKILL_SHARE * ss.score
-                        + AVAILABILITY_SHARE * availability_percent(free, cap)
-                    ),
+                    score,
+                    -score,
+                    -free,
                     utilization_percent(h, cap),
                 )
-            score, pct = known
-        result.append(
-            Candidate(
-                person,
-                score,
-                free,
-                cap,
-                pct,
-                ss.score,
-                ss.matched_skills,
-                ss.missing_skills,
-            )
+        score, less_score, less_free, pct = known
+        # score desc, available hours desc (all 0 without a week), name, id
+        ranked.append(
+            (less_score, less_free, person.name, person.id, person, ss, score, free, cap, pct)
         )
-    if week is None:
-        result.sort(key=lambda c: (-c.score, c.person.name, c.person.id))
-    else:
-        result.sort(key=lambda c: (-c.score, -c.available_hours, c.person.name, c.person.id))
-    return result[:limit]
+    return [
+        Candidate(person, score, free, cap, pct, ss.score, ss.matched_skills, ss.missing_skills)
+        for (*_, person, ss, score, free, cap, pct) in heapq.nsmallest(limit, ranked)
+    ]
 
 
 def role_series(
