@@ -77,6 +77,7 @@ from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
+from graphql_schema.batch import BATCHES, Failed
 from graphql_schema.permissions import HasWriteScope, IsAuthenticated
 
 logger = logging.getLogger("capgraph.compiled")
@@ -116,7 +117,7 @@ class _Info:
         self.context = context
 
 
-TYPENAME, ATTRIBUTE, COLUMN, RESOLVER = range(4)
+TYPENAME, ATTRIBUTE, COLUMN, RESOLVER, BATCH = range(5)
 
 
 @dataclass(slots=True, eq=False)
@@ -279,6 +280,7 @@ class Field:
     source_names: tuple[str, ...] = ()  # keyword parameters that receive the parent
     info_name: str | None = None
     permissions: tuple[Any, ...] = ()
+    batch: Callable[..., Any] | None = None  # the resolver's batch form (graphql_schema.batch)
     arguments: dict[str, Any] | None = None  # converted, when they read no variable
     details: FieldDetails | None = None
     definition: Any = None
@@ -431,9 +433,10 @@ class _Compiler:
         source_names = tuple(
             p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
         )
+        batch = BATCHES.get(resolver.wrapped_func)  # type: ignore[arg-type]
         compiled = Field(
             key,
-            RESOLVER,
+            RESOLVER if batch is None else BATCH,
             complete=complete,
             function=_plain_function(resolver.wrapped_func),
             self_parameter=resolver.self_parameter is not None,
@@ -443,6 +446,7 @@ class _Compiler:
             details=details,
             definition=definition,
             strawberry_field=sfield,
+            batch=batch,
         )
         if _reads_variables(node):
             self.with_variables.append(compiled)
@@ -810,6 +814,9 @@ class _Run:
         try:
             yielded = coroutine.send(None)
         except StopIteration as stop:
+            if compiled.kind == BATCH:
+                self.complete_batch(stop.value, out, compiled, resumed, following)
+                return
             try:
                 out[compiled.key] = compiled.complete(stop.value, following)
             except Exception as error:
@@ -817,7 +824,11 @@ class _Run:
             return
         except Exception as error:
             if self.absorbs(error):
-                self.fail(out, compiled, error, resumed)
+                if compiled.kind == BATCH:  # raised before any object's answer: each one's
+                    for one in out:
+                        self.fail(one, compiled, error, resumed)
+                else:
+                    self.fail(out, compiled, error, resumed)
                 return
             raise Fallback from error
         if yielded is not None and not isinstance(yielded, asyncio.Future):
@@ -858,8 +869,64 @@ class _Run:
             elif kind == TYPENAME:
                 for out in outs:
                     out[key] = compiled.type_name
+            elif kind == BATCH:
+                self.call_batch(compiled, sources, outs, following, waiting)
             else:
                 self.call(compiled, sources, outs, following, waiting)
+
+    def call_batch(
+        self,
+        compiled: Field,
+        sources: list[Any],
+        outs: list[dict[str, Any]],
+        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        waiting: list[Entry],
+    ) -> None:
+        """The field for every object at once, by its resolver's batch form."""
+        if not sources:
+            return
+        kwargs = compiled.arguments
+        if kwargs is None:
+            kwargs = self.arguments[id(compiled)]
+        for permission in compiled.permissions:
+            for source in sources:
+                if permission.has_permission(source, self.info) is not True:
+                    raise Fallback("permission")
+        key = compiled.key
+        for out in outs:
+            out[key] = None  # its place in the response's order
+        assert compiled.batch is not None
+        self.step(
+            [compiled.batch(sources, self.info, **kwargs), None, outs, compiled, 0],
+            following,
+            waiting,
+        )
+
+    def complete_batch(
+        self,
+        values: Any,
+        outs: list[dict[str, Any]],
+        compiled: Field,
+        resumed: int,
+        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+    ) -> None:
+        if type(values) is not list or len(values) != len(outs):
+            raise Fallback("a batch form's answer is not one value per object")
+        key = compiled.key
+        complete = compiled.complete
+        assert complete is not None
+        try:
+            for out, value in zip(outs, values, strict=True):
+                if type(value) is Failed:
+                    if not self.absorbs(value.error):
+                        raise Fallback from value.error
+                    self.fail(out, compiled, value.error, resumed)
+                else:
+                    out[key] = complete(value, following)
+        except Fallback:
+            raise
+        except Exception as error:
+            raise Fallback from error
 
     def call(
         self,
