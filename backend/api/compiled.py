@@ -25,6 +25,7 @@ does (`_Run.settle`), and every later resolver error of that request too.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import inspect
 import logging
 from collections import Counter, OrderedDict
@@ -34,7 +35,7 @@ from decimal import Decimal
 from math import isfinite
 from threading import Lock
 from types import CoroutineType
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import Error as DjangoDatabaseError
@@ -74,6 +75,7 @@ from graphql.pyutils import Undefined, is_iterable
 from psycopg import Error as PsycopgError
 from psycopg_pool import PoolTimeout
 from strawberry.permission import PermissionExtension
+from strawberry.schema.types.base_scalars import isoformat
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
@@ -127,6 +129,10 @@ class Selection:
     type: GraphQLObjectType
     fields: list[Field] = field(default_factory=list)
     is_type_of: Callable[[Any, Any], Any] | None = None
+    # Every object's entries in response order, in one generated loop (_fill): the plain
+    # fields' values, a placeholder for each resolver's; then `called`, by field.
+    fill: Callable[[list[Any], list[dict[str, Any]], Any], None] | None = None
+    called: list[Field] = field(default_factory=list)
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -377,6 +383,8 @@ class _Compiler:
         for key, details_list in collected.grouped_field_set.items():
             selection.fields.append(self.field(type_, key, details_list))
         self.depth -= 1
+        selection.fill = _fill(selection)
+        selection.called = [f for f in selection.fields if f.kind in (RESOLVER, BATCH)]
         return selection
 
     def field(self, parent: GraphQLObjectType, key: str, details_list: list) -> Field:
@@ -465,6 +473,68 @@ class _Compiler:
             hide_suggestions=True,
         )
         return self.selection(type_, collected)
+
+
+_INT_RANGE = "-2147483648 <= v <= 2147483647"
+
+
+def _leaf_expression(type_: Any, complete: str) -> str:
+    """A Python expression for a leaf field's completed value `v`: graphql-core's answer
+    for the common exact types inline, anything else through the field's completer (which
+    coerces, or raises Fallback)."""
+    nullable = not isinstance(type_, GraphQLNonNull)
+    named = type_ if nullable else type_.of_type
+    fallback = f"{complete}(v, following)"
+    if named is GraphQLFloat:
+        inline = (
+            f"float(v) if ((t := type(v)) is Decimal or t is float) and isfinite(v) else {fallback}"
+        )
+    elif named is GraphQLString or named is GraphQLID:
+        inline = f"v if type(v) is str else {fallback}"
+    elif named is GraphQLBoolean:
+        inline = f"v if type(v) is bool else {fallback}"
+    elif named is GraphQLInt:
+        inline = f"v if type(v) is int and {_INT_RANGE} else {fallback}"
+    elif isinstance(named, GraphQLScalarType) and named.coerce_output_value is isoformat:
+        inline = f"v.isoformat() if type(v) is date else {fallback}"
+    else:
+        return fallback
+    return f"None if v is None else ({inline})" if nullable else f"({inline})"
+
+
+def _fill(selection: Selection) -> Callable[[list[Any], list[dict[str, Any]], Any], None]:
+    """Generated once per selection set: for each object, its entries in response order."""
+    namespace: dict[str, Any] = {
+        "Decimal": Decimal,
+        "isfinite": isfinite,
+        "date": dt.date,
+        "Fallback": Fallback,
+    }
+    lines = ["def fill(sources, outs, following):", "    for s, o in zip(sources, outs):"]
+    for i, compiled in enumerate(selection.fields):
+        namespace[f"k{i}"] = compiled.key
+        if compiled.kind == TYPENAME:
+            namespace[f"n{i}"] = compiled.type_name
+            lines.append(f"        o[k{i}] = n{i}")
+            continue
+        if compiled.kind not in (ATTRIBUTE, COLUMN):
+            lines.append(f"        o[k{i}] = None")
+            continue
+        namespace[f"a{i}"] = compiled.attribute
+        namespace[f"c{i}"] = compiled.complete
+        if compiled.kind == COLUMN:  # strawberry_django reads a loaded column, else SQL
+            lines.append(f"        if a{i} not in s.__dict__:")
+            lines.append("            raise Fallback('a column not loaded')")
+        lines.append(f"        v = getattr(s, a{i})")
+        named = (
+            compiled.type.of_type if isinstance(compiled.type, GraphQLNonNull) else compiled.type
+        )
+        if isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
+            lines.append(f"        o[k{i}] = {_leaf_expression(compiled.type, f'c{i}')}")
+        else:
+            lines.append(f"        o[k{i}] = c{i}(v, following)")
+    exec(compile("\n".join(lines), f"<compiled fill of {selection.type.name}>", "exec"), namespace)
+    return cast(Callable[[list[Any], list[dict[str, Any]], Any], None], namespace["fill"])
 
 
 def _plain_function(function: Any) -> Callable[..., Any]:
@@ -852,6 +922,14 @@ class _Run:
             for source in sources:
                 if is_type_of(source, None) is not True:
                     raise Fallback("is_type_of")
+        if selection.fill is not None:
+            selection.fill(sources, outs, following)
+            for compiled in selection.called:
+                if compiled.kind == BATCH:
+                    self.call_batch(compiled, sources, outs, following, waiting)
+                else:
+                    self.call(compiled, sources, outs, following, waiting)
+            return
         for compiled in selection.fields:
             key = compiled.key
             kind = compiled.kind
