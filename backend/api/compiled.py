@@ -32,6 +32,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from keyword import iskeyword
 from math import isfinite
 from threading import Lock
 from types import CoroutineType
@@ -485,11 +486,9 @@ def _leaf_expression(type_: Any, complete: str) -> str:
     nullable = not isinstance(type_, GraphQLNonNull)
     named = type_ if nullable else type_.of_type
     fallback = f"{complete}(v, following)"
-    if named is GraphQLFloat:
-        inline = (
-            f"float(v) if ((t := type(v)) is Decimal or t is float) and isfinite(v) else {fallback}"
-        )
-    elif named is GraphQLString or named is GraphQLID:
+    if named is GraphQLFloat:  # see _fill
+        raise AssertionError("Float is completed by statements")
+    if named is GraphQLString or named is GraphQLID:
         inline = f"v if type(v) is str else {fallback}"
     elif named is GraphQLBoolean:
         inline = f"v if type(v) is bool else {fallback}"
@@ -506,7 +505,6 @@ def _fill(selection: Selection) -> Callable[[list[Any], list[dict[str, Any]], An
     """Generated once per selection set: for each object, its entries in response order."""
     namespace: dict[str, Any] = {
         "Decimal": Decimal,
-        "isfinite": isfinite,
         "date": dt.date,
         "Fallback": Fallback,
     }
@@ -525,14 +523,26 @@ def _fill(selection: Selection) -> Callable[[list[Any], list[dict[str, Any]], An
         if compiled.kind == COLUMN:  # strawberry_django reads a loaded column, else SQL
             lines.append(f"        if a{i} not in s.__dict__:")
             lines.append("            raise Fallback('a column not loaded')")
-        lines.append(f"        v = getattr(s, a{i})")
+        attribute = compiled.attribute
+        if attribute.isidentifier() and not iskeyword(attribute):
+            lines.append(f"        v = s.{attribute}")
+        else:
+            lines.append(f"        v = getattr(s, a{i})")
         named = (
             compiled.type.of_type if isinstance(compiled.type, GraphQLNonNull) else compiled.type
         )
-        if isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
+        if named is GraphQLFloat:  # a finite float or Decimal as float (f - f: 0 if finite)
+            lines.append("        if (t := type(v)) is Decimal or t is float:")
+            lines.append("            f = float(v)")
+            lines.append(f"            o[k{i}] = f if f - f == 0 else c{i}(v, following)")
+            lines.append("        else:")
+            lines.append(f"            o[k{i}] = c{i}(v, following)")
+        elif isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
             lines.append(f"        o[k{i}] = {_leaf_expression(compiled.type, f'c{i}')}")
         else:
             lines.append(f"        o[k{i}] = c{i}(v, following)")
+    if not selection.fields:  # every field skipped
+        lines.append("        pass")
     exec(compile("\n".join(lines), f"<compiled fill of {selection.type.name}>", "exec"), namespace)
     return cast(Callable[[list[Any], list[dict[str, Any]], Any], None], namespace["fill"])
 
