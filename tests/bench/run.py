@@ -585,7 +585,7 @@ def compiled_execution(client, document: str, variables: dict, repeats: int = 5)
                 cpu_us(dict_floor, rounds),
             )
         )
-    settings.COMPILED_QUERIES = True  # what is measured (the setting is off by default)
+    settings.COMPILED_QUERIES = True  # the default, for the sections after this one
     compiled, normal, _, _ = (statistics.median(t[i] for t in turns) for i in range(4))
     ratios = sorted(t[0] / t[2] for t in turns)
     ratio = statistics.median(ratios)
@@ -645,6 +645,11 @@ def differential_corpus(client, count: int, seed: int) -> None:
             same += 1
         else:
             print(f"  DIFFERENT: {text} {variables}")
+            print(f"    graphql-core ({outcome.normal_sql} SQL): {outcome.normal[:400]!r}")
+            print(
+                f"    compiled ({outcome.compiled_sql} SQL, plan ran to the end: "
+                f"{outcome.ran_compiled}): {outcome.compiled[:400]!r}"
+            )
         compiled += outcome.ran_compiled
         errors += b'"errors"' in outcome.normal
     print(
