@@ -135,9 +135,21 @@ async def _hours_by_week(
         keys = week_keys(week_or_current(from_, "from", weeks), weeks)
     except Exception as error:
         return [f if isinstance(f, Failed) else Failed(error) for f in found]
-    return [
-        f
-        if isinstance(f, Failed)
-        else [split_week(w, f.get(w, ZERO), root.tentative) for w in keys]
-        for root, f in zip(roots, found, strict=True)
-    ]
+    # One WeekHours per distinct (week, hours, status), shared by the assignments that have
+    # the same (the plan only reads them).
+    made: dict[tuple[Any, ...], WeekHours] = {}
+    answers: list[Any] = []
+    for root, f in zip(roots, found, strict=True):
+        if isinstance(f, Failed):
+            answers.append(f)
+            continue
+        tentative = root.tentative
+        row = []
+        for w in keys:
+            hours = f.get(w, ZERO)
+            week = made.get((w, hours, tentative))
+            if week is None:
+                week = made[(w, hours, tentative)] = split_week(w, hours, tentative)
+            row.append(week)
+        answers.append(row)
+    return answers

@@ -387,6 +387,9 @@ async def _person_loads(
     found = await settle(futures)
     keys = week_keys(first, weeks)
     answers: list[Any] = []
+    # One WeekLoad per distinct (week, hours, capacity), shared by the people who have the
+    # same: week_load is a pure function, and the plan only reads what it returns.
+    made: dict[tuple[Any, ...], Any] = {}
     for i in range(0, len(found), 2):
         hours, capacities = found[i], found[i + 1]
         if isinstance(hours, Failed):
@@ -397,7 +400,11 @@ async def _person_loads(
             loads = []
             for w, wc in zip(keys, capacities, strict=True):
                 confirmed, tentative = hours.get(w, NO_HOURS)
-                loads.append(week_load(w, confirmed + tentative, wc, tentative))
+                key = (w, confirmed, tentative, wc)
+                load = made.get(key)
+                if load is None:
+                    load = made[key] = week_load(w, confirmed + tentative, wc, tentative)
+                loads.append(load)
             answers.append(loads)
     return answers
 

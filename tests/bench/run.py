@@ -613,6 +613,52 @@ def compiled_execution(client, document: str, variables: dict, repeats: int = 5)
         f" target <= {COMPILED_TARGET_RATIO}x: {verdict}"
     )
     print(f"  compiled / normal path = {compiled / normal:.2f}x")
+    week_lists_share(request, document, variables, rounds, repeats)
+
+
+# The nested document's two typed week lists (issue 17 part 3), as tests.helpers spells them.
+WEEK_LISTS = (
+    " hoursByWeek(weeks: 12) { week hours }",
+    """
+  hoursByWeek(weeks: 12) { week hours capacity availableHours utilizationPercent
+    scheduledHours holidayHours timeOffHours }""",
+)
+
+
+def week_lists_share(request, document: str, variables: dict, rounds: int, repeats: int) -> None:
+    """Issue 17 part 3: what Person.hoursByWeek and Assignment.hoursByWeek cost of the
+    nested document on each path: the document with and without them, CPU per request,
+    in turns (the share: 1 - without / with, median over the turns)."""
+    from django.conf import settings
+
+    without = document
+    for text in WEEK_LISTS:
+        assert text in without, text
+        without = without.replace(text, "")
+
+    def cpu_ms(on: bool, text: str) -> float:
+        settings.COMPILED_QUERIES = on
+        request(text, variables)
+        samples = []
+        for _ in range(rounds):
+            t0 = time.process_time()
+            request(text, variables)
+            samples.append(time.process_time() - t0)
+        return statistics.median(samples) * 1000
+
+    turns = [
+        [cpu_ms(on, text) for on in (True, False) for text in (document, without)]
+        for _ in range(repeats)
+    ]
+    settings.COMPILED_QUERIES = True
+    print("  typed week lists (Person.hoursByWeek 12 weeks, Assignment.hoursByWeek 12 weeks):")
+    for label, i in (("compiled path", 0), ("graphql-core path", 2)):
+        with_, without_ = (statistics.median(t[i + j] for t in turns) for j in (0, 1))
+        share = statistics.median(1 - t[i + 1] / t[i] for t in turns)
+        print(
+            f"    {label:<18} {with_:6.1f} ms per request with them, {without_:6.1f} without: "
+            f"{share:.0%} of the document"
+        )
 
 
 def differential_corpus(client, count: int, seed: int) -> None:
