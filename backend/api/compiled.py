@@ -25,16 +25,18 @@ does (`_Run.settle`), and every later resolver error of that request too.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import inspect
 import logging
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from keyword import iskeyword
 from math import isfinite
 from threading import Lock
 from types import CoroutineType
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import Error as DjangoDatabaseError
@@ -74,9 +76,11 @@ from graphql.pyutils import Undefined, is_iterable
 from psycopg import Error as PsycopgError
 from psycopg_pool import PoolTimeout
 from strawberry.permission import PermissionExtension
+from strawberry.schema.types.base_scalars import isoformat
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
+from graphql_schema.batch import BATCHES, Failed
 from graphql_schema.permissions import HasWriteScope, IsAuthenticated
 
 logger = logging.getLogger("capgraph.compiled")
@@ -116,7 +120,7 @@ class _Info:
         self.context = context
 
 
-TYPENAME, ATTRIBUTE, COLUMN, RESOLVER = range(4)
+TYPENAME, ATTRIBUTE, COLUMN, RESOLVER, BATCH = range(5)
 
 
 @dataclass(slots=True, eq=False)
@@ -126,6 +130,10 @@ class Selection:
     type: GraphQLObjectType
     fields: list[Field] = field(default_factory=list)
     is_type_of: Callable[[Any, Any], Any] | None = None
+    # Every object's entries in response order, in one generated loop (_fill): the plain
+    # fields' values, a placeholder for each resolver's; then `called`, by field.
+    fill: Callable[[list[Any], list[dict[str, Any]], Any], None] | None = None
+    called: list[Field] = field(default_factory=list)
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -279,6 +287,7 @@ class Field:
     source_names: tuple[str, ...] = ()  # keyword parameters that receive the parent
     info_name: str | None = None
     permissions: tuple[Any, ...] = ()
+    batch: Callable[..., Any] | None = None  # the resolver's batch form (graphql_schema.batch)
     arguments: dict[str, Any] | None = None  # converted, when they read no variable
     details: FieldDetails | None = None
     definition: Any = None
@@ -375,6 +384,8 @@ class _Compiler:
         for key, details_list in collected.grouped_field_set.items():
             selection.fields.append(self.field(type_, key, details_list))
         self.depth -= 1
+        selection.fill = _fill(selection)
+        selection.called = [f for f in selection.fields if f.kind in (RESOLVER, BATCH)]
         return selection
 
     def field(self, parent: GraphQLObjectType, key: str, details_list: list) -> Field:
@@ -431,9 +442,10 @@ class _Compiler:
         source_names = tuple(
             p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
         )
+        batch = BATCHES.get(resolver.wrapped_func)  # type: ignore[arg-type]
         compiled = Field(
             key,
-            RESOLVER,
+            RESOLVER if batch is None else BATCH,
             complete=complete,
             function=_plain_function(resolver.wrapped_func),
             self_parameter=resolver.self_parameter is not None,
@@ -443,6 +455,7 @@ class _Compiler:
             details=details,
             definition=definition,
             strawberry_field=sfield,
+            batch=batch,
         )
         if _reads_variables(node):
             self.with_variables.append(compiled)
@@ -461,6 +474,77 @@ class _Compiler:
             hide_suggestions=True,
         )
         return self.selection(type_, collected)
+
+
+_INT_RANGE = "-2147483648 <= v <= 2147483647"
+
+
+def _leaf_expression(type_: Any, complete: str) -> str:
+    """A Python expression for a leaf field's completed value `v`: graphql-core's answer
+    for the common exact types inline, anything else through the field's completer (which
+    coerces, or raises Fallback)."""
+    nullable = not isinstance(type_, GraphQLNonNull)
+    named = type_ if nullable else type_.of_type
+    fallback = f"{complete}(v, following)"
+    if named is GraphQLFloat:  # see _fill
+        raise AssertionError("Float is completed by statements")
+    if named is GraphQLString or named is GraphQLID:
+        inline = f"v if type(v) is str else {fallback}"
+    elif named is GraphQLBoolean:
+        inline = f"v if type(v) is bool else {fallback}"
+    elif named is GraphQLInt:
+        inline = f"v if type(v) is int and {_INT_RANGE} else {fallback}"
+    elif isinstance(named, GraphQLScalarType) and named.coerce_output_value is isoformat:
+        inline = f"v.isoformat() if type(v) is date else {fallback}"
+    else:
+        return fallback
+    return f"None if v is None else ({inline})" if nullable else f"({inline})"
+
+
+def _fill(selection: Selection) -> Callable[[list[Any], list[dict[str, Any]], Any], None]:
+    """Generated once per selection set: for each object, its entries in response order."""
+    namespace: dict[str, Any] = {
+        "Decimal": Decimal,
+        "date": dt.date,
+        "Fallback": Fallback,
+    }
+    lines = ["def fill(sources, outs, following):", "    for s, o in zip(sources, outs):"]
+    for i, compiled in enumerate(selection.fields):
+        namespace[f"k{i}"] = compiled.key
+        if compiled.kind == TYPENAME:
+            namespace[f"n{i}"] = compiled.type_name
+            lines.append(f"        o[k{i}] = n{i}")
+            continue
+        if compiled.kind not in (ATTRIBUTE, COLUMN):
+            lines.append(f"        o[k{i}] = None")
+            continue
+        namespace[f"a{i}"] = compiled.attribute
+        namespace[f"c{i}"] = compiled.complete
+        if compiled.kind == COLUMN:  # strawberry_django reads a loaded column, else SQL
+            lines.append(f"        if a{i} not in s.__dict__:")
+            lines.append("            raise Fallback('a column not loaded')")
+        attribute = compiled.attribute
+        if attribute.isidentifier() and not iskeyword(attribute):
+            lines.append(f"        v = s.{attribute}")
+        else:
+            lines.append(f"        v = getattr(s, a{i})")
+        named = (
+            compiled.type.of_type if isinstance(compiled.type, GraphQLNonNull) else compiled.type
+        )
+        if named is GraphQLFloat:  # a finite float or Decimal as float (f - f: 0 if finite)
+            lines.append("        if (t := type(v)) is Decimal or t is float:")
+            lines.append("            f = float(v)")
+            lines.append(f"            o[k{i}] = f if f - f == 0 else c{i}(v, following)")
+            lines.append("        else:")
+            lines.append(f"            o[k{i}] = c{i}(v, following)")
+        elif isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
+            lines.append(f"        o[k{i}] = {_leaf_expression(compiled.type, f'c{i}')}")
+        else:
+            lines.append(f"        o[k{i}] = c{i}(v, following)")
+    if not selection.fields:  # every field skipped
+        lines.append("        pass")
+    exec(compile("\n".join(lines), f"<compiled fill of {selection.type.name}>", "exec"), namespace)
+    return cast(Callable[[list[Any], list[dict[str, Any]], Any], None], namespace["fill"])
 
 
 def _plain_function(function: Any) -> Callable[..., Any]:
@@ -810,6 +894,9 @@ class _Run:
         try:
             yielded = coroutine.send(None)
         except StopIteration as stop:
+            if compiled.kind == BATCH:
+                self.complete_batch(stop.value, out, compiled, resumed, following)
+                return
             try:
                 out[compiled.key] = compiled.complete(stop.value, following)
             except Exception as error:
@@ -817,7 +904,11 @@ class _Run:
             return
         except Exception as error:
             if self.absorbs(error):
-                self.fail(out, compiled, error, resumed)
+                if compiled.kind == BATCH:  # raised before any object's answer: each one's
+                    for one in out:
+                        self.fail(one, compiled, error, resumed)
+                else:
+                    self.fail(out, compiled, error, resumed)
                 return
             raise Fallback from error
         if yielded is not None and not isinstance(yielded, asyncio.Future):
@@ -841,6 +932,14 @@ class _Run:
             for source in sources:
                 if is_type_of(source, None) is not True:
                     raise Fallback("is_type_of")
+        if selection.fill is not None:
+            selection.fill(sources, outs, following)
+            for compiled in selection.called:
+                if compiled.kind == BATCH:
+                    self.call_batch(compiled, sources, outs, following, waiting)
+                else:
+                    self.call(compiled, sources, outs, following, waiting)
+            return
         for compiled in selection.fields:
             key = compiled.key
             kind = compiled.kind
@@ -858,8 +957,64 @@ class _Run:
             elif kind == TYPENAME:
                 for out in outs:
                     out[key] = compiled.type_name
+            elif kind == BATCH:
+                self.call_batch(compiled, sources, outs, following, waiting)
             else:
                 self.call(compiled, sources, outs, following, waiting)
+
+    def call_batch(
+        self,
+        compiled: Field,
+        sources: list[Any],
+        outs: list[dict[str, Any]],
+        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        waiting: list[Entry],
+    ) -> None:
+        """The field for every object at once, by its resolver's batch form."""
+        if not sources:
+            return
+        kwargs = compiled.arguments
+        if kwargs is None:
+            kwargs = self.arguments[id(compiled)]
+        for permission in compiled.permissions:
+            for source in sources:
+                if permission.has_permission(source, self.info) is not True:
+                    raise Fallback("permission")
+        key = compiled.key
+        for out in outs:
+            out[key] = None  # its place in the response's order
+        assert compiled.batch is not None
+        self.step(
+            [compiled.batch(sources, self.info, **kwargs), None, outs, compiled, 0],
+            following,
+            waiting,
+        )
+
+    def complete_batch(
+        self,
+        values: Any,
+        outs: list[dict[str, Any]],
+        compiled: Field,
+        resumed: int,
+        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+    ) -> None:
+        if type(values) is not list or len(values) != len(outs):
+            raise Fallback("a batch form's answer is not one value per object")
+        key = compiled.key
+        complete = compiled.complete
+        assert complete is not None
+        try:
+            for out, value in zip(outs, values, strict=True):
+                if type(value) is Failed:
+                    if not self.absorbs(value.error):
+                        raise Fallback from value.error
+                    self.fail(out, compiled, value.error, resumed)
+                else:
+                    out[key] = complete(value, following)
+        except Fallback:
+            raise
+        except Exception as error:
+            raise Fallback from error
 
     def call(
         self,

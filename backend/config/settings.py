@@ -233,9 +233,9 @@ PERSISTED_DOCUMENTS = os.environ.get(
     "PERSISTED_DOCUMENTS", str(WEB_APP_MANIFEST) if WEB_APP_MANIFEST.exists() else ""
 )
 RESPONSE_CACHE_TTL = int(os.environ.get("RESPONSE_CACHE_TTL", "30"))
-# Known query documents run by their compiled plan (api.compiled); off by default until a
-# full suite has run with it on, on a quiet machine (issue 17); false: graphql-core only.
-COMPILED_QUERIES = env_bool("COMPILED_QUERIES", False)
+# Known query documents run by their compiled plan (api.compiled; docs/design.md, "Compiled
+# execution"); false: graphql-core runs every request.
+COMPILED_QUERIES = env_bool("COMPILED_QUERIES", True)
 
 LOGGING = {
     "version": 1,

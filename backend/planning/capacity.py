@@ -34,8 +34,19 @@ def is_counted(hire_date: dt.date | None, week: dt.date) -> bool:
     return first is None or monday(week) >= first
 
 
+_CENTS: dict[int, Decimal] = {}  # cents(n) by n: the same few capacities, week after week
+_MAX_CENTS = 65536
+
+
 def cents(value: int) -> Decimal:
-    return Decimal(value).scaleb(-2)
+    if type(value) is not int:
+        return Decimal(value).scaleb(-2)
+    found = _CENTS.get(value)
+    if found is None:
+        found = Decimal(value).scaleb(-2)
+        if len(_CENTS) < _MAX_CENTS:
+            _CENTS[value] = found
+    return found
 
 
 def available_hours(capacity_: Decimal, hours: Decimal) -> Decimal:

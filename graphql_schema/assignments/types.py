@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from assignments import models
+from graphql_schema.batch import Failed, batch_of, settle
 from graphql_schema.context import Info
 from graphql_schema.scalars import JSON
 from graphql_schema.validation import FromArg, check_weeks, week_or_current
@@ -109,3 +110,46 @@ class PlaceholderAssignment(Booking):
     ) -> Annotated[Placeholder, strawberry.lazy("graphql_schema.demand.types")]:
         # Placeholder assignments reach a resolver only after the viewer's department filter.
         return await info.context.loaders.placeholder_by_id.load(root.placeholder_id)
+
+
+# Batch forms of the resolvers above, for compiled execution (graphql_schema.batch).
+
+
+@batch_of(Booking, "project")
+async def _projects(roots: list[models.Assignment], info: Info) -> list[Any]:
+    loader = info.context.loaders.project_by_id
+    return await settle([loader.load(r.project_id) for r in roots])
+
+
+@batch_of(Booking, "hours_by_week")
+async def _hours_by_week(
+    roots: list[models.Assignment],
+    info: Info,
+    from_: dt.date | None = None,
+    weeks: int | None = 12,
+) -> list[Any]:
+    weeks = check_weeks(weeks)
+    loader = info.context.loaders.hours_by_assignment
+    found = await settle([loader.load(r.id) for r in roots])
+    try:  # after the wait, as in the resolver: a failed load's error comes first
+        keys = week_keys(week_or_current(from_, "from", weeks), weeks)
+    except Exception as error:
+        return [f if isinstance(f, Failed) else Failed(error) for f in found]
+    # One WeekHours per distinct (week, hours, status), shared by the assignments that have
+    # the same (the plan only reads them).
+    made: dict[tuple[Any, ...], WeekHours] = {}
+    answers: list[Any] = []
+    for root, f in zip(roots, found, strict=True):
+        if isinstance(f, Failed):
+            answers.append(f)
+            continue
+        tentative = root.tentative
+        row = []
+        for w in keys:
+            hours = f.get(w, ZERO)
+            week = made.get((w, hours, tentative))
+            if week is None:
+                week = made[(w, hours, tentative)] = split_week(w, hours, tentative)
+            row.append(week)
+        answers.append(row)
+    return answers

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 import strawberry_django
 from strawberry import auto
 
+from graphql_schema.batch import Failed, batch_of, settle
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput
 from graphql_schema.loaders import CapacityKey, OwnerKey, PersonWindow, Span
@@ -306,3 +307,170 @@ class Person:
             matched_skills=result.matched_skills,
             missing_skills=result.missing_skills,
         )
+
+
+# Batch forms of the resolvers above, for compiled execution (graphql_schema.batch): the
+# same loads, checks and arithmetic, for every object of a level at once.
+
+
+async def _tree_lookups(info: Info, ids: list[int | None]) -> list[Any]:
+    if all(i is None for i in ids):
+        return [None] * len(ids)
+    try:
+        tree = await info.context.department_tree()
+    except Exception as error:
+        return [None if i is None else Failed(error) for i in ids]
+    return [None if i is None else tree.by_id.get(i) for i in ids]
+
+
+@batch_of(Department, "parent")
+async def _parents(roots: list[models.Department], info: Info) -> list[Any]:
+    return await _tree_lookups(info, [r.parent_id for r in roots])
+
+
+@batch_of(Person, "department")
+async def _departments(roots: list[models.Person], info: Info) -> list[Any]:
+    return await _tree_lookups(info, [r.department_id for r in roots])
+
+
+@batch_of(Person, "role")
+async def _roles(roots: list[models.Person], info: Info) -> list[Any]:
+    loader = info.context.loaders.role_by_id
+    return await settle([None if r.role_id is None else loader.load(r.role_id) for r in roots])
+
+
+@batch_of(Person, "skills")
+async def _skills(roots: list[models.Person], info: Info) -> list[Any]:
+    loader = info.context.loaders.skills_by_person
+    return await settle([loader.load(r.id) for r in roots])
+
+
+@batch_of(Person, "assignments")
+async def _assignments(
+    roots: list[models.Person], info: Info, include_inactive: bool | None = False
+) -> list[Any]:
+    loader = info.context.loaders.assignments_by_person
+    inactive = bool(include_inactive)
+    return await settle([loader.load(OwnerKey(r.id, inactive)) for r in roots])
+
+
+async def _person_loads(
+    roots: list[models.Person],
+    info: Info,
+    first: dt.date,
+    weeks: int,
+    include_tentative: bool | None,
+) -> list[Any]:
+    """person_loads for every root: each one's list of WeekLoad, or Failed (the hours'
+    error first, as asyncio.gather meets it: that batch is dispatched first)."""
+    loaders = info.context.loaders
+    include = include_tentative is not False
+    by_window = loaders.hours_by_person_window
+    by_capacity = loaders.capacity_by_person_window
+    futures = []
+    for root in roots:
+        futures.append(by_window.load(PersonWindow(root.id, first, weeks, include)))
+        futures.append(
+            by_capacity.load(
+                CapacityKey(
+                    root.id,
+                    root.weekly_capacity,
+                    root.hire_date,
+                    root.end_date,
+                    root.department_id,
+                    root.holiday_calendar_id,
+                    first,
+                    weeks,
+                )
+            )
+        )
+    found = await settle(futures)
+    keys = week_keys(first, weeks)
+    answers: list[Any] = []
+    # One WeekLoad per distinct (week, hours, capacity), shared by the people who have the
+    # same: week_load is a pure function, and the plan only reads what it returns.
+    made: dict[tuple[Any, ...], Any] = {}
+    for i in range(0, len(found), 2):
+        hours, capacities = found[i], found[i + 1]
+        if isinstance(hours, Failed):
+            answers.append(hours)
+        elif isinstance(capacities, Failed):
+            answers.append(capacities)
+        else:
+            loads = []
+            for w, wc in zip(keys, capacities, strict=True):
+                confirmed, tentative = hours.get(w, NO_HOURS)
+                key = (w, confirmed, tentative, wc)
+                load = made.get(key)
+                if load is None:
+                    load = made[key] = week_load(w, confirmed + tentative, wc, tentative)
+                loads.append(load)
+            answers.append(loads)
+    return answers
+
+
+@batch_of(Person, "hours_by_week")
+async def _hours_by_week(
+    roots: list[models.Person],
+    info: Info,
+    from_: dt.date | None = None,
+    weeks: int | None = 12,
+    include_tentative: bool | None = True,
+) -> list[Any]:
+    weeks = check_weeks(weeks)
+    first = week_or_current(from_, "from", weeks)
+    return await _person_loads(roots, info, first, weeks, include_tentative)
+
+
+async def _one_week(
+    roots: list[models.Person],
+    info: Info,
+    week: dt.date | None,
+    include_tentative: bool | None,
+    attribute: str,
+) -> list[Any]:
+    found = await _person_loads(roots, info, week_or_current(week), 1, include_tentative)
+    return [f if isinstance(f, Failed) else getattr(f[0], attribute) for f in found]
+
+
+@batch_of(Person, "available_hours")
+async def _available_hours(
+    roots: list[models.Person],
+    info: Info,
+    week: dt.date | None = None,
+    include_tentative: bool | None = True,
+) -> list[Any]:
+    return await _one_week(roots, info, week, include_tentative, "available_hours")
+
+
+@batch_of(Person, "utilization_percent")
+async def _utilization_percent(
+    roots: list[models.Person],
+    info: Info,
+    week: dt.date | None = None,
+    include_tentative: bool | None = True,
+) -> list[Any]:
+    return await _one_week(roots, info, week, include_tentative, "utilization_percent")
+
+
+@batch_of(Person, "skill_score")
+async def _skill_scores(roots: list[models.Person], info: Info, skills: list[str]) -> list[Any]:
+    requested = requested_skills(skills)
+    loader = info.context.loaders.skills_by_person
+    found = await settle([loader.load(r.id) for r in roots])
+    answers: list[Any] = []
+    for held in found:
+        if isinstance(held, Failed):
+            answers.append(held)
+            continue
+        result = skill_score(
+            [HeldSkill(s.skill.name, s.proficiency, s.kind) for s in held], requested
+        )
+        answers.append(
+            SkillScore(
+                score=result.score,
+                matched_skills=result.matched_skills,
+                missing_skills=result.missing_skills,
+            )
+        )
+    return answers
