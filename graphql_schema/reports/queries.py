@@ -140,10 +140,6 @@ def grid_calendar(maps: reports.CalendarMaps, weeks: list[WeekCapacity]) -> dict
     }
 
 
-def iso_map(hours: dict[dt.date, Decimal]) -> dict[str, float]:
-    return {week.isoformat(): float(h) for week, h in sorted(hours.items())}
-
-
 @strawberry.type
 class ReportsQuery:
     @strawberry.field(
@@ -343,11 +339,12 @@ class ReportsQuery:
 
         def compute() -> GridSnapshot:
             people = people_selectors.active_people(scope, deps)
-            rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1], tentative)
-            demand = aggregates.placeholder_grid_rows(scope, deps, keys[0], keys[-1], tentative)
+            rows = aggregates.grid_json(scope, deps, keys[0], keys[-1], tentative)
+            demand = aggregates.placeholder_grid_json(scope, deps, keys[0], keys[-1], tentative)
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             capacities = calendars.by_person(keys)
             calendar_maps = reports.CalendarMaps([k.isoformat() for k in keys])
+            by_person, by_assignment = rows.hours_by_person, rows.hours_by_assignment
             return GridSnapshot(
                 week_keys=keys,
                 holidays=report_holidays(calendars),
@@ -368,11 +365,7 @@ class ReportsQuery:
                     for p in people
                 ],
                 hours_by_person=JSON(
-                    {
-                        str(p.id): iso_map(rows.hours_by_person[p.id])
-                        for p in people
-                        if p.id in rows.hours_by_person
-                    }
+                    {str(p.id): by_person[p.id] for p in people if p.id in by_person}
                 ),
                 assignments=[
                     GridAssignment(
@@ -383,7 +376,7 @@ class ReportsQuery:
                         project_client=client,
                         role_on_project=role,
                         version=version,
-                        weekly_hours=JSON(iso_map(rows.hours_by_assignment.get(a_id, {}))),
+                        weekly_hours=JSON(by_assignment.get(a_id, {})),
                         status=AssignmentStatus(status),
                     )
                     for a_id, person_id, project_id, name, client, role, version, status in (
@@ -396,7 +389,7 @@ class ReportsQuery:
                         name=name,
                         role_id=role_id,
                         department_id=department_id,
-                        hours_by_week=JSON(iso_map(demand.hours_by_placeholder.get(ph_id, {}))),
+                        hours_by_week=JSON(demand.hours_by_placeholder.get(ph_id, {})),
                     )
                     for ph_id, name, role_id, department_id in demand.placeholders
                 ],
@@ -410,7 +403,7 @@ class ReportsQuery:
                         role_on_project=role,
                         status=AssignmentStatus(status),
                         version=version,
-                        weekly_hours=JSON(iso_map(demand.hours_by_assignment.get(a_id, {}))),
+                        weekly_hours=JSON(demand.hours_by_assignment.get(a_id, {})),
                     )
                     for a_id, ph_id, project_id, name, client, role, version, status in (
                         demand.assignments
