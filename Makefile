@@ -88,9 +88,13 @@ release-schema: install
 # clients for 30 s each against 1, 2 and 4 API worker processes, and the balance check:
 # 2 workers >= 1.6x the throughput of 1 at 20 clients, in 3 alternating pairs of runs
 # (tests/bench/load.py; docs/scaling.md).
+# ARGS go to run.py: `make bench ARGS="--people 10000"` measures the reports at 10,000 people
+# only (docs/benchmarks.md), without the load test.
 bench: install
-	$(PY) tests/bench/run.py
-	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
+	$(PY) tests/bench/run.py $(ARGS)
+	@if [ -n "$(ARGS)" ]; then \
+		echo "--- load test left out: run.py was given ARGS"; \
+	elif [[ "$$DATABASE_URL" == postgres* ]]; then \
 		echo && $(PY) tests/bench/load.py --clients 50,100 --seconds 30 --workers 1,2,4 && \
 		echo && $(PY) tests/bench/load.py --balance 3 --clients 20 --seconds 15; \
 	else \

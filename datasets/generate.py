@@ -337,7 +337,11 @@ def add_calendar(data: dict, rnd: random.Random) -> dict:
         r = rnd.random()
         p["holidayCalendarId"] = rnd.choice([1, 2, 3]) if r < 0.25 else None
         p["endDate"] = (
-            (start + dt.timedelta(days=rnd.randrange(0, data["weeks"] * 7))).isoformat()
+            # never before the hire date (the same draws: the shipped files do not change)
+            max(
+                (start + dt.timedelta(days=rnd.randrange(0, data["weeks"] * 7))).isoformat(),
+                p["hireDate"] or "",
+            )
             if rnd.random() < 0.05
             else None
         )

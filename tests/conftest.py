@@ -44,11 +44,12 @@ class Tokens:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, request):
     """The small dataset and a set of tokens, committed once for the whole session."""
     from io import StringIO
 
     with django_db_blocker.unblock():
+        _test_database_in_use(request, django_db_blocker)
         call_command("load_dataset", str(SMALL), "--replace", stdout=StringIO())
         tokens = Tokens()
         for attr, args in {
@@ -61,6 +62,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
             call_command("create_api_token", *args, stdout=out)
             setattr(tokens, attr, out.getvalue().strip())
     pytest.capgraph_tokens = tokens  # type: ignore[attr-defined]
+
+
+def _test_database_in_use(request, blocker) -> None:
+    """pytest-django creates only the test databases that the collected tests ask for (`db`,
+    a django_db mark). Tests that reach the database only through this session's data (the
+    live tests, run alone) would otherwise load it into DATABASE_URL's own database: create
+    the test database for them too."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, _ = _get_databases_for_setup(request.session.items)
+    if "default" in aliases:
+        return
+    config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+
+    def teardown() -> None:
+        with blocker.unblock():
+            teardown_databases(config, verbosity=0)
+
+    request.addfinalizer(teardown)
 
 
 @pytest.fixture(autouse=True)

@@ -183,13 +183,19 @@ class Reference:
         `tentative`) of placeholders in scope, by placeholder name and id, then the
         assignment order."""
         holders = {h["id"]: h for h in self.placeholders_in(visible, departments)}
+        return self._in_grid_order(holders, "placeholderId", tentative)
+
+    def _in_grid_order(self, owners: dict, key: str, tentative: bool) -> list[dict]:
+        """The active assignments (confirmed only without `tentative`) whose `key`
+        (personId, placeholderId) is in `owners`, in the grid's order: owner (name, id), then
+        client (none last, case-insensitive), project name, id."""
 
         def order(a):
             project = self.projects[a["projectId"]]
-            h = holders[a["placeholderId"]]
+            owner = owners[a[key]]
             return (
-                h["name"],
-                h["id"],
+                owner["name"],
+                owner["id"],
                 project["client"] is None,
                 (project["client"] or "").lower(),
                 project["name"].lower(),
@@ -200,7 +206,7 @@ class Reference:
             (
                 a
                 for a in self.data["assignments"]
-                if a.get("placeholderId") in holders and self.counts(a, tentative)
+                if a.get(key) in owners and self.counts(a, tentative)
             ),
             key=order,
         )
@@ -549,29 +555,8 @@ class Reference:
         )
 
     def grid_assignments(self, person_ids, tentative: bool = True) -> list[dict]:
-        """The active assignments of these people in the grid's order: person (name, id), then
-        client (none last, case-insensitive), project name, id."""
-
-        def order(a):
-            project = self.projects[a["projectId"]]
-            p = self.people[a["personId"]]
-            return (
-                p["name"],
-                p["id"],
-                project["client"] is None,
-                (project["client"] or "").lower(),
-                project["name"].lower(),
-                a["id"],
-            )
-
-        return sorted(
-            (
-                a
-                for a in self.data["assignments"]
-                if a.get("personId") in person_ids and self.counts(a, tentative)
-            ),
-            key=order,
-        )
+        """The active assignments of these people in the grid's order."""
+        return self._in_grid_order({i: self.people[i] for i in person_ids}, "personId", tentative)
 
     def grid_person(self, p: dict) -> dict:
         """One `gridSnapshot.people` row (without the calendar fields)."""

@@ -9,9 +9,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from .models import ApiToken, hash_token
 
@@ -206,17 +207,36 @@ def lapsed(credentials: Collection[Credential]) -> dict[Credential, str]:
             out[credential] = TOKEN_CHANGED
     sessions = [c for c in credentials if c.viewer.token_id is None]
     if sessions:
-        active = set(
-            get_user_model()
-            .objects.filter(pk__in={c.viewer.user_id for c in sessions}, is_active=True)
-            .values_list("pk", flat=True)
-        )
+        active = {
+            user.pk: user
+            for user in get_user_model().objects.filter(
+                pk__in={c.viewer.user_id for c in sessions}, is_active=True
+            )
+        }
         engine = import_module(settings.SESSION_ENGINE)
         for credential in sessions:
             key = credential.session_key
             data = engine.SessionStore(key).load() if key else {}
-            if credential.viewer.user_id not in active or data.get(SESSION_KEY) != str(
-                credential.viewer.user_id
+            user = active.get(credential.viewer.user_id)
+            if (
+                user is None
+                or data.get(SESSION_KEY) != str(user.pk)
+                or not _session_hash_verified(user, data.get(HASH_SESSION_KEY))
             ):
                 out[credential] = SESSION_ENDED
     return out
+
+
+def _session_hash_verified(user: AbstractBaseUser, session_hash: str | None) -> bool:
+    """Django's own test (django.contrib.auth.get_user): the session's hash of the password
+    still matches, under the secret key or one of its fallbacks. A password changed since the
+    sign-in (on another device, by an administrator) ends the session, and so its
+    subscriptions."""
+    if not session_hash:
+        return False
+    if constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return True
+    return any(
+        constant_time_compare(session_hash, fallback)
+        for fallback in user.get_session_auth_fallback_hash()
+    )

@@ -6,13 +6,17 @@ collects what cascades (Django's own Collector, as Model.delete does), deletes i
 returns one DELETE entry per deleted row of a logged type besides the deleted objects
 themselves, with every field it had, scoped by its person's (its placeholder's) department.
 An assignment's entry names its owner as the services do: `personId` or `placeholderId`,
-never the empty other one. The caller appends them with its own entries, in the same
-transaction."""
+never the empty other one. Rows that stay but lose a reference (SET_NULL: a deleted
+department's people and placeholders, a role's people, a calendar's departments and
+people) get one UPDATE entry each, that column before and after; a person or placeholder
+that loses its department is a move out of the nearest department that survives the delete
+(`previous_department_id`), so tokens limited to it see a removal. The caller appends them
+with its own entries, in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django.db import models, router
 from django.db.models.deletion import Collector
@@ -56,6 +60,50 @@ def _fields(obj: models.Model) -> list[str]:
     return names
 
 
+def _nulled(collector: Collector, gone: set[tuple[str, Any]]) -> list[log.Entry]:
+    """One UPDATE per row of a logged type that the delete will leave with a column set to
+    NULL (the collector's field updates), ordered by entity type, column, then id. Reading a
+    lazy queryset here fills its cache, and Django then updates those rows by id: the same
+    rows."""
+    order = {kind: i for i, kind in enumerate(log.ENTITY_TYPES)}
+    # A row that loses its department leaves it for good, and a token's scope is read when it
+    # reads the log: the deleted department is in no scope by then. Its nearest surviving
+    # ancestor is, in the scope of every token that saw the row through an ancestor (a token
+    # limited to the deleted department alone has nothing left to see). Departments with
+    # children cannot be deleted alone (PROTECT), so the parent is usually that ancestor.
+    parents = {
+        obj.pk: obj.parent_id  # type: ignore[attr-defined]
+        for model, objs in collector.data.items()
+        if model._meta.label_lower == "people.department"
+        for obj in objs
+    }
+    surviving: dict[Any, Any] = {}
+    for department in parents:
+        ancestor = parents[department]
+        while ancestor in parents:
+            ancestor = parents[ancestor]
+        surviving[department] = ancestor
+    found: list[tuple[int, str, int, log.Entry]] = []
+    for (field, value), groups in collector.field_updates.items():
+        for group in groups:  # querysets or lists of instances (the stubs say instances)
+            for obj in cast(Iterable[models.Model], group):
+                kind = log.MODEL_TYPES.get(obj._meta.label_lower)
+                before = getattr(obj, field.attname)
+                if kind is None or before == value or (obj._meta.label_lower, obj.pk) in gone:
+                    continue
+                name = log.camel(field.attname)
+                fields = {name: {"before": log.jsonable(before), "after": log.jsonable(value)}}
+                entry = log.Entry(kind, obj.pk, log.UPDATE, fields)
+                if kind in (log.PERSON, log.PLACEHOLDER):
+                    if field.attname == "department_id":
+                        entry.department_id = value
+                        entry.previous_department_id = surviving.get(before)
+                    else:
+                        entry.department_id = obj.department_id  # type: ignore[attr-defined]
+                found.append((order[kind], field.attname, obj.pk, entry))
+    return [entry for *_, entry in sorted(found, key=lambda f: f[:3])]
+
+
 def delete(objs: Sequence[models.Model]) -> list[log.Entry]:
     """Delete `objs` (of one model) and what cascades from them; return the entries of the
     cascaded rows (ordered by entity type, then id), not of `objs` (the caller records those
@@ -79,6 +127,8 @@ def delete(objs: Sequence[models.Model]) -> list[log.Entry]:
             doomed += [(kind, obj) for obj in queryset]
     entries = []
     doomed = [(k, o) for k, o in doomed if (o._meta.label_lower, o.pk) not in roots]
+    gone = {(o._meta.label_lower, o.pk) for _, o in doomed} | roots
+    entries += _nulled(collector, gone)
     deleted_people = {
         obj.pk: obj.department_id  # type: ignore[attr-defined]
         for kind, obj in doomed

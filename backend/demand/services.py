@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.access import Scope
 from changes import cascade, log
 from core.dataversion import write_transaction
-from core.errors import Denied, InvalidInput, Missing
-from people.models import Department, PersonSkill, Role
-from people.services import clean_name, skill_tags
+from core.errors import InvalidInput, Missing
+from people.models import PersonSkill
+from people.services import clean_name, existing_role, placeable_department, skill_tags
 
 from .models import Placeholder, PlaceholderSkill
 
@@ -42,19 +42,12 @@ def _apply(placeholder: Placeholder, data: Mapping[str, Any], scope: Scope, pref
         role_id = data["role_id"]
         if role_id is None:
             raise InvalidInput(f"{prefix}.roleId must not be null", f"{prefix}.roleId")
-        if not Role.objects.filter(pk=role_id).exists():
-            raise Missing(f"Role {role_id} not found", f"{prefix}.roleId")
+        existing_role(role_id, f"{prefix}.roleId")
         placeholder.role_id = role_id
     if "department_id" in data:
-        dep_id = data["department_id"]
-        if dep_id is not None and not Department.objects.filter(pk=dep_id).exists():
-            raise Missing(f"Department {dep_id} not found", f"{prefix}.departmentId")
-        if not scope.can_see_department(dep_id):
-            raise Denied(
-                "A department-restricted viewer can only place placeholders in its departments",
-                f"{prefix}.departmentId",
-            )
-        placeholder.department_id = dep_id
+        placeholder.department_id = placeable_department(
+            data["department_id"], scope, f"{prefix}.departmentId", "placeholders"
+        )
 
 
 @write_transaction

@@ -34,11 +34,50 @@ def active_people(scope: Scope, departments: Collection[int] | None) -> list[Per
     return [PersonFacts(*row) for row in qs.values_list(*FACT_FIELDS)]
 
 
-def held_skills(person_ids: Collection[int]) -> dict[int, list[HeldSkill]]:
+# A report asks about everyone in scope: binding thousands of ids costs more (in Django, the
+# driver and the planner) than the report's people query as a subquery (`among`), as in
+# calendars.selectors.
+MAX_ID_LIST = 64
+
+
+def _names_pattern(requested: Collection[str]) -> str:
+    """A regular expression (the same in PostgreSQL and in Python, SQLite's REGEXP) for the
+    skill names that can equal one of `requested` ignoring case (str.casefold, as
+    planning.skills compares them): a superset, exact for ASCII names. An ASCII name
+    casefolds to ASCII, so it can only match a requested name whose casefold is ASCII: spelled
+    here letter by letter in both cases. Any name with a character outside printable ASCII
+    is let through whole (planning.skills.skill_score ignores a skill nobody asked for)."""
+    spelled = []
+    for name in requested:
+        key = name.casefold()
+        if key.isascii():
+            spelled.append(
+                "".join(
+                    f"[{c.upper()}{c}]" if c.isalpha() else c if c.isdigit() else "\\" + c
+                    for c in key
+                )
+            )
+    return "|".join([f"^(?:{'|'.join(spelled)})$", "[^ -~]"] if spelled else ["[^ -~]"])
+
+
+def held_skills(
+    person_ids: Collection[int],
+    among: PersonRows | None = None,
+    requested: Collection[str] | None = None,
+) -> dict[int, list[HeldSkill]]:
+    """The skills `person_ids` hold; with `among` (a query of people holding them all) and
+    more than MAX_ID_LIST ids, read through a join with it instead of an id list. With
+    `requested`, only (a superset of) the skills with those names (_names_pattern): what a
+    skill score reads, not every skill of ten thousand people."""
     result: dict[int, list[HeldSkill]] = defaultdict(list)
-    rows = PersonSkill.objects.filter(person_id__in=person_ids).values_list(
+    if among is not None and len(person_ids) > MAX_ID_LIST:
+        rows = PersonSkill.objects.filter(person_id__in=among.order_by().values("id"))
+    else:
+        rows = PersonSkill.objects.filter(person_id__in=person_ids)
+    if requested is not None:
+        rows = rows.filter(skill__name__regex=_names_pattern(requested))
+    for person_id, name, proficiency, kind in rows.values_list(
         "person_id", "skill__name", "proficiency", "kind"
-    )
-    for person_id, name, proficiency, kind in rows:
+    ):
         result[person_id].append(HeldSkill(name, proficiency, kind))
     return result

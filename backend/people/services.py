@@ -86,20 +86,31 @@ def _apply(person: Person, data: Mapping[str, Any], scope: Scope, prefix: str) -
             raise InvalidInput(f"{prefix}.isActive must not be null", f"{prefix}.isActive")
         person.is_active = data["is_active"]
     if "role_id" in data:
-        role_id = data["role_id"]
-        if role_id is not None and not Role.objects.filter(pk=role_id).exists():
-            raise Missing(f"Role {role_id} not found", f"{prefix}.roleId")
-        person.role_id = role_id
+        person.role_id = existing_role(data["role_id"], f"{prefix}.roleId")
     if "department_id" in data:
-        dep_id = data["department_id"]
-        if dep_id is not None and not Department.objects.filter(pk=dep_id).exists():
-            raise Missing(f"Department {dep_id} not found", f"{prefix}.departmentId")
-        if not scope.can_see_department(dep_id):
-            raise Denied(
-                "A department-restricted viewer can only place people in its departments",
-                f"{prefix}.departmentId",
-            )
-        person.department_id = dep_id
+        person.department_id = placeable_department(
+            data["department_id"], scope, f"{prefix}.departmentId", "people"
+        )
+
+
+def existing_role(role_id: int | None, field: str) -> int | None:
+    """`role_id` if it names a role (None: no role); else NOT_FOUND on `field`."""
+    if role_id is not None and not Role.objects.filter(pk=role_id).exists():
+        raise Missing(f"Role {role_id} not found", field)
+    return role_id
+
+
+def placeable_department(dep_id: int | None, scope: Scope, field: str, what: str) -> int | None:
+    """`dep_id` if it names a department the viewer may place `what` (people, placeholders)
+    in (None: no department, which only an unrestricted viewer may choose); else NOT_FOUND or
+    FORBIDDEN on `field`."""
+    if dep_id is not None and not Department.objects.filter(pk=dep_id).exists():
+        raise Missing(f"Department {dep_id} not found", field)
+    if not scope.can_see_department(dep_id):
+        raise Denied(
+            f"A department-restricted viewer can only place {what} in its departments", field
+        )
+    return dep_id
 
 
 @write_transaction

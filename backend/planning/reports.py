@@ -7,6 +7,7 @@ has no capacity).
 """
 
 import datetime as dt
+import heapq
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +24,7 @@ from .capacity import (
     utilization_percent,
     week_load,
 )
-from .skills import HeldSkill, skill_score
+from .skills import HeldSkill, SkillScore, skill_score
 
 Hours = Mapping[dt.date, Decimal]
 
@@ -131,37 +132,51 @@ def heatmap_rows(
     the holiday calendar they follow, and the tentative part of their hours). The same
     definitions as `capacity.week_load`, computed in integer cents: a 500 x 26 heatmap is
     13,000 cells, and Decimal arithmetic per cell was most of the report's time. `weeks`
-    ascend (week_keys); `capacities` align with them."""
+    ascend (week_keys); `capacities` align with them. `hours` include the `tentative` part;
+    heatmap_rows_in_cents takes both in cents, as the report reads them."""
+    held = tentative or {}
+    cents = {
+        pid: {
+            week: [_cents(h) - _cents(held.get(pid, {}).get(week, ZERO)), 0]
+            for week, h in person_hours.items()
+        }
+        for pid, person_hours in hours.items()
+    }
+    for pid, person_held in held.items():
+        for week, h in person_held.items():
+            cents.setdefault(pid, {}).setdefault(week, [0, 0])[1] = _cents(h)
+    return heatmap_rows_in_cents(people, cents, weeks, capacities, absences, calendar_of)
+
+
+def heatmap_rows_in_cents(
+    people: Iterable[PersonFacts],
+    hours: Mapping[int, Mapping[dt.date, Sequence[int]]],
+    weeks: Sequence[dt.date],
+    capacities: Mapping[int, Sequence[WeekCapacity]],
+    absences: Mapping[int, Sequence[Any]] | None = None,
+    calendar_of: Mapping[int, int | None] | None = None,
+) -> list[HeatmapRow]:
+    """heatmap_rows with each person's hours as {week: (confirmed cents, tentative cents)}
+    (assignments.selectors.split_cents_by_person_week): no Decimal per cell."""
     keys = [week.isoformat() for week in weeks]
     nobody = [NOT_EMPLOYED] * len(weeks)
     calendar_maps = CalendarMaps(keys)
     rows = []
+    # People without hours in the window (most of an organisation's, in any one window)
+    # who share their weeks share their maps too: built once per list of weeks.
+    idle: dict[int, LoadMaps] = {}
     for person in people:
-        person_hours = hours.get(person.id, {})
-        hours_map: dict[str, float] = {}
-        percent_map: dict[str, float | None] = {}
-        available_map: dict[str, float] = {}
         person_weeks = capacities.get(person.id, nobody)
         capacity_map, time_off_map, holiday_map = calendar_maps(person_weeks)
-        peak: int | None = None
-        total_hours = total_capacity = 0
-        for week, key, wc in zip(weeks, keys, person_weeks, strict=True):
-            h = person_hours.get(week)
-            h_cents = 0 if h is None else _cents(h)
-            if h_cents:
-                hours_map[key] = h_cents / 100
-            cap = wc.capacity
-            if cap:
-                tenths = _tenths_of_percent(h_cents, cap)
-                percent_map[key] = tenths / 10
-                available_map[key] = max(0, cap - h_cents) / 100
-                if peak is None or tenths > peak:
-                    peak = tenths
-                total_hours += h_cents
-                total_capacity += cap
-            else:
-                percent_map[key] = None
-                available_map[key] = 0.0
+        person_hours = hours.get(person.id)
+        if person_hours:
+            loads = _load_maps(person_hours, weeks, keys, person_weeks)
+        else:
+            shared = idle.get(id(person_weeks))
+            if shared is None:
+                shared = idle[id(person_weeks)] = _load_maps({}, weeks, keys, person_weeks)
+            loads = shared
+        hours_map, percent_map, available_map, tentative_map, peak, average = loads
         rows.append(
             HeatmapRow(
                 person=person,
@@ -172,20 +187,71 @@ def heatmap_rows(
                 capacity_by_week=capacity_map,
                 time_off_by_week=time_off_map,
                 holiday_by_week=holiday_map,
-                peak_percent=None if peak is None else peak / 10,
-                average_percent=(
-                    _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None
-                ),
+                peak_percent=peak,
+                average_percent=average,
                 absences=() if absences is None else absences.get(person.id, ()),
                 holiday_calendar_id=None if calendar_of is None else calendar_of.get(person.id),
-                tentative_by_week={
-                    w.isoformat(): float(h)
-                    for w, h in sorted((tentative or {}).get(person.id, {}).items())
-                    if h
-                },
+                tentative_by_week=tentative_map,
             )
         )
     return rows
+
+
+# hours, percent, available and tentative maps, peak and average percent
+LoadMaps = tuple[
+    dict[str, float],
+    dict[str, float | None],
+    dict[str, float],
+    dict[str, float],
+    float | None,
+    float | None,
+]
+
+
+def _load_maps(
+    person_hours: Mapping[dt.date, Sequence[int]],
+    weeks: Sequence[dt.date],
+    keys: Sequence[str],
+    person_weeks: Sequence[WeekCapacity],
+) -> LoadMaps:
+    """A heatmap row's hours, percent, available and tentative maps, and its peak and
+    average percent, from its hours in cents and its weeks' capacity."""
+    hours_map: dict[str, float] = {}
+    percent_map: dict[str, float | None] = {}
+    available_map: dict[str, float] = {}
+    tentative_map: dict[str, float] = {}
+    peak: int | None = None
+    total_hours = total_capacity = 0
+    for week, key, wc in zip(weeks, keys, person_weeks, strict=True):
+        h = person_hours.get(week)
+        if h is None:
+            h_cents = 0
+        else:
+            h_cents = h[0] + h[1]
+            if h_cents:
+                hours_map[key] = h_cents / 100
+            if h[1]:
+                tentative_map[key] = h[1] / 100
+        cap = wc.capacity
+        if cap:
+            tenths = _tenths_of_percent(h_cents, cap)
+            percent_map[key] = tenths / 10
+            available_map[key] = max(0, cap - h_cents) / 100
+            if peak is None or tenths > peak:
+                peak = tenths
+            total_hours += h_cents
+            total_capacity += cap
+        else:
+            percent_map[key] = None
+            available_map[key] = 0.0
+    return (
+        hours_map,
+        percent_map,
+        available_map,
+        tentative_map,
+        None if peak is None else peak / 10,
+        _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +270,20 @@ class Candidate:
 WeekCapacities = Mapping[int, WeekCapacity]
 
 
-def _week_facts(
-    person: PersonFacts, hours: Hours, week: dt.date, capacities: WeekCapacities
-) -> tuple[Decimal, Decimal]:
-    return cents(capacities.get(person.id, NOT_EMPLOYED).capacity), hours.get(week, ZERO)
+class _SkillScores:
+    """skill_score against one request, once per distinct list of held skills (most people
+    hold none or the same few of the requested ones)."""
+
+    def __init__(self, requested: Sequence[str]) -> None:
+        self.requested = requested
+        self.known: dict[tuple[HeldSkill, ...], SkillScore] = {}
+
+    def __call__(self, held: Sequence[HeldSkill]) -> SkillScore:
+        key = tuple(held)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = skill_score(held, self.requested)
+        return found
 
 
 def find_available(
@@ -226,35 +302,80 @@ def find_available(
     rounded to 0.1; sorted by score desc, availableHours desc, name, id."""
     if not requested:
         skill_weight = ZERO
-    result = []
+    scores = _SkillScores(requested or ())
+    # Thousands of people share a few (capacity, hours, skill score) triples: the Decimal
+    # arithmetic runs once per triple (the same values, whichever person asks), and a
+    # Candidate is made only for the first `limit` of the order.
+    figures: dict[
+        tuple[Decimal, Decimal, int], tuple[Decimal, Decimal, Decimal, Decimal | None]
+    ] = {}
+    in_cents: dict[int, Decimal] = {}
+    no_hours: Hours = {}
+    ranked = []
     for person in people:
-        cap, h = _week_facts(person, hours.get(person.id, {}), week, capacities)
+        capacity = capacities.get(person.id, NOT_EMPLOYED).capacity
+        cap = in_cents.get(capacity)
+        if cap is None:
+            cap = in_cents[capacity] = cents(capacity)
+        h = hours.get(person.id, no_hours).get(week, ZERO)
         free = available_hours(cap, h)
         if min_available_hours is not None and free < min_available_hours:
             continue
         if requested:
-            ss = skill_score(skills.get(person.id, ()), requested)
+            ss = scores(skills.get(person.id, ()))
             score_part, matched, missing = ss.score, ss.matched_skills, ss.missing_skills
         else:
             score_part, matched, missing = 0, [], []
-        score = round_half_away(
-            availability_weight * availability_percent(free, cap) + skill_weight * score_part
-        )
-        result.append(
-            Candidate(
-                person,
+        known = figures.get((cap, h, score_part))
+        if known is None:
+            score = round_half_away(
+                availability_weight * availability_percent(free, cap) + skill_weight * score_part
+            )
+            known = figures[cap, h, score_part] = (
                 score,
-                free,
-                cap,
+                -score,
+                -free,
                 utilization_percent(h, cap),
+            )
+        score, less_score, less_free, utilization = known
+        # the order: score desc, available hours desc, name, id (unique: no tie reaches
+        # the rest of the tuple)
+        ranked.append(
+            (
+                less_score,
+                less_free,
+                person.name,
+                person.id,
+                person,
+                utilization,
                 score_part,
                 matched,
                 missing,
-                hours=h,
+                h,
+                cap,
+                score,
+                free,
             )
         )
-    result.sort(key=lambda c: (-c.score, -c.available_hours, c.person.name, c.person.id))
-    return result[:limit]
+    # the first `limit` of the whole order (heapq: sorted(...)[:limit] without sorting all)
+    return [
+        Candidate(person, score, free, cap, utilization, score_part, matched, missing, hours=h)
+        for (
+            _,
+            _,
+            _,
+            _,
+            person,
+            utilization,
+            score_part,
+            matched,
+            missing,
+            h,
+            cap,
+            score,
+            free,
+        ) in heapq.nsmallest(limit, ranked)
+    ]
 
 
 SKILL_SHARE = Decimal("0.7")
@@ -272,30 +393,52 @@ def skill_match(
 ) -> list[Candidate]:
     """docs/design.md: score = skillScore, or 0.7 * skillScore + 0.3 * availabilityPercent with a
     week; rounded to 0.1. People matching none of the skills are left out."""
-    result = []
+    scores = _SkillScores(requested)
+    # as in find_available: the Decimal arithmetic once per (capacity, hours, skill score),
+    # a Candidate only for the first `limit`
+    figures: dict[tuple[Decimal, Decimal, int], tuple[Decimal, Decimal, Decimal, Decimal | None]]
+    figures = {}
+    in_cents: dict[int, Decimal] = {}
+    no_hours: Hours = {}
+    ranked = []
     for person in people:
-        ss = skill_score(skills.get(person.id, ()), requested)
+        ss = scores(skills.get(person.id, ()))
         if not ss.matched_skills:
             continue
         if week is None:
-            cap = free = ZERO
-            pct = None
-            score = round_half_away(Decimal(ss.score))
+            cap = free = h = ZERO
+            known = figures.get((cap, h, ss.score))
+            if known is None:
+                score = round_half_away(Decimal(ss.score))
+                known = figures[cap, h, ss.score] = (score, -score, -free, None)
         else:
-            cap, h = _week_facts(person, hours.get(person.id, {}), week, capacities)
+            capacity = capacities.get(person.id, NOT_EMPLOYED).capacity
+            known_cap = in_cents.get(capacity)
+            if known_cap is None:
+                known_cap = in_cents[capacity] = cents(capacity)
+            cap = known_cap
+            h = hours.get(person.id, no_hours).get(week, ZERO)
             free = available_hours(cap, h)
-            pct = utilization_percent(h, cap)
-            score = round_half_away(
-                SKILL_SHARE * ss.score + AVAILABILITY_SHARE * availability_percent(free, cap)
-            )
-        result.append(
-            Candidate(person, score, free, cap, pct, ss.score, ss.matched_skills, ss.missing_skills)
+            known = figures.get((cap, h, ss.score))
+            if known is None:
+                score = round_half_away(
+                    SKILL_SHARE * ss.score + AVAILABILITY_SHARE * availability_percent(free, cap)
+                )
+                known = figures[cap, h, ss.score] = (
+                    score,
+                    -score,
+                    -free,
+                    utilization_percent(h, cap),
+                )
+        score, less_score, less_free, pct = known
+        # score desc, available hours desc (all 0 without a week), name, id
+        ranked.append(
+            (less_score, less_free, person.name, person.id, person, ss, score, free, cap, pct)
         )
-    if week is None:
-        result.sort(key=lambda c: (-c.score, c.person.name, c.person.id))
-    else:
-        result.sort(key=lambda c: (-c.score, -c.available_hours, c.person.name, c.person.id))
-    return result[:limit]
+    return [
+        Candidate(person, score, free, cap, pct, ss.score, ss.matched_skills, ss.missing_skills)
+        for (*_, person, ss, score, free, cap, pct) in heapq.nsmallest(limit, ranked)
+    ]
 
 
 def role_series(
@@ -305,18 +448,36 @@ def role_series(
     weeks: Sequence[dt.date],
     capacities: Mapping[int, Sequence[WeekCapacity]],
 ) -> dict[int, tuple[list[Decimal], list[Decimal]]]:
-    """Per role: (assigned, capacity) arrays aligned to `weeks`, zeros where nothing."""
-    series = {r: ([ZERO] * len(weeks), [ZERO] * len(weeks)) for r in role_ids}
+    """Per role: (assigned, capacity) arrays aligned to `weeks`, zeros where nothing.
+    Capacity is summed in integer cents, once per list of weeks that people of a role share
+    (calendars.selectors: people alike share one), times the number sharing it: at 10,000
+    people a Decimal addition per person and week was most of the report's time."""
+    assigned_by_role = {r: [ZERO] * len(weeks) for r in role_ids}
+    capacity_cents = {r: [0] * len(weeks) for r in role_ids}
+    shared: dict[tuple[int, int], list[Any]] = {}  # (role, id(weeks)) -> [weeks, people]
     for person in people:
-        if person.role_id not in series:
+        role = person.role_id
+        if role not in assigned_by_role:
             continue
-        assigned, cap = series[person.role_id]
-        person_hours = hours.get(person.id, {})
-        for i, week in enumerate(weeks):
-            assigned[i] += person_hours.get(week, ZERO)
-        for i, wc in enumerate(capacities.get(person.id, ())):
-            cap[i] += cents(wc.capacity)
-    return series
+        person_hours = hours.get(person.id)
+        if person_hours:
+            assigned = assigned_by_role[role]
+            for i, week in enumerate(weeks):
+                h = person_hours.get(week)
+                if h is not None:
+                    assigned[i] += h
+        person_weeks = capacities.get(person.id)
+        if person_weeks:
+            group = shared.get((role, id(person_weeks)))
+            if group is None:
+                shared[role, id(person_weeks)] = [person_weeks, 1]
+            else:
+                group[1] += 1
+    for (role, _), (person_weeks, count) in shared.items():
+        total = capacity_cents[role]
+        for i, wc in enumerate(person_weeks):
+            total[i] += count * wc.capacity
+    return {r: (assigned_by_role[r], [cents(c) for c in capacity_cents[r]]) for r in role_ids}
 
 
 def project_availability(

@@ -8,7 +8,7 @@ import strawberry
 from assignments import fill
 from assignments import services as assignment_services
 from demand import services
-from graphql_schema.assignments.mutations import assignment_data
+from graphql_schema.assignments.mutations import UpdateAssignmentInput, assignment_data
 from graphql_schema.assignments.types import Assignment, AssignmentStatus, PlaceholderAssignment
 from graphql_schema.context import Info
 from graphql_schema.people.mutations import DeletePayload
@@ -70,19 +70,8 @@ class CreatePlaceholderAssignmentInput:
 
 
 @strawberry.input
-class UpdatePlaceholderAssignmentInput:
-    expected_version: int = strawberry.field(
-        description="The version the client last read; a stale one is a CONFLICT."
-    )
-    project_id: strawberry.ID | None = strawberry.UNSET
-    role_on_project: str | None = strawberry.UNSET
-    is_active: bool | None = strawberry.UNSET
-    status: AssignmentStatus | None = strawberry.UNSET
-    weekly_hours: JSON | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Replaces every planned week when given.",
-        metadata=WEEKLY_HOURS_BOUND,
-    )
+class UpdatePlaceholderAssignmentInput(UpdateAssignmentInput):
+    """The same fields as a person's assignment (the owner cannot change)."""
 
 
 @strawberry.type

@@ -163,20 +163,17 @@ class ReportsQuery:
 
         def compute() -> CapacityHeatmap:
             people = people_selectors.active_people(scope, deps)
-            split = assignment_selectors.split_hours_by_person_week(
+            cents = assignment_selectors.split_cents_by_person_week(
                 keys[0], keys[-1], scope=scope, departments=deps, include_tentative=tentative
             )
-            hours = {pid: {w: c + t for w, (c, t) in weeks.items()} for pid, weeks in split.items()}
-            held = {pid: {w: t for w, (_, t) in weeks.items()} for pid, weeks in split.items()}
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
-            rows = reports.heatmap_rows(
+            rows = reports.heatmap_rows_in_cents(
                 people,
-                hours,
+                cents,
                 keys,
                 calendars.by_person(keys),
                 {p.id: absences(calendars, p.id) for p in people},
                 calendars.calendar_of,
-                held,
             )
             return CapacityHeatmap(
                 week_keys=keys,
@@ -228,7 +225,7 @@ class ReportsQuery:
             ranked = reports.skill_match(
                 people,
                 hours,
-                people_selectors.held_skills(ids),
+                people_selectors.held_skills(ids, in_scope(scope, deps), requested),
                 requested,
                 the_week,
                 capacities,
@@ -286,7 +283,13 @@ class ReportsQuery:
                 departments=deps,
                 include_tentative=include_tentative is not False,
             )
-            held = people_selectors.held_skills([p.id for p in people]) if requested else {}
+            held = (
+                people_selectors.held_skills(
+                    [p.id for p in people], in_scope(scope, deps), requested
+                )
+                if requested
+                else {}
+            )
             ranked = reports.find_available(
                 people,
                 hours,

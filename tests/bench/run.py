@@ -685,6 +685,250 @@ def _requester(client):
     return request
 
 
+# --- `run.py --people N` (make bench ARGS="--people 10000"): the reports at organisation scale
+SCALE_WEEKS = 104  # weeks of generated plans (datasets/generate.py --weeks)
+SCALE_SEED = 42
+SCALE_ROUNDS = int(os.environ.get("BENCH_SCALE_ROUNDS", "7"))
+SCALE_HEATMAP_MB = 150  # extra RSS of one 26-week heatmap request
+SCALE_LOAD_MB = 300  # peak RSS of load_dataset
+# (label, document, target: server time / floor)
+SCALE_REPORTS = [
+    # the documents of the main table (operations()): the web app's, with every calendar
+    # map and absence, would be over the 16 MB answer limit at 10,000 people
+    (
+        "capacityHeatmap 26 weeks",
+        f"""{{ capacityHeatmap(from: "{FROM}", weeks: 26) {{ weekKeys rows {{
+        person {{ id name }} weeklyCapacity hoursByWeek percentByWeek availableByWeek
+        peakPercent averagePercent }} }} }}""",
+        2.0,
+    ),
+    (
+        "gridSnapshot 26 weeks",
+        f"""{{ gridSnapshot(from: "{FROM}", weeks: 26) {{ weekKeys people {{ id
+        name weeklyCapacity departmentId firstEligibleWeek }} hoursByPerson
+        assignments {{ id personId projectId projectName projectClient version
+        weeklyHours }} }} }}""",
+        2.0,
+    ),
+    (CALENDAR_OPERATIONS[2][0], CALENDAR_OPERATIONS[2][1], 3.0),
+    (
+        "skillMatch limit 100, with week",
+        """{ skillMatch(skills: ["Python", "React", "SQL"], week: "2026-11-16",
+        limit: 100) { person { id name } score skillScore matchedSkills missingSkills } }""",
+        3.0,
+    ),
+    (
+        "roleCapacity 26 weeks",
+        f"""{{ roleCapacity(from: "{FROM}", weeks: 26) {{ weekKeys roles {{ id name }} series
+        {{ role {{ id }} assigned capacity unstaffed }} }} }}""",
+        3.0,
+    ),
+]
+
+
+def scale_dataset(people: int) -> Path:
+    """datasets/generate.py --people N --weeks 104 --seed 42 --calendar, generated once and
+    kept in the temporary directory under a name made of those parameters."""
+    import importlib.util
+
+    folder = Path(tempfile.gettempdir()) / "capgraph-bench"
+    folder.mkdir(exist_ok=True)
+    argv = ["--people", str(people), "--weeks", str(SCALE_WEEKS), "--seed", str(SCALE_SEED)]
+    path = folder / f"people{people}_weeks{SCALE_WEEKS}_seed{SCALE_SEED}_calendar.json"
+    if not path.exists():
+        spec = importlib.util.spec_from_file_location("generate", REPO / "datasets" / "generate.py")
+        assert spec is not None and spec.loader is not None
+        generator = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(generator)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_text(generator.render([*argv, "--calendar"]))
+        partial.replace(path)  # whole or absent: a run stopped halfway leaves no cached file
+    return path
+
+
+# A child's own peak RSS: /proc/self/status's VmHWM, read by the child. Not getrusage's
+# ru_maxrss: Linux carries a process's high-water mark across fork and exec, so a child of a
+# large parent reports at least the parent's RSS (this process holds hundreds of MB after
+# the reports).
+_PEAK_AT_EXIT = (
+    "import atexit, re, sys\n"
+    "def peak():\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    kb = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1))\n"
+    "    sys.stdout.flush()\n"
+    "    print(f'VmHWM {kb}')\n"
+    "atexit.register(peak)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "sys.path[0] = __import__('os').path.dirname(sys.argv[0])  # as `python script`\n"
+    "import runpy\n"
+    "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
+
+
+def _child_peak_mb(argv: list[str]) -> tuple[float, float, str]:
+    """Run a Python script (argv: the script and its arguments) in a child process:
+    (seconds, the child's peak RSS in MB, its output)."""
+    import re
+    import subprocess
+
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-c", _PEAK_AT_EXIT, *argv],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    output = child.stdout.decode()
+    if child.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}):\n{output}")
+    found = re.search(r"VmHWM (\d+)", output)
+    assert found is not None, output
+    output = output[: found.start()] + output[found.end() :]
+    return time.perf_counter() - started, int(found.group(1)) / 1024, output.strip()
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def heatmap_rss_child(token: str) -> None:
+    """`run.py --heatmap-rss TOKEN` (a child of --people): the extra RSS of one 26-week heatmap
+    request in a fresh process, after a one-week heatmap has imported and warmed the app."""
+    sys.path[:0] = [str(REPO / "backend"), str(REPO)]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("capgraph.operation").setLevel(logging.ERROR)
+    from tests.client import GraphQLClient
+
+    request = _requester(GraphQLClient(token=token))
+    request(f'{{ capacityHeatmap(from: "{FROM}", weeks: 1) {{ weekKeys }} }}', {})
+    before = _rss_mb()
+    size = len(request(SCALE_REPORTS[0][1], {}).content)
+    with open("/proc/self/status") as status:  # this process's own high-water mark
+        peak = int(status.read().split("VmHWM:")[1].split()[0]) / 1024
+    print(f"{before:.1f} {peak:.1f} {size}")
+
+
+def _statements(client, document: str) -> tuple[bytes, list[tuple[str, object]]]:
+    """One request's answer and the read statements it ran, with their parameters."""
+    from django.db import connection
+
+    ran: list[tuple[str, object]] = []
+
+    def record(execute, sql, params, many, context):
+        if not many and sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            ran.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        body = client(document, {}).content
+    return body, ran
+
+
+def report_against_floor(request, label: str, document: str, target: float) -> float:
+    """One line of --people: the report's server time against its floor, ROUNDS pairs."""
+    import orjson
+    from django.db import connection
+
+    def rebuild(value):
+        if type(value) is dict:
+            return {k: rebuild(v) for k, v in value.items()}
+        if type(value) is list:
+            return [rebuild(v) for v in value]
+        return value
+
+    body, statements = _statements(request, document)
+    data = orjson.loads(body)["data"]
+
+    def sql_alone() -> None:
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    def build() -> bytes:
+        return orjson.dumps({"data": rebuild(data)})
+
+    pairs = []
+    for _ in range(SCALE_ROUNDS):
+        c0 = time.process_time()
+        served = server_ms(request(document, {}))
+        cpu = (time.process_time() - c0) * 1000
+        t0 = time.perf_counter()
+        sql_alone()
+        t1 = time.perf_counter()
+        build()
+        t2 = time.perf_counter()
+        floor = (t2 - t0) * 1000
+        pairs.append((served / floor, served, cpu, floor, (t1 - t0) * 1000, (t2 - t1) * 1000))
+    ratio, served, cpu, floor, sql_ms, build_ms = (
+        statistics.median(p[i] for p in pairs) for i in range(6)
+    )
+    verdict = "PASS" if ratio <= target else "FAIL"
+    print(
+        f"{label:<34} {served:>9.1f} {cpu:>7.1f} {floor:>8.1f} {sql_ms:>7.1f} "
+        f"{build_ms:>8.1f} {ratio:>5.2f}x {target:>5.1f}x  {verdict}  "
+        f"({len(statements)} statements, {len(body):,} bytes)"
+    )
+    return ratio
+
+
+def scale_reports(people: int) -> None:
+    """Issue 17 part 2: each report's server time (the Server-Timing header) at N people
+    beside its floor: the report's own SQL statements alone (captured from a request, run
+    again with their parameters, rows fetched) plus building the same answer from plain data
+    (the response's data as plain dicts and lists, rebuilt) and encoding it with orjson.
+    Request and floor alternate, ROUNDS pairs; the verdict is the median of the pairs'
+    ratios. Then the extra RSS of one 26-week heatmap request and load_dataset's peak RSS,
+    each in a child process."""
+    from django.core.management import call_command
+
+    from tests.client import GraphQLClient
+
+    path = scale_dataset(people)
+    manage = str(REPO / "backend" / "manage.py")
+    seconds, load_mb, output = _child_peak_mb([manage, "load_dataset", str(path), "--replace"])
+    print(f"{output.strip()}")
+    out = StringIO()
+    call_command("create_api_token", "bench", "--scope", "write", stdout=out)
+    token = out.getvalue().strip()
+    request = _requester(GraphQLClient(token=token))
+    print(
+        f"\nreports at {people:,} people ({path.name}); server time (Server-Timing) and CPU "
+        f"of this process per request, beside the floor: the request's own SQL statements "
+        f"alone + the same answer rebuilt from plain data and encoded with orjson; median of "
+        f"{SCALE_ROUNDS} alternating pairs"
+    )
+    print(
+        f"{'report':<34} {'server ms':>9} {'CPU ms':>7} {'floor ms':>8} {'SQL ms':>7} "
+        f"{'build ms':>8} {'ratio':>6} {'target':>6}  verdict"
+    )
+
+    for label, document, target in SCALE_REPORTS:
+        report_against_floor(request, label, document, target)
+
+    _, _, output = _child_peak_mb([str(Path(__file__).resolve()), "--heatmap-rss", token])
+    before, peak, size = output.split()[-3:]
+    extra = float(peak) - float(before)
+    verdict = "PASS" if extra < SCALE_HEATMAP_MB else "FAIL"
+    print(
+        f"\nmemory: one 26-week heatmap request ({int(size):,} bytes) in a fresh process: "
+        f"{extra:.0f} MB extra RSS (peak {float(peak):.0f} MB, {float(before):.0f} MB before), "
+        f"target < {SCALE_HEATMAP_MB} MB: {verdict}"
+    )
+    verdict = "PASS" if load_mb < SCALE_LOAD_MB else "FAIL"
+    print(
+        f"memory: load_dataset {path.name} in a child process: peak RSS {load_mb:.0f} MB "
+        f"({seconds:.0f} s), target < {SCALE_LOAD_MB} MB: {verdict}"
+    )
+    print(f"load average (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     os.environ.setdefault("RATE_LIMIT_POINTS", str(10**9))  # measuring, not limiting
     backend = setup_database()
@@ -708,6 +952,10 @@ def main() -> None:
     # Django clears the query log at each request start; the counts below need it kept.
     request_started.disconnect(reset_queries)
     call_command("migrate", verbosity=0)
+    if "--people" in sys.argv:  # run.py --people N: the reports at N people only
+        print(f"capgraph bench on {backend}")
+        scale_reports(int(sys.argv[sys.argv.index("--people") + 1]))
+        return
     started = time.perf_counter()
     call_command("load_dataset", str(DATASET), "--replace", stdout=StringIO())
     load_seconds = time.perf_counter() - started
@@ -821,4 +1069,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if "--heatmap-rss" in sys.argv:  # a child of --people, on its database
+        heatmap_rss_child(sys.argv[sys.argv.index("--heatmap-rss") + 1])
+    else:
+        main()

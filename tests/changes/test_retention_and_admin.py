@@ -11,9 +11,14 @@ from django.utils import timezone
 
 from changes.models import Change
 from changes.tasks import prune_changes
+from graphql_schema.changes.queries import encode_cursor
+from people.models import Person
 from projects.models import Project
-from tests.changes import last_id, row, rows_after
+from tests.changes import last_id, named_client, row, rows_after
 from tests.client import GraphQLClient
+
+FEED = """query($after: String) { changes(after: $after, first: 50) {
+  edges { node { entityType entityId operation fields } } } }"""
 
 
 def test_the_beat_schedule_prunes_the_change_log_hourly():
@@ -86,3 +91,37 @@ def test_admin_edits_and_deletes_are_logged(staff):
     assert [(r["entity_type"], r["entity_id"], r["operation"], r["actor"]) for r in rows[1:-1]] == [
         ("assignment", pk, "delete", "admin:boss") for pk in (13, 15, 30, 31, 33, 85, 120, 121)
     ]
+
+
+def test_deleting_a_department_in_the_admin_logs_its_people_moving_out(staff):
+    # given Brand (department 9), a leaf, and the people in it
+    since = last_id()
+    members = [13, 17, 29, 36, 54]
+    assert (
+        list(Person.objects.filter(department_id=9).order_by("pk").values_list("pk", flat=True))
+        == members
+    )
+
+    # when the admin deletes it
+    deleted = submit(staff, "/admin/people/department/9/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+
+    # then each person it leaves without a department has an UPDATE, a move out of Design (7):
+    # Brand's parent, the nearest department a token's scope can still hold; then Brand's DELETE
+    move = {"departmentId": {"before": 9, "after": None}}
+    department = {"name": "Brand", "parentId": 7, "holidayCalendarId": None}
+    assert rows_after(since) == [
+        *(row("person", pk, "update", move, "admin:boss", None, 7) for pk in members),
+        row("department", 9, "delete", {k: {"before": v} for k, v in department.items()},
+            "admin:boss"),
+    ]  # fmt: skip
+    assert not Person.objects.filter(department_id=9).exists()
+
+    # and a token limited to Design sees them removed, without values
+    design = named_client("design-mirror", departments=[7])
+    feed = design.post(FEED, {"after": encode_cursor(since)})
+    assert [e["node"] for e in feed.data["changes"]["edges"]] == [
+        {"entityType": "PERSON", "entityId": str(pk), "operation": "DELETE", "fields": {}}
+        for pk in members
+    ] + [{"entityType": "DEPARTMENT", "entityId": "9", "operation": "DELETE",
+          "fields": {k: {"before": v} for k, v in department.items()}}]  # fmt: skip

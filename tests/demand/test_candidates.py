@@ -3,19 +3,17 @@ small_calendar.json (schedules, holidays, time off, end dates) with small_demand
 placeholders and statuses, and two people alike but for their id (the last tie-break)."""
 
 import copy
-import datetime as dt
 import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from assignments.models import Assignment, AssignmentWeek
-from demand.models import Placeholder, PlaceholderSkill
-from projects.models import Project
+from demand.models import Placeholder
 from tests.calendar_data import sequences_kept_ahead
 from tests.client import exact_queries
 from tests.conftest import DATASETS
+from tests.demand import make_placeholders
 from tests.helpers import only_error
 from tests.reference import Reference, candidates
 
@@ -138,32 +136,7 @@ def test_a_placeholder_without_hours_has_no_candidates(gql, db, tokens):
 
 @pytest.fixture
 def many_placeholders(db, tokens):
-    projects = list(Project.objects.values_list("pk", flat=True)[:5])
-    placeholders = Placeholder.objects.bulk_create(
-        Placeholder(name=f"Placeholder {i:03}", role_id=1 + i % 12, department_id=1 + i % 20)
-        for i in range(250)
-    )
-    PlaceholderSkill.objects.bulk_create(
-        PlaceholderSkill(placeholder=p, skill_id=1 + i % 60, min_proficiency="advanced")
-        for i, p in enumerate(placeholders)
-    )
-    bookings = Assignment.all_rows.bulk_create(
-        Assignment(
-            placeholder=p, project_id=projects[i % 5], status=("confirmed", "tentative")[i % 2]
-        )
-        for i, p in enumerate(placeholders)
-    )
-    AssignmentWeek.all_rows.bulk_create(
-        AssignmentWeek(
-            assignment=b,
-            placeholder_id=b.placeholder_id,
-            tentative=b.status == "tentative",
-            week=dt.date(2026, 11, 2) + dt.timedelta(weeks=w + i % 7),
-            hours=8,
-        )
-        for i, b in enumerate(bookings)
-        for w in range(3)
-    )
+    make_placeholders(250, spread_weeks=True)
 
 
 COUNTED = """query($first: Int) { placeholders(first: $first) { edges { node { id

@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 
 from assignments.models import Assignment, AssignmentWeek
 from demand.models import Placeholder, PlaceholderSkill
-from projects.models import Project
 from tests.client import exact_queries
 from tests.conftest import DATASETS, SMALL
+from tests.demand import make_placeholders
 from tests.demand.documents import PLACEHOLDERS_PAGE
 
 SMALL_DEMAND = DATASETS / "small_demand.json"
@@ -233,32 +233,7 @@ PLACEHOLDERS_QUERIES = 10
 
 @pytest.fixture
 def many_placeholders(db, tokens):
-    projects = list(Project.objects.values_list("pk", flat=True)[:5])
-    placeholders = Placeholder.objects.bulk_create(
-        Placeholder(name=f"Placeholder {i:03}", role_id=1 + i % 12, department_id=1 + i % 20)
-        for i in range(250)
-    )
-    PlaceholderSkill.objects.bulk_create(
-        PlaceholderSkill(placeholder=p, skill_id=1 + i % 60, min_proficiency="advanced")
-        for i, p in enumerate(placeholders)
-    )
-    bookings = Assignment.all_rows.bulk_create(
-        Assignment(
-            placeholder=p, project_id=projects[i % 5], status=("confirmed", "tentative")[i % 2]
-        )
-        for i, p in enumerate(placeholders)
-    )
-    AssignmentWeek.all_rows.bulk_create(
-        AssignmentWeek(
-            assignment=b,
-            placeholder_id=b.placeholder_id,
-            tentative=b.status == "tentative",
-            week=dt.date(2026, 11, 2) + dt.timedelta(weeks=w),
-            hours=8,
-        )
-        for b in bookings
-        for w in range(3)
-    )
+    make_placeholders(250, spread_weeks=False)
 
 
 @pytest.mark.parametrize("first", [50, 200])

@@ -13,6 +13,7 @@ import json
 import pytest
 from graphql import parse
 
+from tests.calendar_data import TEST_DATA, load_calendar_dataset
 from tests.changes import LOG_QUERIES
 from tests.client import GraphQLClient, Response, exact_queries
 from tests.conftest import REPO
@@ -22,8 +23,10 @@ from tests.reference import (
     PEOPLE,
     PROJECTS,
     D,
+    Reference,
     active,
     availability_row,
+    candidates,
     capacity,
     find_available,
     grid_assignment,
@@ -49,6 +52,8 @@ SAVE_HOURS = "Grid_SaveHours"
 REQUEST_EXPORT = "Grid_RequestExport"
 EXPORT_JOB = "Grid_ExportJob"
 HOURS_CHANGED = "Grid_HoursChanged"
+CANDIDATES = "Grid_PlaceholderCandidates"
+FILL = "Grid_FillPlaceholder"
 FIND_AVAILABLE = "FindAvailable_Screen"
 PROJECT = "Project_Screen"
 ROLE_CAPACITY = "RoleCapacity_Screen"
@@ -63,6 +68,8 @@ TESTED = [
     REQUEST_EXPORT,
     EXPORT_JOB,
     HOURS_CHANGED,
+    CANDIDATES,
+    FILL,
     FIND_AVAILABLE,
     PROJECT,
     ROLE_CAPACITY,
@@ -182,6 +189,7 @@ def heatmap_rows(people: list[dict], keys, leave: dict[int, tuple] | None = None
                 "hoursByWeek": {
                     w.isoformat(): float(hours(p["id"], w)) for w in keys if hours(p["id"], w)
                 },
+                "tentativeByWeek": {},  # small.json has no tentative assignments
                 **calendar_fields(p["id"], keys, leave.get(p["id"], ())),
             }
         )
@@ -212,7 +220,13 @@ def test_heatmap_screen(app):
         r = query(
             app,
             HEATMAP,
-            {"from": "2026-12-21", "weeks": 4, "department": "1", "includeChildren": True},
+            {
+                "from": "2026-12-21",
+                "weeks": 4,
+                "department": "1",
+                "includeChildren": True,
+                "includeTentative": True,
+            },
         )
     assert r.status == 200
     assert r.headers["X-Capgraph-Cache"] == "MISS"
@@ -240,7 +254,12 @@ def grid_expected(department: int, keys) -> dict:
                 {**grid_person(p), "endDate": p.get("endDate"), **calendar_fields(p["id"], keys)}
                 for p in people
             ],
-            "assignments": [without(grid_assignment(a, keys), "projectId") for a in assignments],
+            "assignments": [
+                {**without(grid_assignment(a, keys), "projectId"), "status": "CONFIRMED"}
+                for a in assignments
+            ],
+            "placeholders": [],  # small.json has none (test_grid_placeholders_and_fill)
+            "placeholderAssignments": [],
         },
     }
 
@@ -251,7 +270,13 @@ def without(row: dict, field: str) -> dict:
 
 def test_grid_screen_and_save(app):
     keys = weeks("2026-12-21", 4)
-    variables = {"from": "2026-12-21", "weeks": 4, "department": "4", "includeChildren": True}
+    variables = {
+        "from": "2026-12-21",
+        "weeks": 4,
+        "department": "4",
+        "includeChildren": True,
+        "includeTentative": True,
+    }
     # session, user, departments, roles, people, assignments, hours, placeholders'
     # assignments and their hours, work schedules, time off
     with exact_queries(11):
@@ -296,7 +321,8 @@ def test_grid_screen_and_save(app):
                     "version": 2,
                     "weeklyHours": {k: float(v) for k, v in sorted(expected_hours.items())},
                 }
-            ]
+            ],
+            "placeholderAssignments": [],
         }
     }
     # The grid reads the write back (a new data version: no cached answer).
@@ -438,6 +464,7 @@ def test_a_stale_department_in_a_link_is_an_error_on_department(app, department,
     """A `?department=` that names no department: the screens recognise the error by its
     `extensions.field` and drop the filter (frontend/src/components/Filters.tsx)."""
     variables = {"from": "2026-12-21", "weeks": 4, "department": department}
+    variables["includeTentative"] = True  # the heatmap's and the grid's (role capacity: unused)
     for text in (HEATMAP, GRID, ROLE_CAPACITY):
         r = query(app, text, {**variables, "includeChildren": True})
         assert r.body["data"] is None
@@ -476,6 +503,7 @@ def test_role_capacity_screen(app):
                         )
                         for w in keys
                     ],
+                    "unstaffed": [0.0] * len(keys),  # small.json has no placeholders
                 }
                 for rid in roles
             ],
@@ -500,6 +528,7 @@ def test_grid_export_and_its_job(app, settings, tmp_path):
                         "weeks": 52,
                         "department": "4",
                         "includeChildren": True,
+                        "includeTentative": True,
                         "format": "CSV",
                     },
                     "extensions": {
@@ -579,7 +608,15 @@ def heatmap_row(app, leave: tuple) -> dict:
     """Katherine's Heatmap_Screen row for department 4, four weeks from 2026-12-21; the answer
     is fresh (the write bumped the data version)."""
     r = query(
-        app, HEATMAP, {"from": "2026-12-21", "weeks": 4, "department": "4", "includeChildren": True}
+        app,
+        HEATMAP,
+        {
+            "from": "2026-12-21",
+            "weeks": 4,
+            "department": "4",
+            "includeChildren": True,
+            "includeTentative": True,
+        },
     )
     assert r.headers["X-Capgraph-Cache"] == "MISS"
     (row,) = [row for row in r.data["capacityHeatmap"]["rows"] if row["person"]["id"] == "14"]
@@ -630,7 +667,15 @@ def test_person_panel_adds_changes_and_removes_time_off(app):
     assert (row["capacityByWeek"]["2027-01-04"], row["timeOffByWeek"]) == (0, {"2027-01-04": 40})
     assert query(app, PANEL, variables).data == panel([entry])
     grid = query(
-        app, GRID, {"from": "2026-12-21", "weeks": 4, "department": "4", "includeChildren": True}
+        app,
+        GRID,
+        {
+            "from": "2026-12-21",
+            "weeks": 4,
+            "department": "4",
+            "includeChildren": True,
+            "includeTentative": True,
+        },
     )
     (person,) = [p for p in grid.data["gridSnapshot"]["people"] if p["id"] == "14"]
     assert person == {
@@ -682,3 +727,124 @@ def test_person_panel_adds_changes_and_removes_time_off(app):
     assert [(e["extensions"]["code"], e["message"]) for e in gone.errors] == [
         ("NOT_FOUND", f"Time off {tid} not found")
     ]
+
+
+# --- demand: the grid's placeholder rows, their candidates and the fill ----------------------
+
+CASES = Reference.of(TEST_DATA / "tentative_cases.json")
+CASE_KEYS = weeks("2027-01-04", 3)
+
+
+@pytest.fixture
+def cases(db):
+    """tests/data/tentative_cases.json in place of small.json (the test's transaction)."""
+    load_calendar_dataset(TEST_DATA / "tentative_cases.json")
+
+
+@pytest.mark.parametrize("tentative", [True, False])
+def test_grid_screen_with_placeholders_and_tentative_hours(cases, app, tentative):
+    variables = {
+        "from": "2027-01-04",
+        "weeks": 3,
+        "department": None,
+        "includeChildren": True,
+        "includeTentative": tentative,
+    }
+    # as on small.json (the same 11 queries: placeholders cost none more)
+    with exact_queries(11):
+        r = query(app, GRID, variables)
+    grid = r.data["gridSnapshot"]
+    people = CASES.active()
+    assert [p["id"] for p in grid["people"]] == [str(p["id"]) for p in people]
+    assert grid["assignments"] == [
+        {
+            **without(CASES.grid_assignment(a, CASE_KEYS), "projectId"),
+            "status": a["status"].upper(),
+        }
+        for a in CASES.grid_assignments({p["id"] for p in people}, tentative)
+    ]
+    placeholders, assignments = CASES.grid_placeholders(CASE_KEYS, tentative=tentative)
+    assert grid["placeholders"] == [without(p, "hoursByWeek") for p in placeholders]
+    assert grid["placeholderAssignments"] == [without(a, "projectId") for a in assignments]
+    # by hand: "Senior Python developer" holds Atlas (tentative) and Beacon (confirmed)
+    python = [a for a in grid["placeholderAssignments"] if a["placeholderId"] == "1"]
+    assert [(a["id"], a["status"], a["weeklyHours"]) for a in python] == [
+        ("10", "TENTATIVE", {"2027-01-04": 24.0, "2027-01-11": 24.0}),
+        ("11", "CONFIRMED", {"2027-01-11": 10.0, "2027-01-18": 10.5}),
+    ][(0 if tentative else 1) :]
+
+
+@pytest.mark.parametrize("tentative", [True, False])
+def test_placeholder_candidates(cases, app, tentative):
+    # session, user, the placeholder, its required skills; for the ranking: departments (the
+    # viewer's scope), its demand by week, its skills, the people in scope, their skills,
+    # their hours, work schedules and time off
+    with exact_queries(12):
+        r = query(app, CANDIDATES, {"id": "1", "includeTentative": tentative})
+    expected = candidates(CASES, 1, include_tentative=tentative)
+    for row in expected:
+        p = CASES.people[int(row["person"]["id"])]
+        row["person"] = {"id": str(p["id"]), "name": p["name"], "email": p["email"]}
+        del row["skillScore"]
+    assert r.data == {
+        "placeholder": {
+            "id": "1",
+            "requiredSkills": [{"skill": {"name": "Python"}, "minProficiency": "ADVANCED"}],
+            "candidates": expected,
+        }
+    }
+    # by hand: Ada (Python, expert) first
+    assert expected[0]["person"]["name"] == "Ada"
+
+
+def test_fill_placeholder_moves_the_hours_and_a_stale_version_is_a_conflict(cases, app):
+    # Ada takes "Senior Python developer" on Beacon (assignment 11, version 1: 10 h and 10.5 h):
+    # the hours join her own Beacon assignment (2: 10 h and 30 h), and the week of 11 January
+    # holds 20 (Atlas) + 30 + 10 = 60 h of her 40.
+    variables = {"placeholderAssignmentId": "11", "personId": "1", "expectedVersion": 1}
+    # session, user, savepoint, the placeholder assignment's project, the person, her
+    # assignment on the project, the assignments locked, the moved weeks, her weeks they join,
+    # one upsert, the moved weeks removed, one version bump, the emptied placeholder
+    # assignment's weeks and row removed, the change log (lock on PostgreSQL, INSERT), her
+    # hours, departments, work schedules and time off (the overbooked weeks), release, the
+    # answer's weeks
+    with exact_queries(20 + LOG_QUERIES):
+        r = mutate(app, FILL, variables)
+    assert r.headers["Cache-Control"] == "no-store"
+    filled = r.data["fillPlaceholder"]
+    assert filled == {
+        "assignment": {
+            "id": "2",
+            "version": 2,
+            "weeklyHours": {"2027-01-04": 10.0, "2027-01-11": 40.0, "2027-01-18": 10.5},
+        },
+        "remainingHours": 0.0,
+        "overbookedWeeks": [{"week": "2027-01-11", "hours": 60.0, "capacity": 40.0}],
+    }
+    # the same fill again: the placeholder assignment is gone
+    again = mutate(app, FILL, variables)
+    assert [(e["extensions"]["code"], e["message"]) for e in again.errors] == [
+        ("NOT_FOUND", "Assignment 11 not found")
+    ]
+    # a stale version of another one: a CONFLICT with its current version, nothing moved
+    stale = mutate(
+        app, FILL, {"placeholderAssignmentId": "10", "personId": "1", "expectedVersion": 2}
+    )
+    assert stale.body["data"] is None
+    assert [(e["extensions"]["code"], e["extensions"]["conflicts"]) for e in stale.errors] == [
+        ("CONFLICT", [{"assignmentId": "10", "currentVersion": 1}])
+    ]
+    grid = query(
+        app,
+        GRID,
+        {
+            "from": "2027-01-04",
+            "weeks": 3,
+            "department": None,
+            "includeChildren": True,
+            "includeTentative": True,
+        },
+    ).data["gridSnapshot"]
+    assert [a["id"] for a in grid["placeholderAssignments"] if a["placeholderId"] == "1"] == ["10"]
+    (moved,) = [a for a in grid["assignments"] if a["id"] == "2"]
+    assert (moved["personId"], moved["projectName"], moved["version"]) == ("1", "Beacon", 2)

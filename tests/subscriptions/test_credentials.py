@@ -41,6 +41,7 @@ def credential(token: ApiToken) -> Credential:
 def session_credential(user: User) -> Credential:
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_hash"] = user.get_session_auth_hash()  # as django.contrib.auth.login
     store.create()
     viewer = viewer_from_user(user)
     assert viewer is not None
@@ -83,6 +84,30 @@ def test_a_disabled_session_user_is_lapsed(db):
     cred = session_credential(person)
     assert lapsed([cred]) == {}
     User.objects.filter(pk=person.pk).update(is_active=False)
+    assert lapsed([cred]) == {cred: SESSION_ENDED}
+
+
+def test_a_password_changed_since_signing_in_ends_the_session(db):
+    # given two sessions of one user, and one of another
+    person, other = User.objects.create_user("planner"), User.objects.create_user("other")
+    first, second, theirs = (session_credential(u) for u in (person, person, other))
+    assert lapsed([first, second, theirs]) == {}
+
+    # when the first user's password changes elsewhere (another device, an administrator)
+    person.set_password("a-new-password-1")
+    person.save()
+
+    # then both of that user's sessions have lapsed, as Django's own get_user would say
+    assert lapsed([first, second, theirs]) == {first: SESSION_ENDED, second: SESSION_ENDED}
+
+
+def test_a_session_signed_with_a_fallback_secret_still_stands(db, settings):
+    person = User.objects.create_user("planner")
+    cred = session_credential(person)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-rotated-secret-key-" + "x" * 40
+    assert lapsed([cred]) == {}
+    settings.SECRET_KEY_FALLBACKS = []
     assert lapsed([cred]) == {cred: SESSION_ENDED}
 
 

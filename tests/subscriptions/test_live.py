@@ -314,34 +314,49 @@ def test_a_person_moved_out_of_a_restricted_tokens_departments_is_a_removal(serv
     )
 
 
+def _one_hours_change(
+    listener: Server, writer: Server, variables: dict, before: float, hours: float
+):
+    """Set an in-scope assignment's hours to `before`, subscribe on `listener`, set them to
+    `hours` through `writer`, and return that assignment, its new version, the message
+    received and how long after the write's commit it arrived."""
+    inside = assignment_in(True)
+    writer.set_hours(inside, before)  # whatever the tests before this one left
+
+    async def scenario():
+        ws = await ready(listener, "other")
+        await ws.subscribe("h", {"query": HOURS, "variables": variables})
+        await asyncio.sleep(1)
+        version, written = await asyncio.to_thread(writer.set_hours, inside, hours)
+        got = await ws.receive(timeout=5)
+        delay = time.monotonic() - written
+        await ws.close()
+        return version, got, delay
+
+    return inside, *run(scenario())
+
+
+def _assert_hours_changed(got: dict, inside: dict, version: int, before: float, after: float):
+    node = got["payload"]["data"]["assignmentHoursChanged"]
+    assert (node["assignmentId"], node["version"], node["weeks"]) == (
+        str(inside["id"]),
+        version,
+        [{"week": WEEK, "before": before, "after": after}],
+    )
+
+
 def test_a_write_through_one_process_reaches_a_subscriber_on_another(
     server, live_env, tmp_path_factory
 ):
     env, tokens = live_env
     other = _stack(env, tmp_path_factory.mktemp("subs-api-b"), workers=1)
     try:
-        second = Server(other, tokens)
-        inside = assignment_in(True)
-
-        async def scenario():
-            ws = await ready(second, "other")
-            await ws.subscribe("h", {"query": HOURS, "variables": {"dep": "1"}})
-            await asyncio.sleep(1)
-            version, written = await asyncio.to_thread(server.set_hours, inside, 6)
-            got = await ws.receive(timeout=5)
-            delay = time.monotonic() - written
-            await ws.close()
-            return version, got, delay
-
-        version, got, delay = run(scenario())
+        inside, version, got, delay = _one_hours_change(
+            Server(other, tokens), server, {"dep": "1"}, 4.5, 6
+        )
     finally:
         other.stop()
-    node = got["payload"]["data"]["assignmentHoursChanged"]
-    assert (node["assignmentId"], node["version"], node["weeks"]) == (
-        str(inside["id"]),
-        version,
-        [{"week": WEEK, "before": 4.5, "after": 6.0}],
-    )
+    _assert_hours_changed(got, inside, version, 4.5, 6.0)
     assert delay < 1.0, delay
 
 
@@ -350,27 +365,10 @@ def test_without_redis_the_notice_is_in_process(live_env, tmp_path_factory):
     embedded = _stack({**env, "REDIS_URL": ""}, tmp_path_factory.mktemp("subs-embedded"), 1)
     try:
         lone = Server(embedded, tokens)
-        inside = assignment_in(True)
-
-        async def scenario():
-            ws = await ready(lone, "other")
-            await ws.subscribe("h", {"query": HOURS})
-            await asyncio.sleep(1)
-            version, written = await asyncio.to_thread(lone.set_hours, inside, 7)
-            got = await ws.receive(timeout=5)
-            delay = time.monotonic() - written
-            await ws.close()
-            return version, got, delay
-
-        version, got, delay = run(scenario())
+        inside, version, got, delay = _one_hours_change(lone, lone, {}, 6, 7)
     finally:
         embedded.stop()
-    node = got["payload"]["data"]["assignmentHoursChanged"]
-    assert (node["assignmentId"], node["version"], node["weeks"]) == (
-        str(inside["id"]),
-        version,
-        [{"week": WEEK, "before": 6.0, "after": 7.0}],
-    )
+    _assert_hours_changed(got, inside, version, 6.0, 7.0)
     assert delay < 1.0, delay
 
 

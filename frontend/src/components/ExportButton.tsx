@@ -14,6 +14,7 @@ const RequestExport = graphql(`
     $weeks: Int!
     $department: ID
     $includeChildren: Boolean!
+    $includeTentative: Boolean!
     $format: ExportFormat!
   ) {
     requestGridExport(
@@ -21,6 +22,7 @@ const RequestExport = graphql(`
       weeks: $weeks
       department: $department
       includeChildren: $includeChildren
+      includeTentative: $includeTentative
       format: $format
     ) {
       id
@@ -52,7 +54,9 @@ type State =
 export const EXPORT_WEEKS = 52;
 const POLL_MS = 500;
 
-export function ExportButton({ window }: { window: Window }) {
+/** The grid's window as the grid shows it: with the include-tentative toggle off, the file
+ * leaves tentative assignments and hours out too. */
+export function ExportButton({ window, includeTentative }: { window: Window; includeTentative: boolean }) {
   const [state, setState] = useState<State>({ phase: "idle" });
   const [format, setFormat] = useState<ExportFormat>("CSV");
   const [, request] = useMutation(RequestExport);
@@ -92,6 +96,7 @@ export function ExportButton({ window }: { window: Window }) {
       weeks: EXPORT_WEEKS,
       department: window.department,
       includeChildren: window.includeChildren,
+      includeTentative,
       format,
     });
     const job = result.data?.requestGridExport;

@@ -5,6 +5,7 @@ import { useSearchParams } from "react-router-dom";
 
 import type { CombinedError } from "urql";
 
+import { includeTentativeOf, withIncludeTentative } from "../lib/demand";
 import { departmentOptions, type Dept } from "../lib/departments";
 import { describe } from "../lib/errors";
 import { WEEK_CHOICES, addWeeks, mondayOf, normaliseWeek, weekLabel } from "../lib/weeks";
@@ -36,6 +37,36 @@ export function useWindow(defaultWeeks = 12): [Window, (patch: Partial<Window>) 
     setParams(p, { replace: true });
   };
   return [value, update];
+}
+
+/** The "include tentative" toggle, kept in the URL (`?tentative=0` leaves tentative hours
+ * out; absent, they count, as the API's default). */
+export function useIncludeTentative(): [boolean, (include: boolean) => void] {
+  const [params, setParams] = useSearchParams();
+  return [
+    includeTentativeOf(params),
+    (include) => setParams(withIncludeTentative(params, include), { replace: true }),
+  ];
+}
+
+export function TentativeToggle({
+  value,
+  onChange,
+}: {
+  value: boolean;
+  onChange: (include: boolean) => void;
+}) {
+  return (
+    <label className="check" title="Tentative bookings (e.g. a deal not signed) count in the hours, or not at all">
+      <input
+        type="checkbox"
+        data-testid="include-tentative"
+        checked={value}
+        onChange={(e) => onChange(e.target.checked)}
+      />{" "}
+      include tentative
+    </label>
+  );
 }
 
 /** True when a request failed because of its `department` argument (a link naming a

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useMutation, useQuery, useSubscription } from "urql";
 
+import { CandidatesPanel, type Filled, type PanelPlaceholder } from "../components/CandidatesPanel";
 import { ExportButton } from "../components/ExportButton";
 import {
   DepartmentFilter,
   isDepartmentError,
   StaleDepartment,
+  TentativeToggle,
+  useIncludeTentative,
   useStaleDepartment,
   useWindow,
   WindowFilter,
@@ -16,6 +19,16 @@ import { ErrorBanner, Loading } from "../components/Status";
 import { useSession } from "../components/SessionContext";
 import { graphql } from "../gql";
 import { holidaysByCalendar, reasonsIn } from "../lib/absences";
+import {
+  fillNotice,
+  overbookedLabels,
+  tentativeTotals,
+  titleWithTentative,
+  totals as ownerTotals,
+  withTentative,
+  type Overbooked,
+  type Status,
+} from "../lib/demand";
 import { describe, type Problem } from "../lib/errors";
 import {
   applySaved,
@@ -48,7 +61,13 @@ import { changedElsewhere, noteEvent, type LiveVersions } from "../lib/liveChang
 import { shortWeek } from "../lib/weeks";
 
 const GridScreen = graphql(`
-  query Grid_Screen($from: Date, $weeks: Int!, $department: ID, $includeChildren: Boolean!) {
+  query Grid_Screen(
+    $from: Date
+    $weeks: Int!
+    $department: ID
+    $includeChildren: Boolean!
+    $includeTentative: Boolean!
+  ) {
     departments {
       id
       name
@@ -65,6 +84,7 @@ const GridScreen = graphql(`
       weeks: $weeks
       department: $department
       includeChildren: $includeChildren
+      includeTentative: $includeTentative
     ) {
       weekKeys
       holidays {
@@ -103,6 +123,23 @@ const GridScreen = graphql(`
         roleOnProject
         version
         weeklyHours
+        status
+      }
+      placeholders {
+        id
+        name
+        roleId
+        departmentId
+      }
+      placeholderAssignments {
+        id
+        placeholderId
+        projectName
+        projectClient
+        roleOnProject
+        version
+        weeklyHours
+        status
       }
     }
   }
@@ -112,6 +149,11 @@ const SaveHours = graphql(`
   mutation Grid_SaveHours($items: [AssignmentHoursInput!]!) {
     bulkUpdateAssignmentHours(items: $items) {
       assignments {
+        id
+        version
+        weeklyHours
+      }
+      placeholderAssignments {
         id
         version
         weeklyHours
@@ -132,17 +174,32 @@ const HoursChanged = graphql(`
   }
 `);
 
-type Row = GridRow & {
-  personId: string;
+type Booking = GridRow & {
   projectName: string;
   projectClient?: string | null;
   roleOnProject?: string | null;
+  status: Status;
 };
+type Row = Booking & { personId: string };
+type PlaceholderRow = Booking & { placeholderId: string };
+
+/** The rows with what earlier saves returned over the snapshot's versions and hours. */
+function withSaved<R extends GridRow>(rows: readonly R[], saved: Record<string, GridRow>): R[] {
+  return rows.map((a) => ({
+    ...a,
+    version: saved[a.id]?.version ?? a.version,
+    weeklyHours: saved[a.id]?.weeklyHours ?? a.weeklyHours,
+  }));
+}
 
 export function Grid() {
   const { session, expired } = useSession();
   const [window, setWindow] = useWindow(8);
-  const [{ data, fetching, error }, reload] = useQuery({ query: GridScreen, variables: window });
+  const [includeTentative, setIncludeTentative] = useIncludeTentative();
+  const [{ data, fetching, error }, reload] = useQuery({
+    query: GridScreen,
+    variables: { ...window, includeTentative },
+  });
   const [saving, save] = useMutation(SaveHours);
   const [{ data: live }] = useSubscription(
     {
@@ -176,6 +233,8 @@ export function Grid() {
   const stale = useStaleDepartment(error, window, setWindow);
   const [notice, setNotice] = useState<string | null>(null);
   const [open, setOpen] = useState<PanelPerson | null>(null);
+  const [candidatesOf, setCandidatesOf] = useState<PanelPlaceholder | null>(null);
+  const [overbooked, setOverbooked] = useState<readonly Overbooked[]>([]);
 
   const snapshot = data?.gridSnapshot;
   // A fresh snapshot replaces what earlier saves returned; edits survive it, except those
@@ -184,20 +243,32 @@ export function Grid() {
   if (snapshot !== seen) {
     setSeen(snapshot);
     setSaved({});
-    if (snapshot) setDrafts((d) => pruneDrafts(d, snapshot.assignments));
+    if (snapshot) {
+      setDrafts((d) => pruneDrafts(d, [...snapshot.assignments, ...snapshot.placeholderAssignments]));
+    }
   }
-  const rows: Row[] = useMemo(
-    () =>
-      (snapshot?.assignments ?? []).map((a) => ({
-        ...a,
-        version: saved[a.id]?.version ?? a.version,
-        weeklyHours: saved[a.id]?.weeklyHours ?? a.weeklyHours,
-      })),
+  const rows: Row[] = useMemo(() => withSaved(snapshot?.assignments ?? [], saved), [snapshot, saved]);
+  const placeholderRows: PlaceholderRow[] = useMemo(
+    () => withSaved(snapshot?.placeholderAssignments ?? [], saved),
     [snapshot, saved],
   );
+  // Every editable row, people's and placeholders': one save path, one conflict banner.
+  const allRows: (Row | PlaceholderRow)[] = useMemo(() => [...rows, ...placeholderRows], [rows, placeholderRows]);
   const weeks = useMemo(() => snapshot?.weekKeys ?? [], [snapshot]);
   const holidays = useMemo(() => holidaysByCalendar(snapshot?.holidays ?? []), [snapshot]);
   const totals = useMemo(() => personTotals(rows, drafts, weeks), [rows, drafts, weeks]);
+  const tentative = useMemo(
+    () => tentativeTotals(rows, (r) => r.personId, drafts, weeks),
+    [rows, drafts, weeks],
+  );
+  const demand = useMemo(
+    () => ownerTotals(placeholderRows, (r) => r.placeholderId, drafts, weeks),
+    [placeholderRows, drafts, weeks],
+  );
+  const tentativeDemand = useMemo(
+    () => tentativeTotals(placeholderRows, (r) => r.placeholderId, drafts, weeks),
+    [placeholderRows, drafts, weeks],
+  );
   const conflicted = new Set(
     problem?.kind === "conflict" ? problem.conflicts.map((c) => c.assignmentId) : [],
   );
@@ -207,7 +278,8 @@ export function Grid() {
   async function onSave() {
     setProblem(null);
     setNotice(null);
-    const items = bulkItems(drafts, rows);
+    setOverbooked([]);
+    const items = bulkItems(drafts, allRows);
     setInFlight(new Set(items.map((i) => i.assignmentId)));
     const result = await save({ items }).finally(() => setInFlight(new Set()));
     if (result.error) {
@@ -216,11 +288,21 @@ export function Grid() {
       setProblem(found);
       return;
     }
-    const answer = result.data?.bulkUpdateAssignmentHours.assignments ?? [];
-    const next = applySaved(rows, drafts, answer);
+    const payload = result.data?.bulkUpdateAssignmentHours;
+    const answer = [...(payload?.assignments ?? []), ...(payload?.placeholderAssignments ?? [])];
+    const next = applySaved(allRows, drafts, answer);
     setSaved((s) => ({ ...s, ...Object.fromEntries(answer.map((a) => [a.id, a])) }));
     setDrafts(next.drafts);
     setNotice(`Saved ${items.length} assignment${items.length === 1 ? "" : "s"}.`);
+  }
+
+  function onFilled({ person, project, answer }: Filled) {
+    const name = candidatesOf?.name ?? "the placeholder";
+    setCandidatesOf(null);
+    setProblem(null);
+    setNotice(fillNotice(person, name, project, answer));
+    setOverbooked(answer.overbookedWeeks);
+    reload({ requestPolicy: "network-only" });
   }
 
   function onReload() {
@@ -235,6 +317,74 @@ export function Grid() {
   }
 
   const names = new Map(snapshot?.people.map((p) => [p.id, p.name]));
+  const placeholderNames = new Map(snapshot?.placeholders.map((p) => [p.id, p.name]));
+  const ownerName = (row: Row | PlaceholderRow) =>
+    "personId" in row ? names.get(row.personId) : placeholderNames.get(row.placeholderId);
+  const byPlaceholder = new Map<string, PlaceholderRow[]>();
+  for (const row of placeholderRows) {
+    byPlaceholder.set(row.placeholderId, [...(byPlaceholder.get(row.placeholderId) ?? []), row]);
+  }
+
+  /** One assignment's row, a person's or a placeholder's: its hours editable week by week. */
+  function bookingRow(row: Booking, owner: string, firstEligibleWeek: string | null | undefined) {
+    const elsewhere = !conflicted.has(row.id) && changedElsewhere(live ?? {}, row, inFlight);
+    const tentativeRow = row.status === "TENTATIVE";
+    return (
+      <tr
+        key={`a${row.id}`}
+        className={
+          conflicted.has(row.id)
+            ? "assignment conflicted"
+            : elsewhere
+              ? "assignment elsewhere"
+              : "assignment"
+        }
+        data-testid={`assignment-${row.id}`}
+      >
+        <th className="name project">
+          {row.projectName}
+          {row.projectClient || row.roleOnProject ? (
+            <small>
+              {" · "}
+              {[row.projectClient, row.roleOnProject].filter(Boolean).join(" · ")}
+            </small>
+          ) : null}
+          {tentativeRow ? (
+            <em className="tag tentative" title="Tentative: not yet certain (e.g. a deal not signed)">
+              tentative
+            </em>
+          ) : null}
+          {conflicted.has(row.id) ? <em className="tag">changed elsewhere</em> : null}
+          {elsewhere ? (
+            <em
+              className="tag live"
+              data-testid={`elsewhere-${row.id}`}
+              title="Someone else saved this assignment since you loaded it: reload before saving it, or the save will be refused"
+            >
+              changed elsewhere
+            </em>
+          ) : null}
+        </th>
+        {weeks.map((w) => (
+          <HoursCell
+            key={`${w}-${epoch}`}
+            cellKey={`${row.id}|${w}`}
+            label={`${owner}, ${row.projectName}, week of ${w}`}
+            testId={`cell-${row.id}-${w}`}
+            value={hoursAt(row, drafts, w)}
+            saved={row.weeklyHours[w] ?? 0}
+            edited={drafts[row.id]?.[w] !== undefined}
+            tentative={tentativeRow}
+            beforeHire={beforeHire(w, firstEligibleWeek)}
+            disabled={!cellEditable(row, drafts, w, firstEligibleWeek)}
+            invalid={invalid[`${row.id}|${w}`] ?? null}
+            onInvalid={markInvalid}
+            onCommit={(hours) => setDrafts((d) => setCell(d, row, w, hours))}
+          />
+        ))}
+      </tr>
+    );
+  }
   const departmentNames = new Map(data?.departments.map((d) => [d.id, d.name]));
   const roleNames = new Map(data?.roles.map((r) => [r.id, r.name]));
   return (
@@ -243,7 +393,8 @@ export function Grid() {
       <div className="toolbar">
         <DepartmentFilter departments={data?.departments ?? []} value={window} onChange={setWindow} />
         <WindowFilter value={window} onChange={setWindow} />
-        <ExportButton window={window} />
+        <TentativeToggle value={includeTentative} onChange={setIncludeTentative} />
+        <ExportButton window={window} includeTentative={includeTentative} />
         <span className="spacer" />
         <span className={status.blocked ? "pending invalid" : "pending"} data-testid="pending">
           {status.text}
@@ -271,14 +422,20 @@ export function Grid() {
           {notice}
         </div>
       ) : null}
+      {overbooked.length ? (
+        <div className="banner warn" role="status" data-testid="overbooked">
+          Now over capacity in {overbooked.length === 1 ? "one week" : `${overbooked.length} weeks`}:{" "}
+          {overbookedLabels(overbooked).join(", ")}.
+        </div>
+      ) : null}
       {problem?.kind === "conflict" ? (
         <div className="banner warn conflict" role="alert" data-testid="conflict">
           {problem.conflicts.length === 1 ? "One assignment was" : `${problem.conflicts.length} assignments were`}{" "}
           changed elsewhere since you loaded them:{" "}
           {problem.conflicts
             .map((c) => {
-              const row = rows.find((r) => r.id === c.assignmentId);
-              return row ? `${names.get(row.personId)} on ${row.projectName}` : `#${c.assignmentId}`;
+              const row = allRows.find((r) => r.id === c.assignmentId);
+              return row ? `${ownerName(row)} on ${row.projectName}` : `#${c.assignmentId}`;
             })
             .join(", ")}
           . Nothing was saved. Reload to see their latest hours; your edits are kept.{" "}
@@ -291,6 +448,12 @@ export function Grid() {
       ) : null}
       {error && !isDepartmentError(error) ? <ErrorBanner error={error} retry={onReload} /> : null}
       {fetching && !snapshot ? <Loading what="assignments" /> : null}
+      {snapshot ? (
+        <p className="legend">
+          <span className="swatch tentative">tentative hours (dashed)</span>
+          <span className="swatch demand">placeholder hours (unstaffed demand)</span>
+        </p>
+      ) : null}
       {snapshot ? (
         <div className="scroll">
           <table className="grid" aria-busy={fetching}>
@@ -329,77 +492,90 @@ export function Grid() {
                       const leave = leaveHours(w, person.timeOffByWeek, person.holidayByWeek);
                       const why = notEmployed(w, person.firstEligibleWeek, person.endDate);
                       const reasons = reasonsIn(w, person.absences, person.holidayCalendarId, holidays);
+                      const part = tentative[person.id]?.[w] ?? 0;
                       return (
                         <td
                           key={w}
-                          className={cellClass(load, leave)}
+                          className={withTentative(cellClass(load, leave), part)}
                           data-testid={`total-${person.id}-${w}`}
-                          title={loadTitle(load, why, leave, reasons)}
+                          title={titleWithTentative(loadTitle(load, why, leave, reasons), load.hours, part)}
                         >
                           {formatHours(load.hours)}
                         </td>
                       );
                     })}
                   </tr>,
-                  ...mine.map((row) => {
-                    const elsewhere =
-                      !conflicted.has(row.id) && changedElsewhere(live ?? {}, row, inFlight);
-                    return (
-                      <tr
-                        key={`a${row.id}`}
-                        className={
-                          conflicted.has(row.id)
-                            ? "assignment conflicted"
-                            : elsewhere
-                              ? "assignment elsewhere"
-                              : "assignment"
-                        }
-                        data-testid={`assignment-${row.id}`}
+                  ...mine.map((row) => bookingRow(row, person.name, person.firstEligibleWeek)),
+                ];
+              })}
+              {snapshot.placeholders.length ? (
+                <tr className="section">
+                  <th className="name" colSpan={weeks.length + 1}>
+                    Placeholders <small>unstaffed demand: fill one from its candidates</small>
+                  </th>
+                </tr>
+              ) : null}
+              {snapshot.placeholders.map((ph) => {
+                const detail = personDetail(
+                  roleNames.get(ph.roleId),
+                  ph.departmentId ? departmentNames.get(ph.departmentId) : null,
+                );
+                return [
+                  <tr key={`h${ph.id}`} className="person placeholder" data-testid={`placeholder-${ph.id}`}>
+                    <th className="name">
+                      <span className="who-is">
+                        <span className="person-name">{ph.name}</span>
+                        <small className="person-detail">{personDetail("placeholder", detail)}</small>
+                      </span>{" "}
+                      <button
+                        className="candidates-button"
+                        data-testid={`candidates-${ph.id}`}
+                        aria-haspopup="dialog"
+                        onClick={() => setCandidatesOf({ id: ph.id, name: ph.name, detail })}
                       >
-                        <th className="name project">
-                          {row.projectName}
-                          {row.projectClient || row.roleOnProject ? (
-                            <small>
-                              {" · "}
-                              {[row.projectClient, row.roleOnProject].filter(Boolean).join(" · ")}
-                            </small>
-                          ) : null}
-                          {conflicted.has(row.id) ? <em className="tag">changed elsewhere</em> : null}
-                          {elsewhere ? (
-                            <em
-                              className="tag live"
-                              data-testid={`elsewhere-${row.id}`}
-                              title="Someone else saved this assignment since you loaded it: reload before saving it, or the save will be refused"
-                            >
-                              changed elsewhere
-                            </em>
-                          ) : null}
-                        </th>
-                        {weeks.map((w) => (
-                          <HoursCell
-                            key={`${w}-${epoch}`}
-                            cellKey={`${row.id}|${w}`}
-                            label={`${person.name}, ${row.projectName}, week of ${w}`}
-                            testId={`cell-${row.id}-${w}`}
-                            value={hoursAt(row, drafts, w)}
-                            saved={row.weeklyHours[w] ?? 0}
-                            edited={drafts[row.id]?.[w] !== undefined}
-                            beforeHire={beforeHire(w, person.firstEligibleWeek)}
-                            disabled={!cellEditable(row, drafts, w, person.firstEligibleWeek)}
-                            invalid={invalid[`${row.id}|${w}`] ?? null}
-                            onInvalid={markInvalid}
-                            onCommit={(hours) => setDrafts((d) => setCell(d, row, w, hours))}
-                          />
-                        ))}
-                      </tr>
-                    );
-                  }),
+                        Candidates
+                      </button>
+                    </th>
+                    {weeks.map((w) => {
+                      const hours = demand[ph.id]?.[w] ?? 0;
+                      const part = tentativeDemand[ph.id]?.[w] ?? 0;
+                      return (
+                        <td
+                          key={w}
+                          className={withTentative(hours ? "cell demand" : "cell none", part)}
+                          data-testid={`placeholder-total-${ph.id}-${w}`}
+                          title={titleWithTentative(`${formatHours(hours)}h unstaffed`, hours, part)}
+                        >
+                          {formatHours(hours)}
+                        </td>
+                      );
+                    })}
+                  </tr>,
+                  ...(byPlaceholder.get(ph.id) ?? []).map((row) => bookingRow(row, ph.name, null)),
                 ];
               })}
             </tbody>
           </table>
           {snapshot.people.length === 0 ? <p className="empty">Nobody in this department.</p> : null}
         </div>
+      ) : null}
+      {candidatesOf && snapshot ? (
+        <CandidatesPanel
+          placeholder={candidatesOf}
+          assignments={byPlaceholder.get(candidatesOf.id) ?? []}
+          includeTentative={includeTentative}
+          drafts={drafts}
+          onClose={() => setCandidatesOf(null)}
+          onFilled={onFilled}
+          onProblem={(found) => {
+            // shown in the grid's banner (a CONFLICT as for bulk edits, with its Reload):
+            // the panel closes so nothing covers it
+            setCandidatesOf(null);
+            setNotice(null);
+            setOverbooked([]);
+            setProblem(found);
+          }}
+        />
       ) : null}
       {open && snapshot ? (
         <PersonPanel
@@ -420,6 +596,7 @@ function HoursCell(props: {
   value: number;
   saved: number;
   edited: boolean;
+  tentative: boolean;
   beforeHire: boolean;
   disabled: boolean;
   invalid: string | null;
@@ -451,7 +628,7 @@ function HoursCell(props: {
     : undefined;
   return (
     <td
-      className={`edit${props.edited ? " edited" : ""}${invalid ? " invalid" : ""}${props.beforeHire && !props.disabled ? " prehire" : ""}`}
+      className={`edit${props.tentative && props.value ? " tentative" : ""}${props.edited ? " edited" : ""}${invalid ? " invalid" : ""}${props.beforeHire && !props.disabled ? " prehire" : ""}`}
     >
       <input
         aria-label={props.label}

@@ -5,6 +5,8 @@ import {
   DepartmentFilter,
   isDepartmentError,
   StaleDepartment,
+  TentativeToggle,
+  useIncludeTentative,
   useStaleDepartment,
   useWindow,
   WindowFilter,
@@ -14,6 +16,7 @@ import { PersonPanel, type PanelPerson } from "../components/PersonPanel";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
 import { holidaysByCalendar, reasonsIn } from "../lib/absences";
+import { titleWithTentative, withTentative } from "../lib/demand";
 import {
   BAND_LABEL,
   cellClass,
@@ -29,7 +32,13 @@ import {
 import { normaliseWeek, shortWeek } from "../lib/weeks";
 
 const HeatmapScreen = graphql(`
-  query Heatmap_Screen($from: Date, $weeks: Int!, $department: ID, $includeChildren: Boolean!) {
+  query Heatmap_Screen(
+    $from: Date
+    $weeks: Int!
+    $department: ID
+    $includeChildren: Boolean!
+    $includeTentative: Boolean!
+  ) {
     departments {
       id
       name
@@ -42,6 +51,7 @@ const HeatmapScreen = graphql(`
       weeks: $weeks
       department: $department
       includeChildren: $includeChildren
+      includeTentative: $includeTentative
     ) {
       weekKeys
       holidays {
@@ -67,6 +77,7 @@ const HeatmapScreen = graphql(`
         }
         weeklyCapacity
         hoursByWeek
+        tentativeByWeek
         capacityByWeek
         timeOffByWeek
         holidayByWeek
@@ -85,9 +96,10 @@ const HeatmapScreen = graphql(`
 
 export function Heatmap() {
   const [window, setWindow] = useWindow(12);
+  const [includeTentative, setIncludeTentative] = useIncludeTentative();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: HeatmapScreen,
-    variables: window,
+    variables: { ...window, includeTentative },
   });
   const stale = useStaleDepartment(error, window, setWindow);
   const heatmap = data?.capacityHeatmap;
@@ -100,6 +112,7 @@ export function Heatmap() {
       <div className="toolbar">
         <DepartmentFilter departments={data?.departments ?? []} value={window} onChange={setWindow} />
         <WindowFilter value={window} onChange={setWindow} />
+        <TentativeToggle value={includeTentative} onChange={setIncludeTentative} />
       </div>
       <p className="legend">
         {(["under", "near", "over", "nocapacity"] as const).map((band) => (
@@ -109,6 +122,7 @@ export function Heatmap() {
         ))}
         <span className="swatch leave">time off or holiday</span>
         <span className="swatch over leave">over, with leave</span>
+        <span className="swatch tentative">with tentative hours (dashed)</span>
         <small>
           Capacity follows each person's schedule, holidays and time off. Hours in a week with
           no capacity (before a hire date, after an end date, all on leave) count as over.
@@ -157,12 +171,17 @@ export function Heatmap() {
                       const leave = leaveHours(w, row.timeOffByWeek, row.holidayByWeek);
                       const why = notEmployed(w, hired, person.endDate);
                       const reasons = reasonsIn(w, row.absences, row.holidayCalendarId, holidays);
+                      const tentative = row.tentativeByWeek[w] ?? 0;
                       return (
                         <td
                           key={w}
-                          className={cellClass(load, leave)}
+                          className={withTentative(cellClass(load, leave), tentative)}
                           data-testid={`heat-${person.id}-${w}`}
-                          title={`${person.name}, week of ${w}: ${loadTitle(load, why, leave, reasons)}`}
+                          title={titleWithTentative(
+                            `${person.name}, week of ${w}: ${loadTitle(load, why, leave, reasons)}`,
+                            load.hours,
+                            tentative,
+                          )}
                         >
                           {formatHours(load.hours)}
                         </td>

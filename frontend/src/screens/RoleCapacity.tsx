@@ -21,6 +21,8 @@ import {
 } from "../components/Filters";
 import { ErrorBanner, Loading } from "../components/Status";
 import { graphql } from "../gql";
+import { rolePoints, roleTotals } from "../lib/demand";
+import { formatHours } from "../lib/heat";
 import { shortWeek } from "../lib/weeks";
 
 const RoleCapacityScreen = graphql(`
@@ -51,6 +53,7 @@ const RoleCapacityScreen = graphql(`
         }
         assigned
         capacity
+        unstaffed
       }
     }
   }
@@ -78,20 +81,26 @@ export function RoleCapacity() {
       {report ? (
         <div className="charts" aria-busy={fetching}>
           {report.series.map((s) => {
-            const points = report.weekKeys.map((w, i) => ({
-              week: shortWeek(w),
-              assigned: s.assigned[i] ?? 0,
-              capacity: s.capacity[i] ?? 0,
-            }));
-            const assigned = s.assigned.reduce((a, b) => a + b, 0);
-            const capacity = s.capacity.reduce((a, b) => a + b, 0);
+            const points = rolePoints(report.weekKeys, s).map((p) => ({ ...p, week: shortWeek(p.week) }));
+            const { assigned, capacity, unstaffed } = roleTotals(s);
             return (
-              <figure key={s.role.id} className="chart" data-testid={`role-${s.role.id}`}>
+              <figure
+                key={s.role.id}
+                className="chart"
+                data-testid={`role-${s.role.id}`}
+                data-unstaffed={s.unstaffed.join(" ")}
+              >
                 <figcaption>
                   <strong>{s.role.name}</strong>{" "}
                   <small>
                     {Math.round(assigned)}h assigned of {Math.round(capacity)}h
                     {capacity ? ` (${Math.round((assigned / capacity) * 100)}%)` : ""}
+                    {unstaffed ? (
+                      <>
+                        {", "}
+                        <span data-testid={`unstaffed-${s.role.id}`}>{formatHours(unstaffed)}h unstaffed</span>
+                      </>
+                    ) : null}
                   </small>
                 </figcaption>
                 <ResponsiveContainer width="100%" height={180}>
@@ -101,7 +110,20 @@ export function RoleCapacity() {
                     <YAxis fontSize={11} />
                     <Tooltip />
                     <Legend />
-                    <Bar dataKey="assigned" name="Assigned" fill="#4f7cac" isAnimationActive={false} />
+                    <Bar
+                      dataKey="assigned"
+                      name="Assigned"
+                      stackId="demand"
+                      fill="#4f7cac"
+                      isAnimationActive={false}
+                    />
+                    <Bar
+                      dataKey="unstaffed"
+                      name="Unstaffed (placeholders)"
+                      stackId="demand"
+                      fill="#e0a100"
+                      isAnimationActive={false}
+                    />
                     <Line
                       dataKey="capacity"
                       name="Capacity"
