@@ -17,6 +17,7 @@ RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml
 
 COPY backend/ backend/
 COPY graphql_schema/ graphql_schema/
+COPY deploy/serve.py deploy/serve.py
 # The web app's trusted-documents manifest (PERSISTED_DOCUMENTS' default): the app sends
 # only hashes, so the api must know them.
 COPY frontend/src/gql/persisted-documents.json frontend/src/gql/
@@ -34,4 +35,4 @@ USER capgraph
 
 EXPOSE 8000
 # docker-compose.yml names the command (deploy/stack.py's api_command, tested equal).
-CMD ["uvicorn", "--app-dir", "backend", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--lifespan", "off", "--no-access-log", "--timeout-keep-alive", "75", "--no-proxy-headers"]
+CMD ["python", "deploy/serve.py", "--app-dir", "backend", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--lifespan", "off", "--no-access-log", "--timeout-keep-alive", "75", "--no-proxy-headers"]

@@ -85,7 +85,9 @@ release-schema: install
 	$(MANAGE) check_schema --no-registry --release $(RELEASE)
 
 # The per-operation benchmarks, then (on PostgreSQL) the load test: 50 and 100 concurrent
-# clients for 30 s each against 1, 2 and 4 API worker processes (tests/bench/load.py).
+# clients for 30 s each against 1, 2 and 4 API worker processes, and the balance check:
+# 2 workers >= 1.6x the throughput of 1 at 20 clients, in 3 alternating pairs of runs
+# (tests/bench/load.py; docs/scaling.md).
 # ARGS go to run.py: `make bench ARGS="--people 10000"` measures the reports at 10,000 people
 # only (docs/benchmarks.md), without the load test.
 bench: install
@@ -93,7 +95,8 @@ bench: install
 	@if [ -n "$(ARGS)" ]; then \
 		echo "--- load test left out: run.py was given ARGS"; \
 	elif [[ "$$DATABASE_URL" == postgres* ]]; then \
-		echo && $(PY) tests/bench/load.py --clients 50,100 --seconds 30 --workers 1,2,4; \
+		echo && $(PY) tests/bench/load.py --clients 50,100 --seconds 30 --workers 1,2,4 && \
+		echo && $(PY) tests/bench/load.py --balance 3 --clients 20 --seconds 15; \
 	else \
 		echo "--- load test left out: it needs DATABASE_URL=postgres://..."; \
 	fi

@@ -32,19 +32,18 @@ CELERY_APP = REPO / "backend" / "config" / "celery.py"
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/capgraph"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
-# What the compose `api` service runs: uvicorn's own process manager, API_WORKERS processes
-# (2 cores here: one per core; docs/scaling.md has the measurements).
+# What the compose `api` service runs: deploy/serve.py, API_WORKERS uvicorn processes each on
+# its own SO_REUSEPORT socket (2 cores here: one per core; docs/scaling.md has the
+# measurements, and why not `uvicorn --workers`).
 API_PORT = 8000  # inside the container
 API_WORKERS = 2
 STARTUP_SECONDS = 60
+SERVE = "deploy/serve.py"
 
 
-def api_command(
-    host: str = "0.0.0.0", port: int = API_PORT, workers: int = API_WORKERS, program="uvicorn"
-) -> list[str]:
-    """The API server command; docker-compose.yml's `api` runs exactly this (tested)."""
+def uvicorn_options(host: str, port: int, workers: int) -> list[str]:
+    """uvicorn's options for the API, as deploy/serve.py (or uvicorn itself) takes them."""
     return [
-        program,
         "--app-dir",
         "backend",
         "config.asgi:application",
@@ -66,6 +65,19 @@ def api_command(
         # uvicorn: `--forwarded-allow-ips '*'` let any caller choose its own address.
         "--no-proxy-headers",
     ]
+
+
+def api_command(
+    host: str = "0.0.0.0", port: int = API_PORT, workers: int = API_WORKERS, program="python"
+) -> list[str]:
+    """The API server command; docker-compose.yml's `api` runs exactly this (tested)."""
+    return [program, SERVE, *uvicorn_options(host, port, workers)]
+
+
+def shared_socket_command(host: str, port: int, workers: int, program: str) -> list[str]:
+    """`uvicorn --workers N` (one listening socket shared by the processes): what the API ran
+    before deploy/serve.py, kept for the load test's comparison (tests/bench/load.py)."""
+    return [program, *uvicorn_options(host, port, workers)]
 
 
 def worker_command(program: str = "celery") -> list[str]:
@@ -124,12 +136,14 @@ class Stack:
         env: dict[str, str] | None = None,
         log_dir: Path | None = None,
         host: str = "127.0.0.1",
+        shared_socket: bool = False,
     ) -> None:
         self.database_url = database_url
         self.redis_url = redis_url
         self.host = host
         self.port = port or free_port()
         self.workers = workers
+        self.shared_socket = shared_socket  # `uvicorn --workers`: the load test's comparison
         self.with_worker = CELERY_APP.exists() if with_worker is None else with_worker
         self.log_dir = log_dir
         self.env = {
@@ -181,9 +195,13 @@ class Stack:
     def start(self, migrate: bool = True) -> Stack:
         if migrate:
             self.manage("migrate", "--no-input", "-v", "0")
-        self._spawn(
-            "api", api_command(self.host, self.port, self.workers, str(VENV_BIN / "uvicorn"))
-        )
+        if self.shared_socket:
+            argv = shared_socket_command(
+                self.host, self.port, self.workers, str(VENV_BIN / "uvicorn")
+            )
+        else:
+            argv = api_command(self.host, self.port, self.workers, str(VENV_BIN / "python"))
+        self._spawn("api", argv)
         if self.with_worker:
             self.start_worker()
             schedule = Path(tempfile.gettempdir()) / f"capgraph-beat-{self.port}"

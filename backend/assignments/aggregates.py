@@ -24,13 +24,17 @@ from planning.reports import role_series
 
 from . import selectors
 from .models import Assignment
-from .selectors import HoursMap
+from .selectors import HoursMap, IsoHoursMap
 
 __all__ = [
+    "GridJson",
     "GridRows",
+    "PlaceholderGridJson",
     "PlaceholderGridRows",
     "active_people",
+    "grid_json",
     "grid_rows",
+    "placeholder_grid_json",
     "placeholder_grid_rows",
     "role_week_totals",
 ]
@@ -43,6 +47,14 @@ class GridRows(NamedTuple):
     assignments: list[tuple]
     hours_by_assignment: HoursMap
     hours_by_person: HoursMap
+
+
+class GridJson(NamedTuple):
+    """GridRows with the hours as the grid sends them ({"<Monday>": float}, in order)."""
+
+    assignments: list[tuple]
+    hours_by_assignment: IsoHoursMap
+    hours_by_person: IsoHoursMap
 
 
 ASSIGNMENT_COLUMNS = (
@@ -65,6 +77,33 @@ def grid_rows(
     """Active assignments of active people in scope (by person name and id, then docs/design.md's
     assignment order) and their hours in the window (two queries). Without
     `include_tentative`, TENTATIVE assignments and their hours are left out."""
+    by_assignment, by_person = selectors.hours_by_assignment_and_person(
+        first, last, scope, departments, include_tentative
+    )
+    return GridRows(
+        _grid_assignments(scope, departments, include_tentative), by_assignment, by_person
+    )
+
+
+def grid_json(
+    scope: Scope,
+    departments: Departments,
+    first: dt.date,
+    last: dt.date,
+    include_tentative: bool = True,
+) -> GridJson:
+    """`grid_rows` with the hours as the grid sends them (the same two queries)."""
+    by_assignment, by_person = selectors.iso_hours_by_assignment_and_person(
+        first, last, scope, departments, include_tentative
+    )
+    return GridJson(
+        _grid_assignments(scope, departments, include_tentative), by_assignment, by_person
+    )
+
+
+def _grid_assignments(
+    scope: Scope, departments: Departments, include_tentative: bool
+) -> list[tuple]:
     assignments = (
         Assignment.objects.filter(is_active=True, person__is_active=True)
         .visible_to(scope)
@@ -79,14 +118,7 @@ def grid_rows(
         Lower("project__name"),
         "id",
     )
-    by_assignment, by_person = selectors.hours_by_assignment_and_person(
-        first, last, scope, departments, include_tentative
-    )
-    return GridRows(
-        list(assignments.values_list("id", "person_id", *ASSIGNMENT_COLUMNS)),
-        by_assignment,
-        by_person,
-    )
+    return list(assignments.values_list("id", "person_id", *ASSIGNMENT_COLUMNS))
 
 
 class PlaceholderGridRows(NamedTuple):
@@ -96,6 +128,15 @@ class PlaceholderGridRows(NamedTuple):
     assignments: list[tuple]
     hours_by_assignment: HoursMap
     hours_by_placeholder: HoursMap
+
+
+class PlaceholderGridJson(NamedTuple):
+    """PlaceholderGridRows with the hours as the grid sends them."""
+
+    placeholders: list[tuple]
+    assignments: list[tuple]
+    hours_by_assignment: IsoHoursMap
+    hours_by_placeholder: IsoHoursMap
 
 
 def placeholder_grid_rows(
@@ -109,6 +150,31 @@ def placeholder_grid_rows(
     `departments`, by the placeholder's department), by placeholder name and id, then the
     assignment order, with their placeholders, and their hours in the window (two queries).
     A placeholder is listed when it has such an assignment."""
+    placeholders, assignments = _placeholder_assignments(scope, departments, include_tentative)
+    by_assignment, by_placeholder = selectors.hours_by_assignment_and_person(
+        first, last, scope, departments, include_tentative, placeholders=True
+    )
+    return PlaceholderGridRows(placeholders, assignments, by_assignment, by_placeholder)
+
+
+def placeholder_grid_json(
+    scope: Scope,
+    departments: Departments,
+    first: dt.date,
+    last: dt.date,
+    include_tentative: bool = True,
+) -> PlaceholderGridJson:
+    """`placeholder_grid_rows` with the hours as the grid sends them (the same queries)."""
+    placeholders, assignments = _placeholder_assignments(scope, departments, include_tentative)
+    by_assignment, by_placeholder = selectors.iso_hours_by_assignment_and_person(
+        first, last, scope, departments, include_tentative, placeholders=True
+    )
+    return PlaceholderGridJson(placeholders, assignments, by_assignment, by_placeholder)
+
+
+def _placeholder_assignments(
+    scope: Scope, departments: Departments, include_tentative: bool
+) -> tuple[list[tuple], list[tuple]]:
     assignments = (
         Assignment.placeholder_rows.filter(is_active=True)
         .visible_to(scope)
@@ -135,15 +201,7 @@ def placeholder_grid_rows(
     placeholders: dict[int, tuple] = {}
     for row in rows:
         placeholders.setdefault(row[1], (row[1], *row[-3:]))
-    by_assignment, by_placeholder = selectors.hours_by_assignment_and_person(
-        first, last, scope, departments, include_tentative, placeholders=True
-    )
-    return PlaceholderGridRows(
-        list(placeholders.values()),
-        [row[:-3] for row in rows],
-        by_assignment,
-        by_placeholder,
-    )
+    return list(placeholders.values()), [row[:-3] for row in rows]
 
 
 RoleTotals = dict[int, tuple[list[Decimal], list[Decimal]]]

@@ -319,6 +319,56 @@ def hours_by_assignment_and_person(
     return by_assignment, by_person
 
 
+# {id: {"<Monday>": hours}}: the grid's answer as it is sent, weeks in order
+IsoHoursMap = dict[int, dict[str, float]]
+
+
+def iso_hours_by_assignment_and_person(
+    first: dt.date,
+    last: dt.date,
+    scope: Scope,
+    departments: Collection[int] | None,
+    include_tentative: bool = True,
+    placeholders: bool = False,
+) -> tuple[IsoHoursMap, IsoHoursMap]:
+    """`hours_by_assignment_and_person` shaped as the grid sends it, in one pass over the
+    same rows: ISO weeks as keys (each date formatted once), hours as floats of the exact
+    sums (each owner's weeks summed as Decimal, then converted), weeks in order. The grid's
+    26 weeks at 500 people spent more time reshaping the maps afterwards than reading them."""
+    owner = "placeholder_id" if placeholders else "person_id"
+    if placeholders:
+        rows: Any = placeholder_weeks(
+            first, last, scope=scope, departments=departments, include_tentative=include_tentative
+        )
+    else:
+        rows = counted_weeks(
+            first, last, scope=scope, departments=departments, include_tentative=include_tentative
+        )
+    iso: dict[dt.date, str] = {}
+    by_assignment: IsoHoursMap = {}
+    sums: dict[int, dict[str, Decimal]] = {}
+    current_id, current = None, None
+    # by assignment then week: each assignment's weeks arrive in order, together
+    for assignment_id, owner_id, week, hours in rows.order_by("assignment_id", "week").values_list(
+        "assignment_id", owner, "week", "hours"
+    ):
+        key = iso.get(week)
+        if key is None:
+            key = iso[week] = week.isoformat()
+        if assignment_id != current_id:
+            current_id, current = assignment_id, by_assignment.setdefault(assignment_id, {})
+        current[key] = float(hours)  # type: ignore[index]
+        per_week = sums.get(owner_id)
+        if per_week is None:
+            per_week = sums[owner_id] = {}
+        per_week[key] = per_week[key] + hours if key in per_week else hours
+    by_owner = {
+        owner_id: {key: float(per_week[key]) for key in sorted(per_week)}
+        for owner_id, per_week in sums.items()
+    }
+    return by_assignment, by_owner
+
+
 def placeholder_hours_all_weeks(placeholder_ids: Collection[int]) -> SplitMap:
     """Placeholders' hours per week over their active assignments, all weeks (what
     Placeholder.candidates ranks over), confirmed and tentative."""

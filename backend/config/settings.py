@@ -66,14 +66,16 @@ MIDDLEWARE = [
     # it settles, and a database outage anywhere below becomes a JSON 503.
     "api.edge.TrustedProxyMiddleware",
     "api.edge.EdgeErrorsMiddleware",
-    "django.middleware.security.SecurityMiddleware",
+    # Django's own, with their hooks run in the event loop instead of a thread hop each
+    # (api/middleware.py: InlineHooks)
+    "api.middleware.SecurityMiddleware",
     "api.staticfiles.StaticFilesMiddleware",  # WhiteNoise, async (api/staticfiles.py)
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "api.middleware.SessionMiddleware",
+    "api.middleware.CommonMiddleware",
     "api.middleware.ApiCsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "api.middleware.AuthenticationMiddleware",
+    "api.middleware.MessageMiddleware",
+    "api.middleware.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -140,16 +140,6 @@ def grid_calendar(maps: reports.CalendarMaps, weeks: list[WeekCapacity]) -> dict
     }
 
 
-def iso_map(
-    hours: dict[dt.date, Decimal], names: dict[dt.date, str] | None = None
-) -> dict[str, float]:
-    """{Monday: hours} by week, as the answer's JSON; `names`: the weeks' keys, written once
-    per report rather than once per cell (the grid at 10,000 people has 100,000 cells)."""
-    if names is None:
-        return {week.isoformat(): float(h) for week, h in sorted(hours.items())}
-    return {names[week]: float(h) for week, h in sorted(hours.items())}
-
-
 @strawberry.type
 class ReportsQuery:
     @strawberry.field(
@@ -352,12 +342,12 @@ class ReportsQuery:
 
         def compute() -> GridSnapshot:
             people = people_selectors.active_people(scope, deps)
-            rows = aggregates.grid_rows(scope, deps, keys[0], keys[-1], tentative)
-            demand = aggregates.placeholder_grid_rows(scope, deps, keys[0], keys[-1], tentative)
+            rows = aggregates.grid_json(scope, deps, keys[0], keys[-1], tentative)
+            demand = aggregates.placeholder_grid_json(scope, deps, keys[0], keys[-1], tentative)
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
             capacities = calendars.by_person(keys)
             calendar_maps = reports.CalendarMaps([k.isoformat() for k in keys])
-            names = dict(zip(keys, calendar_maps.keys, strict=True))
+            by_person, by_assignment = rows.hours_by_person, rows.hours_by_assignment
             return GridSnapshot(
                 week_keys=keys,
                 holidays=report_holidays(calendars),
@@ -378,11 +368,7 @@ class ReportsQuery:
                     for p in people
                 ],
                 hours_by_person=JSON(
-                    {
-                        str(p.id): iso_map(rows.hours_by_person[p.id], names)
-                        for p in people
-                        if p.id in rows.hours_by_person
-                    }
+                    {str(p.id): by_person[p.id] for p in people if p.id in by_person}
                 ),
                 assignments=[
                     GridAssignment(
@@ -393,7 +379,7 @@ class ReportsQuery:
                         project_client=client,
                         role_on_project=role,
                         version=version,
-                        weekly_hours=JSON(iso_map(rows.hours_by_assignment.get(a_id, {}), names)),
+                        weekly_hours=JSON(by_assignment.get(a_id, {})),
                         status=AssignmentStatus(status),
                     )
                     for a_id, person_id, project_id, name, client, role, version, status in (
@@ -406,7 +392,7 @@ class ReportsQuery:
                         name=name,
                         role_id=role_id,
                         department_id=department_id,
-                        hours_by_week=JSON(iso_map(demand.hours_by_placeholder.get(ph_id, {}))),
+                        hours_by_week=JSON(demand.hours_by_placeholder.get(ph_id, {})),
                     )
                     for ph_id, name, role_id, department_id in demand.placeholders
                 ],
@@ -420,7 +406,7 @@ class ReportsQuery:
                         role_on_project=role,
                         status=AssignmentStatus(status),
                         version=version,
-                        weekly_hours=JSON(iso_map(demand.hours_by_assignment.get(a_id, {}))),
+                        weekly_hours=JSON(demand.hours_by_assignment.get(a_id, {})),
                     )
                     for a_id, ph_id, project_id, name, client, role, version, status in (
                         demand.assignments

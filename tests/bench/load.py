@@ -126,6 +126,7 @@ class Result:
     cache: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     lost: dict[str, tuple[int, int]] = field(default_factory=dict)  # id: (expected, found)
     checked: int = 0
+    worker_cpu: list[float] = field(default_factory=list)  # CPU s per API worker process
 
     @property
     def requests(self) -> int:
@@ -322,7 +323,8 @@ def report(result: Result) -> str:
         f"{result.requests} requests, {result.requests / result.elapsed:.1f} req/s, "
         f"errors {result.error_count}, edits applied {result.applied_edits} "
         f"(conflicts retried {result.conflicts}), lost writes {len(result.lost)} "
-        f"({result.checked} assignments checked)",
+        f"({result.checked} assignments checked)"
+        + (f", CPU per API process {cpu_split(result)}" if result.worker_cpu else ""),
         f"  {'operation':<14} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
         f"{'SQL/req':>8} {'SQL/miss':>8} {'cache hits':>10}",
     ]
@@ -358,6 +360,7 @@ class LoadStack:
         self.redis_url = redis_url
         self.log_dir = log_dir
         self.token = ""
+        self.runs = 0
 
     def prepare(self) -> None:
         drop_database(self.database_url)
@@ -368,7 +371,11 @@ class LoadStack:
         self.token = stack.manage("create_api_token", "load", "--scope", "write").strip()
 
     def stack(
-        self, workers: int, log_dir: Path | None = None, env: dict[str, str] | None = None
+        self,
+        workers: int,
+        log_dir: Path | None = None,
+        env: dict[str, str] | None = None,
+        shared_socket: bool = False,
     ) -> Stack:
         return Stack(
             self.database_url,
@@ -377,19 +384,33 @@ class LoadStack:
             with_worker=False,  # no exports are requested: the API alone is measured
             env={**SERVER_ENV, **(env or {})},
             log_dir=log_dir or self.log_dir,
+            shared_socket=shared_socket,
         )
 
     def run(
-        self, workers: int, clients: int, seconds: float, env: dict[str, str] | None = None
+        self,
+        workers: int,
+        clients: int,
+        seconds: float,
+        env: dict[str, str] | None = None,
+        shared_socket: bool = False,
     ) -> Result:
-        """One run; `env` overrides the server's settings (SERVER_ENV)."""
-        log_dir = self.log_dir / f"{workers}-workers-{clients}-clients"
+        """One run; `env` overrides the server's settings (SERVER_ENV); `shared_socket`
+        runs `uvicorn --workers` instead of deploy/serve.py (the comparison)."""
+        self.runs += 1
+        log_dir = self.log_dir / f"{self.runs}-{workers}-workers-{clients}-clients"
         log_dir.mkdir(exist_ok=True)
-        stack = self.stack(workers, log_dir, env)
+        stack = self.stack(workers, log_dir, env, shared_socket)
         stack.start(migrate=False)
         try:
+            parent = stack.processes["api"].pid
+            before = worker_cpu_seconds(parent)
             result = asyncio.run(
                 run_load(stack.url, self.token, self.database_url, clients, seconds, workers)
+            )
+            after = worker_cpu_seconds(parent)  # the workers' CPU over the run
+            result.worker_cpu = sorted(
+                (c - before.get(pid, 0.0) for pid, c in after.items()), reverse=True
             )
         finally:
             stack.stop()
@@ -411,11 +432,108 @@ class LoadStack:
         drop_database(self.database_url)
 
 
+BALANCE_TARGET = 1.6  # 2 workers' throughput / 1 worker's, in each pair of runs
+
+
+def balance_check(
+    load: LoadStack, clients: int, seconds: float, pairs: int, shared_socket: bool = False
+) -> bool:
+    """1 worker against 2, alternating (1, 2, 2, 1, 1, 2, ...) so that the machine's load
+    drifts over both alike: each pair's ratio must reach BALANCE_TARGET. Prints one line per
+    run and the check (PASS or FAIL). Returns whether any run had errors or lost writes."""
+    server = "uvicorn --workers (shared socket)" if shared_socket else "deploy/serve.py"
+    print(
+        f"balance: {server}, {clients} clients, {seconds:.0f} s per run, {pairs} pairs of "
+        f"1 and 2 workers; load average before: {load_average()}",
+        flush=True,
+    )
+    ratios, efficiency, failed = [], [], False
+    for pair in range(pairs):
+        order = (1, 2) if pair % 2 == 0 else (2, 1)
+        rates: dict[int, float] = {}
+        per_cpu: dict[int, float] = {}
+        for workers in order:
+            cpu = os.times()
+            result = load.run(workers, clients, seconds, shared_socket=shared_socket)
+            client_cpu = sum(os.times()[:2]) - sum(cpu[:2])
+            rates[workers] = result.requests / result.elapsed
+            failed |= bool(result.error_count or result.lost)
+            split = cpu_split(result)
+            api_cpu = sum(result.worker_cpu)
+            per_cpu[workers] = result.requests / api_cpu if api_cpu else float("nan")
+            print(
+                f"  pair {pair + 1}, {workers} worker(s): {rates[workers]:.1f} req/s, "
+                f"errors {result.error_count}, lost writes {len(result.lost)}, "
+                f"CPU per API process {split} of a core ({per_cpu[workers]:.0f} requests per "
+                f"API CPU-second), load client's {client_cpu / result.elapsed:.0%} of a core, "
+                f"load average {load_average()}",
+                flush=True,
+            )
+        ratios.append(rates[2] / rates[1])
+        efficiency.append(per_cpu[2] / per_cpu[1])
+    passed = all(r >= BALANCE_TARGET for r in ratios)
+    print(
+        f"balance: 2 workers / 1 worker = {', '.join(f'{r:.2f}x' for r in ratios)}; target "
+        f">= {BALANCE_TARGET}x in each pair: {'PASS' if passed else 'FAIL'}",
+        flush=True,
+    )
+    # What the ratio cannot show on a shared machine: whether 2 workers had 2 cores. Their
+    # requests per CPU-second against 1 worker's says what they do with what they get.
+    print(
+        f"balance: requests per API CPU-second, 2 workers / 1 worker = "
+        f"{', '.join(f'{e:.2f}x' for e in efficiency)} (1.0x: no CPU lost to running two)",
+        flush=True,
+    )
+    return failed
+
+
+def cpu_split(result: Result) -> str:
+    """Each API process's CPU over the run, in % of a core (busiest first; a helper process
+    of uvicorn's supervisor shows as 0%)."""
+    return "/".join(f"{c / result.elapsed:.0%}" for c in result.worker_cpu)
+
+
+def load_average() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def worker_cpu_seconds(parent: int) -> dict[int, float]:
+    """CPU seconds (user + system) of each API process by pid: the children of `parent`
+    (its worker processes), or `parent` itself when it has none (one uvicorn process).
+    Empty where /proc is not there."""
+    found, own = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid = int(stat.parent.name)
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        if int(fields[1]) == parent:  # fields[1] is the ppid; utime, stime at 11, 12
+            found[pid] = seconds
+        elif pid == parent:
+            own[pid] = seconds
+    return found or own
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", default="50,100", help="comma-separated, one run each")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", default="1,2,4", help="API worker processes, one run each")
+    parser.add_argument(
+        "--balance",
+        type=int,
+        default=0,
+        metavar="PAIRS",
+        help=f"the balance check only: PAIRS alternating pairs of 1 and 2 workers at "
+        f"--clients clients (one number), 2 workers >= {BALANCE_TARGET}x in each",
+    )
+    parser.add_argument(
+        "--shared-socket",
+        action="store_true",
+        help="run `uvicorn --workers N` (one shared socket) instead of deploy/serve.py",
+    )
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
@@ -431,11 +549,17 @@ def main() -> None:
     )
     failed = False
     try:
-        for workers in [int(w) for w in args.workers.split(",")]:
-            for clients in [int(c) for c in args.clients.split(",")]:
-                result = load.run(workers, clients, args.seconds)
-                print(report(result) + "\n", flush=True)
-                failed |= bool(result.error_count or result.lost)
+        if args.balance:
+            clients = int(args.clients)
+            failed = balance_check(load, clients, args.seconds, args.balance, args.shared_socket)
+        else:
+            for workers in [int(w) for w in args.workers.split(",")]:
+                for clients in [int(c) for c in args.clients.split(",")]:
+                    result = load.run(
+                        workers, clients, args.seconds, shared_socket=args.shared_socket
+                    )
+                    print(report(result) + "\n", flush=True)
+                    failed |= bool(result.error_count or result.lost)
     finally:
         load.drop()
     if failed:

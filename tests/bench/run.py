@@ -996,6 +996,7 @@ def main() -> None:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
+    from tests.bench import old_commit
     from tests.client import GraphQLClient
 
     # Django clears the query log at each request start; the counts below need it kept.
@@ -1029,8 +1030,10 @@ def main() -> None:
             write_overhead(client)
         elif section == "calendar":
             calendar_cost(_requester(client))
+        elif section == "old":
+            old_commit.compare(_requester(client), DATASET, ROUNDS)
         else:
-            raise SystemExit(f"unknown section {section!r}: writes or calendar")
+            raise SystemExit(f"unknown section {section!r}: writes, calendar or old")
         return
 
     from people.models import Person
@@ -1077,6 +1080,7 @@ def main() -> None:
         ratio = medians[f"gridSnapshot {weeks} weeks"] / measure(heatmap_floor(weeks))[0]
         print(f"  gridSnapshot {weeks} weeks / heatmap floor = {ratio:.2f}x")
 
+    old_commit.compare(request, DATASET, ROUNDS)
     role_capacity_paths()
     write_overhead(client)
     calendar_cost(request)

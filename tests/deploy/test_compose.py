@@ -219,11 +219,21 @@ def check_celery(args: list[str]) -> list[str]:
     return problems
 
 
+SERVE = "deploy/serve.py"  # the API's process manager: uvicorn's options after it
+
+
+def uvicorn_args(command: list[str]) -> list[str]:
+    """uvicorn's options in the api's command: `python deploy/serve.py ...` or `uvicorn ...`."""
+    return command[2:] if command[:2] == ["python", SERVE] else command[1:]
+
+
 def check_python(args: list[str]) -> list[str]:
     from django.core.management import get_commands
 
+    if args[:1] == [SERVE] and (REPO / SERVE).exists():
+        return check_uvicorn(args[1:])[0]
     if len(args) < 2 or args[0] != "backend/manage.py" or not (REPO / args[0]).exists():
-        return [f"python {args}: only backend/manage.py commands are run"]
+        return [f"python {args}: only backend/manage.py commands and {SERVE} are run"]
     if args[1] not in get_commands():
         return [f"manage.py has no command {args[1]}"]
     return []
@@ -242,7 +252,7 @@ def compose_problems(
     api_port: int | None = None
     api = services.get("api", {})
     if "command" in api:
-        found, api_port = check_uvicorn(argv(api["command"])[1:])
+        found, api_port = check_uvicorn(uvicorn_args(argv(api["command"])))
         problems += found
 
     for name, service in services.items():
@@ -293,6 +303,8 @@ def compose_problems(
                     problems += check_celery(args)
             elif program == "python":
                 problems += check_python(args)
+                if args[:1] == [SERVE]:
+                    port = check_uvicorn(args[1:])[1]
             else:
                 problems.append(f"{where}: program {program} is not one the image runs")
         # healthcheck
@@ -342,7 +354,7 @@ def compose_problems(
         from uvicorn.main import main as uvicorn_cli
 
         try:
-            idle = uvicorn_cli.make_context("uvicorn", argv(api["command"])[1:]).params
+            idle = uvicorn_cli.make_context("uvicorn", uvicorn_args(argv(api["command"]))).params
             if idle["timeout_keep_alive"] <= int(nginx_idle.group(1)):
                 problems.append(
                     f"services.api: --timeout-keep-alive {idle['timeout_keep_alive']} is not "
@@ -357,7 +369,7 @@ def compose_problems(
         from uvicorn.main import main as uvicorn_cli
 
         try:
-            params = uvicorn_cli.make_context("uvicorn", argv(api["command"])[1:]).params
+            params = uvicorn_cli.make_context("uvicorn", uvicorn_args(argv(api["command"]))).params
             if params["proxy_headers"] or params["forwarded_allow_ips"] not in (None, ""):
                 problems.append(
                     "services.api: uvicorn must not believe forwarded headers "
@@ -450,6 +462,10 @@ def compose_problems(
     match = re.search(r"^CMD\s+(\[.*\])\s*$", dockerfile, re.M)
     if not match or json.loads(match.group(1)) != argv(api.get("command", [])):
         problems.append("Dockerfile CMD differs from services.api.command")
+    if argv(api.get("command", []))[1:2] == [SERVE] and not re.search(
+        rf"^COPY {re.escape(SERVE)} ", dockerfile, re.M
+    ):
+        problems.append(f"Dockerfile does not copy {SERVE}, the api's command")
     # The web app sends only hashes: the api image holds the manifest that names them.
     manifest = "frontend/src/gql/persisted-documents.json"
     if not re.search(rf"^COPY {re.escape(manifest)} ", dockerfile, re.M):
@@ -534,7 +550,8 @@ BROKEN = {
         "uvicorn app config.asgi:app does not import",
     ),
     "uvicorn option": (_api_arg("--no-access-log", "--no-such-flag"), "uvicorn does not accept"),
-    "server not pinned": (_api_arg("uvicorn", "gunicorn"), "program gunicorn"),
+    "server not pinned": (_api_arg("python", "gunicorn"), "program gunicorn"),
+    "server script": (_api_arg(SERVE, "deploy/nothere.py"), "and deploy/serve.py are run"),
     "keepalive race": (_api_arg("75", "5"), "not above nginx's keepalive_timeout 60s"),
     "celery app": (_set("services.worker.command.4", "nosuchapp"), "celery app 'nosuchapp'"),
     "celery subcommand": (_set("services.worker.command.5", "wurker"), "no subcommand"),
