@@ -1,7 +1,8 @@
 """Cold speed against an older commit, measured in the same run (issue 17, part 5).
 
-The old commit runs in a `git worktree` (default /work/wt/old2fab at OLD_COMMIT; BENCH_OLD_TREE
-names another, and `git worktree add --detach <dir> 2fab52d` makes one) as a subprocess of
+The old commit runs in a `git worktree` (BENCH_OLD_TREE names one at OLD_COMMIT; by default
+the bench makes one in the temporary folder, `capgraph-2fab52d`, from this clone's history,
+once) as a subprocess of
 the bench: its own code, its own throwaway database `<bench>_old` on the same PostgreSQL
 server (or its own SQLite file), the same dataset file loaded by its own `load_dataset`, the
 same Redis. Each side sends the same documents through its own ASGI app in process, the data
@@ -20,9 +21,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[2]
 OLD_COMMIT = "2fab52d"
 TARGET = 2.5  # old median / new median, for each document
 FROM = "2026-11-02"
@@ -45,7 +48,21 @@ def documents() -> list[tuple[str, str]]:
 
 def old_tree() -> tuple[Path | None, str]:
     """The old commit's worktree, or None and why it is unavailable."""
-    tree = Path(os.environ.get("BENCH_OLD_TREE", "/work/wt/old2fab"))
+    given = os.environ.get("BENCH_OLD_TREE")
+    tree = Path(given or Path(tempfile.gettempdir()) / f"capgraph-{OLD_COMMIT}")
+    if not given and not tree.exists():
+        try:
+            subprocess.run(
+                ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), OLD_COMMIT],
+                capture_output=True,
+                check=True,
+                timeout=120,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            return None, (
+                f"cannot make a worktree of {OLD_COMMIT} at {tree} ({type(exc).__name__}: "
+                "no git, or a clone without that commit); set BENCH_OLD_TREE to one"
+            )
     if not (tree / "backend" / "manage.py").exists():
         return None, (
             f"no worktree of {OLD_COMMIT} at {tree} (make one: git worktree add --detach "
