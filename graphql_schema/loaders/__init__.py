@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .assignments import (
     AssignmentsByPersonLoader,
@@ -58,6 +58,9 @@ __all__ = [
 class Loaders:
     def __init__(self, context: Context) -> None:
         self.context = context
+        # graphql_schema.people.types._person_loads: (first, weeks, include tentative, person
+        # ids) -> (the loads' futures, [the answers once built]), shared within the request.
+        self.person_loads: dict[tuple[Any, ...], tuple[list[Any], list[list[Any]]]] = {}
 
     @cached_property
     def person_by_id(self) -> PersonByIdLoader:

@@ -12,6 +12,7 @@ from graphql_schema.batch import Failed, batch_of, settle
 from graphql_schema.context import Info
 from graphql_schema.errors import BadUserInput
 from graphql_schema.loaders import CapacityKey, OwnerKey, PersonWindow, Span
+from graphql_schema.loaders.people import SkillRow
 from graphql_schema.policy import policy
 from graphql_schema.validation import (
     FromArg,
@@ -52,6 +53,11 @@ class Skill:
     id: auto
     name: auto
     category: auto
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        # the skills loader's plain rows (SkillRow) as well as SkillTag instances
+        return isinstance(obj, models.SkillTag | SkillRow)
 
 
 @strawberry.type
@@ -365,6 +371,14 @@ async def _person_loads(
     error first, as asyncio.gather meets it: that batch is dispatched first)."""
     loaders = info.context.loaders
     include = include_tentative is not False
+    # availableHours and utilizationPercent of one level ask for the same one-week loads:
+    # the second one reuses the first one's futures and answers (the same loads, once).
+    memo_key = (first, weeks, include, tuple(r.id for r in roots))
+    memo = loaders.person_loads.get(memo_key)
+    if memo is not None:
+        await settle(memo[0])
+        if memo[1]:
+            return memo[1][0]
     by_window = loaders.hours_by_person_window
     by_capacity = loaders.capacity_by_person_window
     futures = []
@@ -384,7 +398,11 @@ async def _person_loads(
                 )
             )
         )
+    answered: list[list[Any]] = []
+    loaders.person_loads[memo_key] = (futures, answered)
     found = await settle(futures)
+    if answered:  # the other caller built them while this one waited
+        return answered[0]
     keys = week_keys(first, weeks)
     answers: list[Any] = []
     # One WeekLoad per distinct (week, hours, capacity), shared by the people who have the
@@ -406,6 +424,7 @@ async def _person_loads(
                     load = made[key] = week_load(w, confirmed + tentative, wc, tentative)
                 loads.append(load)
             answers.append(loads)
+    answered.append(answers)
     return answers
 
 
