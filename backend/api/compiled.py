@@ -139,7 +139,10 @@ class Selection:
         return next(f for f in self.fields if f.key == key)
 
 
-Following = dict[Selection, tuple[list[Any], list[dict[str, Any]]]]
+# The next level, by selection: its objects, their dicts, and (for a shareable selection)
+# the dict already made for an object, by id(object).
+Group = tuple[list[Any], list[dict[str, Any]], dict[int, dict[str, Any]]]
+Following = dict[Selection, Group]
 Completer = Callable[[Any, Following], Any]
 
 
@@ -206,6 +209,17 @@ def completer(type_: Any, selection: Callable[[GraphQLObjectType], Selection]) -
         item = type_.of_type
         if isinstance(item, GraphQLNonNull) and isinstance(item.of_type, GraphQLObjectType):
             objects = selection(item.of_type)
+            # Leaves only (no resolver, no object below): one object's dict is the same
+            # wherever it appears, so an object listed again (the batch forms share equal
+            # WeekLoad and WeekHours objects) gets the dict already made at this level.
+            shareable = (
+                objects.fill is not None
+                and not objects.called
+                and all(
+                    f.kind in (ATTRIBUTE, COLUMN, TYPENAME) and f.child is None
+                    for f in objects.fields
+                )
+            )
 
             def list_of_objects(value: Any, following: Following) -> Any:
                 if value is None:
@@ -216,11 +230,22 @@ def completer(type_: Any, selection: Callable[[GraphQLObjectType], Selection]) -
                         raise Fallback("null or an error in a list of non-null")
                 group = following.get(objects)
                 if group is None:
-                    group = following[objects] = ([], [])
-                outs: list[dict[str, Any]] = [{} for _ in items]
-                group[0].extend(items)
-                group[1].extend(outs)
-                return outs
+                    group = following[objects] = ([], [], {})
+                if not shareable:
+                    outs: list[dict[str, Any]] = [{} for _ in items]
+                    group[0].extend(items)
+                    group[1].extend(outs)
+                    return outs
+                made = group[2]
+                answer = []
+                for one in items:
+                    out = made.get(id(one))
+                    if out is None:
+                        out = made[id(one)] = {}
+                        group[0].append(one)
+                        group[1].append(out)
+                    answer.append(out)
+                return answer
 
             return list_of_objects
         inner = completer(item, selection)
@@ -253,7 +278,7 @@ def completer(type_: Any, selection: Callable[[GraphQLObjectType], Selection]) -
                 raise Fallback("an error or an awaitable as a value")
             group = following.get(target)
             if group is None:
-                group = following[target] = ([], [])
+                group = following[target] = ([], [], {})
             out: dict[str, Any] = {}
             group[0].append(value)
             group[1].append(out)
@@ -751,11 +776,9 @@ class _Run:
 
     async def run(self) -> Outcome:
         data: dict[str, Any] = {}
-        level: dict[Selection, tuple[list[Any], list[dict[str, Any]]]] = {
-            self.plan.root: ([None], [data])
-        }
+        level: Following = {self.plan.root: ([None], [data], {})}
         while level:
-            following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]] = {}
+            following: Following = {}
             await self.level(level, following)
             if self.failures:
                 self.settle(data)
@@ -849,13 +872,13 @@ class _Run:
 
     async def level(
         self,
-        level: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
-        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        level: Following,
+        following: Following,
     ) -> None:
         waiting: list[Entry] = []
         still: list[Entry] = []
         try:
-            for selection, (sources, outs) in level.items():
+            for selection, (sources, outs, _) in level.items():
                 self.resolve(selection, sources, outs, following, waiting)
             rounds = 0
             while waiting:
@@ -886,7 +909,7 @@ class _Run:
     def step(
         self,
         entry: Entry,
-        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        following: Following,
         waiting: list[Entry],
     ) -> None:
         coroutine, _, out, compiled, resumed = entry
@@ -924,7 +947,7 @@ class _Run:
         selection: Selection,
         sources: list[Any],
         outs: list[dict[str, Any]],
-        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        following: Following,
         waiting: list[Entry],
     ) -> None:
         is_type_of = selection.is_type_of
@@ -967,7 +990,7 @@ class _Run:
         compiled: Field,
         sources: list[Any],
         outs: list[dict[str, Any]],
-        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        following: Following,
         waiting: list[Entry],
     ) -> None:
         """The field for every object at once, by its resolver's batch form."""
@@ -996,7 +1019,7 @@ class _Run:
         outs: list[dict[str, Any]],
         compiled: Field,
         resumed: int,
-        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        following: Following,
     ) -> None:
         if type(values) is not list or len(values) != len(outs):
             raise Fallback("a batch form's answer is not one value per object")
@@ -1021,7 +1044,7 @@ class _Run:
         compiled: Field,
         sources: list[Any],
         outs: list[dict[str, Any]],
-        following: dict[Selection, tuple[list[Any], list[dict[str, Any]]]],
+        following: Following,
         waiting: list[Entry],
     ) -> None:
         kwargs = compiled.arguments
