@@ -230,3 +230,104 @@ def test_the_plan_answers_every_resolver_error_as_graphql_core_does(both, monkey
     assert plan.counts["compiled with errors"] - before >= CORPUS_SIZE // 20
     assert answered >= CORPUS_SIZE // 20, answered
     assert exact >= len(documents) * 9 // 10, exact
+
+
+ONE_WEEK = "query { people(first: 20) { edges { node { name %s } } } }"
+
+
+@pytest.mark.parametrize(
+    ("fields", "count", "rules"),
+    [
+        ("availableHours utilizationPercent", 2, (True,)),
+        ("u: utilizationPercent a: availableHours availableHours", 3, (True,)),
+        (
+            "availableHours(includeTentative: false) utilizationPercent "
+            "t: utilizationPercent(includeTentative: false)",
+            3,
+            (True, False),
+        ),
+    ],
+)
+def test_the_one_week_loads_are_built_once_per_level(both, monkeypatch, fields, count, rules):
+    """availableHours and utilizationPercent of the same week and tentative rule share
+    one computation on the compiled path (Loaders.person_loads): as many week_load calls
+    as availableHours alone makes, per distinct includeTentative; answers and SQL as
+    graphql-core's, whose path calls week_load once per person and field."""
+    from graphql_schema.people import types
+
+    calls = []
+    real = types.week_load
+    monkeypatch.setattr(types, "week_load", lambda *a: calls.append(a) or real(*a))
+
+    def calls_of(text: str) -> int:
+        """week_load calls of both paths: graphql-core's, then the plan's."""
+        calls.clear()
+        outcome = both_paths(both, text, {})
+        assert outcome.ran_compiled
+        assert outcome.compiled == outcome.normal
+        assert outcome.compiled_sql == outcome.normal_sql
+        return len(calls)
+
+    people = 20
+    # the plan's calls for one field alone: once per distinct (week, hours, capacity)
+    alone = {
+        True: calls_of(ONE_WEEK % "availableHours") - people,
+        False: calls_of(ONE_WEEK % "availableHours(includeTentative: false)") - people,
+    }
+    assert 0 < alone[True] <= people and 0 < alone[False] <= people
+    assert calls_of(ONE_WEEK % fields) == people * count + sum(alone[r] for r in rules)
+
+
+def test_a_leaves_only_list_fills_one_dict_per_distinct_object(both, monkeypatch):
+    """The batch forms share equal WeekLoad objects between people; a list of leaves-only
+    objects then gets one dict per distinct object at its level, filled once (and the
+    same bytes: orjson writes each occurrence)."""
+    from api import compiled as plan
+
+    filled: dict[str, int] = {}
+    real_fill = plan._fill
+
+    def counting_fill(selection):
+        fill = real_fill(selection)
+
+        def counted(sources, outs, following):
+            name = selection.type.name
+            filled[name] = filled.get(name, 0) + len(sources)
+            return fill(sources, outs, following)
+
+        return counted
+
+    monkeypatch.setattr(plan, "_fill", counting_fill)
+    plan.plans.clear()
+    text = (
+        "query { people(first: 50) { edges { node { name "
+        "hoursByWeek(weeks: 12) { week hours capacity availableHours } } } } }"
+    )
+    outcome = both_paths(both, text, {})
+    plan.plans.clear()
+    assert outcome.ran_compiled
+    assert outcome.compiled == outcome.normal
+    weeks = [
+        json.dumps(w, sort_keys=True)
+        for e in json.loads(outcome.compiled)["data"]["people"]["edges"]
+        for w in e["node"]["hoursByWeek"]
+    ]
+    assert len(weeks) == 50 * 12
+    # at least one dict per distinct answer, fewer than one per person and week
+    assert len(set(weeks)) <= filled["WeekLoad"] < len(weeks)
+    assert filled["Person"] == 50
+
+
+def test_the_skill_type_takes_the_loaders_rows_and_skill_tags():
+    from graphql_schema.loaders.people import HeldSkillRow, SkillRow
+    from graphql_schema.people.types import Skill
+    from people.models import SkillTag
+
+    row = SkillRow(7, "Python", "Language")
+    held = HeldSkillRow(3, 5, row, "EXPERT", "STRENGTH")
+    assert (held.skill_id, held.skill.name, held.person_id) == (7, "Python", 5)
+    assert Skill.is_type_of(row, None) is True
+    assert Skill.is_type_of(SkillTag(name="Go"), None) is True
+    assert Skill.is_type_of(held, None) is False
+    with pytest.raises(AttributeError):
+        held.other = 1  # type: ignore[attr-defined]  # slotted: a read-only row
