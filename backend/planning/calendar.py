@@ -48,9 +48,10 @@ class Leave:
     hours_per_day: Decimal | None  # None: the whole scheduled day
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Availability:
-    """Everything capacity(P, W) reads for one person."""
+    """Everything capacity(P, W) reads for one person (read, never changed; not frozen: a
+    report makes one per person in scope, and a frozen dataclass's __init__ costs 3x)."""
 
     weekly_capacity: Decimal
     hire_date: dt.date | None = None
