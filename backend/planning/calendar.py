@@ -212,6 +212,14 @@ def window_signature(av: Availability, first: dt.date, last: dt.date) -> tuple:
     hire, end = av.hire_date, av.end_date
     if (hire is not None and hire > last) or (end is not None and end < first):
         return NEVER_EMPLOYED
+    if not av.schedules:  # most people: their weekly capacity all along
+        return (
+            av.weekly_capacity,
+            None,
+            (),
+            hire if hire is not None and hire > first else None,
+            end if end is not None and end < last else None,
+        )
     current: tuple[Decimal, ...] | None = None
     changes: list[tuple[dt.date, tuple[Decimal, ...]]] = []
     for s in sorted(av.schedules, key=lambda s: s.effective_from):

@@ -29,10 +29,12 @@ from .skills import HeldSkill, SkillScore, skill_score
 Hours = Mapping[dt.date, Decimal]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PersonFacts:
     """A person as the reports read them: the attributes of `people.models.Person` that the
-    GraphQL `Person` type resolves from, without the cost of model instances."""
+    GraphQL `Person` type resolves from, without the cost of model instances. Read, never
+    changed (hashed by value); not frozen: a report makes one per person in scope, and a
+    frozen dataclass's __init__ costs twice as much."""
 
     id: int
     name: str
