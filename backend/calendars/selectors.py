@@ -200,18 +200,26 @@ def load_calendars(
             if row[1] in wanted:
                 time_off[row[1]].append(TimeOffRow(*row))
     result.time_off = time_off
-    dates = {c: frozenset(days) for c, days in holidays.items()}
-    no_dates: frozenset[dt.date] = frozenset()
+    dates: dict[int | None, frozenset[dt.date]] = {
+        c: frozenset(days) for c, days in holidays.items()
+    }
+    dates[None] = frozenset()
+    leave = {
+        pid: [Leave(t.start_date, t.end_date, t.hours_per_day) for t in entries]
+        for pid, entries in time_off.items()
+    }
+    no_schedules: tuple[Schedule, ...] = ()
+    no_leave: tuple[Leave, ...] = ()
+    availability = result.availability
+    # positional, in the field order: this runs once per person in scope
     for p in people:
-        cal = calendar_of[p.id]
-        result.availability[p.id] = Availability(
-            weekly_capacity=p.weekly_capacity,
-            hire_date=p.hire_date,
-            end_date=p.end_date,
-            schedules=schedules.get(p.id, ()),
-            holidays=no_dates if cal is None else dates[cal],
-            leave=[
-                Leave(t.start_date, t.end_date, t.hours_per_day) for t in time_off.get(p.id, ())
-            ],
+        pid = p.id
+        availability[pid] = Availability(
+            p.weekly_capacity,
+            p.hire_date,
+            p.end_date,
+            schedules.get(pid, no_schedules),
+            dates[calendar_of[pid]],
+            leave.get(pid, no_leave),
         )
     return result

@@ -48,9 +48,10 @@ class Leave:
     hours_per_day: Decimal | None  # None: the whole scheduled day
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Availability:
-    """Everything capacity(P, W) reads for one person."""
+    """Everything capacity(P, W) reads for one person (read, never changed; not frozen: a
+    report makes one per person in scope, and a frozen dataclass's __init__ costs 3x)."""
 
     weekly_capacity: Decimal
     hire_date: dt.date | None = None
@@ -196,13 +197,29 @@ def week_capacities(av: Availability, weeks: Sequence[dt.date]) -> list[WeekCapa
     return result
 
 
+NEVER_EMPLOYED = ("not employed in the window",)
+
+
 def window_signature(av: Availability, first: dt.date, last: dt.date) -> tuple:
     """What a person's weeks first..last (a Monday, a Sunday) depend on, leave and holidays
     aside: people with equal signatures (and one holiday calendar) have the same weeks
     without leave. Only the schedule in effect on `first` and those starting inside the
     window count (so two people on one pattern since different dates are alike), the
     weekly capacity only when no schedule is in effect on `first`, and a hire or end date
-    only inside or after the window (before it, it changes nothing)."""
+    only inside or after the window (before it, it changes nothing). Someone employed on
+    none of the window's days (hired after it, or gone before it) has no capacity in it
+    whatever their schedule: all such people share one signature (`NEVER_EMPLOYED`)."""
+    hire, end = av.hire_date, av.end_date
+    if (hire is not None and hire > last) or (end is not None and end < first):
+        return NEVER_EMPLOYED
+    if not av.schedules:  # most people: their weekly capacity all along
+        return (
+            av.weekly_capacity,
+            None,
+            (),
+            hire if hire is not None and hire > first else None,
+            end if end is not None and end < last else None,
+        )
     current: tuple[Decimal, ...] | None = None
     changes: list[tuple[dt.date, tuple[Decimal, ...]]] = []
     for s in sorted(av.schedules, key=lambda s: s.effective_from):
@@ -213,7 +230,6 @@ def window_signature(av: Availability, first: dt.date, last: dt.date) -> tuple:
                 changes[-1] = (s.effective_from, s.hours)
             else:
                 changes.append((s.effective_from, s.hours))
-    hire, end = av.hire_date, av.end_date
     return (
         av.weekly_capacity if current is None else None,
         current,
@@ -331,14 +347,16 @@ class Window:
         is in effect, the days outside employment cleared; weeks wholly inside one schedule
         and employment are the pattern's own, the others summed from the days (the
         definitions of `_walk`, for every day at once)."""
-        plan = _plan(av)
         first, last, n = self.first, self.last, 7 * self.count
+        lo = 0 if av.hire_date is None else min(max((av.hire_date - first).days, 0), n)
+        hi = n if av.end_date is None else min(max((av.end_date - first).days + 1, 0), n)
+        if lo >= hi:  # employed on none of the days
+            return WindowDays(first, [0] * n, [0] * self.count, [NOT_EMPLOYED] * self.count)
+        plan = _plan(av)
         scheduled: list[int] = []
         worked: list[int] = []
         worked_weeks = [0] * self.count
         weeks: list[WeekCapacity | None] = [None] * self.count
-        lo = 0 if av.hire_date is None else min(max((av.hire_date - first).days, 0), n)
-        hi = n if av.end_date is None else min(max((av.end_date - first).days + 1, 0), n)
         for k, start in enumerate(plan.starts):
             stop = plan.starts[k + 1] - DAY if k + 1 < len(plan.starts) else last
             if stop < first or start > last:

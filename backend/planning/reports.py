@@ -29,10 +29,12 @@ from .skills import HeldSkill, SkillScore, skill_score
 Hours = Mapping[dt.date, Decimal]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PersonFacts:
     """A person as the reports read them: the attributes of `people.models.Person` that the
-    GraphQL `Person` type resolves from, without the cost of model instances."""
+    GraphQL `Person` type resolves from, without the cost of model instances. Read, never
+    changed (hashed by value); not frozen: a report makes one per person in scope, and a
+    frozen dataclass's __init__ costs twice as much."""
 
     id: int
     name: str
@@ -46,7 +48,7 @@ class PersonFacts:
     is_active: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x (10,000 rows)
 class HeatmapRow:
     person: PersonFacts
     weekly_capacity: Decimal
@@ -164,18 +166,18 @@ def heatmap_rows_in_cents(
     rows = []
     # People without hours in the window (most of an organisation's, in any one window)
     # who share their weeks share their maps too: built once per list of weeks.
-    idle: dict[int, LoadMaps] = {}
+    idle = _IdleMaps(keys)
+    index = {week: i for i, week in enumerate(weeks)}
     for person in people:
         person_weeks = capacities.get(person.id, nobody)
         capacity_map, time_off_map, holiday_map = calendar_maps(person_weeks)
         person_hours = hours.get(person.id)
         if person_hours:
-            loads = _load_maps(person_hours, weeks, keys, person_weeks)
+            loads = _load_maps(
+                person_hours, index, keys, person_weeks, idle(person_weeks, capacity_map)
+            )
         else:
-            shared = idle.get(id(person_weeks))
-            if shared is None:
-                shared = idle[id(person_weeks)] = _load_maps({}, weeks, keys, person_weeks)
-            loads = shared
+            loads = idle(person_weeks, capacity_map)
         hours_map, percent_map, available_map, tentative_map, peak, average = loads
         rows.append(
             HeatmapRow(
@@ -208,42 +210,83 @@ LoadMaps = tuple[
 ]
 
 
+class _IdleMaps:
+    """The load maps of people without hours in the window, shared as far as they can be:
+    no hours, so a week's percent is 0.0 where it has capacity (null where not) and its
+    available hours are its capacity (the person's capacity map itself, read, never
+    changed); one percent map per set of weeks without capacity, and one set of maps per
+    list of weeks (people alike share theirs, calendars.selectors)."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = keys
+        self.by_weeks: dict[int, LoadMaps] = {}
+        self.percent: dict[tuple[int, ...], dict[str, float | None]] = {}
+        self._alive: list[Sequence[WeekCapacity]] = []  # as CalendarMaps: ids stay unique
+        self.nothing: dict[str, float] = {}
+
+    def __call__(self, weeks: Sequence[WeekCapacity], capacity: dict[str, float]) -> LoadMaps:
+        found = self.by_weeks.get(id(weeks))
+        if found is not None:
+            return found
+        without = tuple(i for i, wc in enumerate(weeks) if not wc.capacity)
+        percent = self.percent.get(without)
+        if percent is None:
+            percent = self.percent[without] = {key: 0.0 for key in self.keys}
+            for i in without:
+                percent[self.keys[i]] = None
+        some = len(without) < len(self.keys)
+        found = self.by_weeks[id(weeks)] = (
+            self.nothing,
+            percent,
+            capacity,
+            self.nothing,
+            0.0 if some else None,
+            0.0 if some else None,
+        )
+        self._alive.append(weeks)
+        return found
+
+
 def _load_maps(
     person_hours: Mapping[dt.date, Sequence[int]],
-    weeks: Sequence[dt.date],
+    index: Mapping[dt.date, int],
     keys: Sequence[str],
     person_weeks: Sequence[WeekCapacity],
+    idle: LoadMaps,
 ) -> LoadMaps:
     """A heatmap row's hours, percent, available and tentative maps, and its peak and
-    average percent, from its hours in cents and its weeks' capacity."""
+    average percent, from its hours in cents (weeks of the window, by `index`) and its
+    weeks' capacity. A week without hours is as in `idle`, the maps of the same weeks
+    without any hours (`_IdleMaps`): those are copied and only the weeks with hours (about
+    a third of a 10,000-person heatmap's) are computed."""
+    _, idle_percent, idle_available, _, _, _ = idle
+    percent_map = idle_percent.copy()
+    available_map = idle_available.copy()
     hours_map: dict[str, float] = {}
-    percent_map: dict[str, float | None] = {}
-    available_map: dict[str, float] = {}
     tentative_map: dict[str, float] = {}
     peak: int | None = None
-    total_hours = total_capacity = 0
-    for week, key, wc in zip(weeks, keys, person_weeks, strict=True):
-        h = person_hours.get(week)
-        if h is None:
-            h_cents = 0
-        else:
-            h_cents = h[0] + h[1]
-            if h_cents:
-                hours_map[key] = h_cents / 100
-            if h[1]:
-                tentative_map[key] = h[1] / 100
-        cap = wc.capacity
-        if cap:
-            tenths = _tenths_of_percent(h_cents, cap)
+    total_hours = 0
+    counted = 0  # weeks with hours and capacity
+    found = [(index.get(week), cell) for week, cell in person_hours.items()]
+    for i, (confirmed, held) in sorted((i, cell) for i, cell in found if i is not None):
+        h = confirmed + held
+        key = keys[i]
+        if h:
+            hours_map[key] = h / 100
+        if held:
+            tentative_map[key] = held / 100
+        cap = person_weeks[i].capacity
+        if cap:  # else null and 0.0, as in `idle`
+            tenths = (2000 * h + cap) // (2 * cap)
             percent_map[key] = tenths / 10
-            available_map[key] = max(0, cap - h_cents) / 100
+            available_map[key] = (cap - h) / 100 if cap > h else 0.0
             if peak is None or tenths > peak:
                 peak = tenths
-            total_hours += h_cents
-            total_capacity += cap
-        else:
-            percent_map[key] = None
-            available_map[key] = 0.0
+            total_hours += h
+            counted += 1
+    weeks_with_capacity, total_capacity = _capacity_facts(person_weeks)
+    if counted < weeks_with_capacity:  # a week with capacity and no hours: 0.0
+        peak = 0 if peak is None else max(peak, 0)
     return (
         hours_map,
         percent_map,
@@ -252,6 +295,12 @@ def _load_maps(
         None if peak is None else peak / 10,
         _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None,
     )
+
+
+def _capacity_facts(person_weeks: Sequence[WeekCapacity]) -> tuple[int, int]:
+    """The number of weeks with capacity, and the capacity of all, in cents."""
+    caps = [wc.capacity for wc in person_weeks]
+    return len(caps) - caps.count(0), sum(caps)
 
 
 @dataclass(frozen=True, slots=True)
