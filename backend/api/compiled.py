@@ -114,10 +114,33 @@ class _Info:
     """What a resolver receives as `info` on the compiled path: the context alone (the
     resolvers read nothing else; anything else raises, and the request falls back)."""
 
-    __slots__ = ("context",)
+    __slots__ = ("compiled", "context")
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, compiled: Field | None = None) -> None:
         self.context = context
+        self.compiled = compiled  # the field resolved, when it has a selection
+
+    def selected_paths(self) -> frozenset[str]:
+        """graphql_schema.selection.selected_paths on this path: the field's plan."""
+        if self.compiled is None:
+            raise Fallback("selected_paths of a field without a selection")
+        if self.compiled.paths is None:
+            paths: set[str] = set()
+            _paths(self.compiled.children, "", paths)
+            self.compiled.paths = frozenset(paths)
+        return self.compiled.paths
+
+
+def _paths(selections: tuple[Selection, ...], prefix: str, paths: set[str]) -> None:
+    for selection in selections:
+        for compiled in selection.fields:
+            path = (
+                f"{prefix}.{compiled.nodes[0].name.value}"
+                if prefix
+                else compiled.nodes[0].name.value
+            )
+            paths.add(path)
+            _paths(compiled.children, path, paths)
 
 
 TYPENAME, ATTRIBUTE, COLUMN, RESOLVER, BATCH = range(5)
@@ -321,6 +344,10 @@ class Field:
     type: Any = None
     child: Selection | None = None
     nodes: tuple[Any, ...] = ()
+    # every selection below (one per object type of an abstract field), and the names
+    # selected below it as dotted paths, made on first use (_Info.selected_paths)
+    children: tuple[Selection, ...] = ()
+    paths: frozenset[str] | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -418,6 +445,7 @@ class _Compiler:
         compiled = self._field(parent, key, details_list, children)
         compiled.nodes = tuple(d.node for d in details_list)
         compiled.child = children[0] if children else None
+        compiled.children = tuple(children)
         definition = parent.fields.get(details_list[0].node.name.value)
         compiled.type = definition.type if definition is not None else None
         return compiled
@@ -1052,7 +1080,9 @@ class _Run:
             kwargs = self.arguments[id(compiled)]
         kwargs = dict(kwargs)
         if compiled.info_name is not None:
-            kwargs[compiled.info_name] = self.info
+            kwargs[compiled.info_name] = (
+                _Info(self.context, compiled) if compiled.children else self.info
+            )
         function = compiled.function
         assert function is not None
         names = compiled.source_names

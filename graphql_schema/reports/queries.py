@@ -20,6 +20,7 @@ from graphql_schema.filters import department_ids
 from graphql_schema.people.types import requested_skills
 from graphql_schema.permissions import AUTH
 from graphql_schema.scalars import JSON
+from graphql_schema.selection import selected_paths
 from graphql_schema.validation import (
     MAX_LIMIT,
     MAX_ROLE_IDS,
@@ -190,6 +191,29 @@ def grid_calendar(maps: reports.CalendarMaps, weeks: list[WeekCapacity]) -> dict
         "time_off_by_week": JSON(time_off),
         "holiday_by_week": JSON(holiday),
     }
+
+
+# GridSnapshot's fields (dotted paths of names, graphql_schema.selection) made from the
+# calendar (schedules, holidays, time off) and from the placeholders (rows, assignments,
+# hours): a document that selects none of them reads neither.
+GRID_CALENDAR_FIELDS = frozenset(
+    (
+        "holidays",
+        "people.capacityByWeek",
+        "people.timeOffByWeek",
+        "people.holidayByWeek",
+        "people.absences",
+        "people.holidayCalendarId",
+    )
+)
+GRID_DEMAND_FIELDS = frozenset(("placeholders", "placeholderAssignments"))
+NO_DEMAND = aggregates.PlaceholderGridJson([], [], {}, {})
+# a grid person's calendar maps when the document selects none of them (never sent)
+NO_CALENDAR_MAPS: dict[str, JSON] = {
+    "capacity_by_week": JSON({}),
+    "time_off_by_week": JSON({}),
+    "holiday_by_week": JSON({}),
+}
 
 
 @strawberry.type
@@ -394,14 +418,33 @@ class ReportsQuery:
         scope = info.context.scope
         context = info.context
         tentative = include_tentative is not False
+        # The calendar and the placeholders are read only when the document selects a field
+        # made from them (docs/design.md, "Grid snapshot"): every other field (weeklyCapacity,
+        # firstEligibleWeek, hoursByPerson...) is the person's own or the assignments'.
+        selected = selected_paths(info)
+        with_calendar = not selected.isdisjoint(GRID_CALENDAR_FIELDS)
+        with_demand = not selected.isdisjoint(GRID_DEMAND_FIELDS)
 
         def compute() -> GridSnapshot:
-            tree = context.loaded_department_tree()
             people = people_selectors.active_people(scope, deps)
             rows = aggregates.grid_json(scope, deps, keys[0], keys[-1], tentative)
-            demand = aggregates.placeholder_grid_json(scope, deps, keys[0], keys[-1], tentative)
-            calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
-            capacities = calendars.by_person(keys)
+            demand = (
+                aggregates.placeholder_grid_json(scope, deps, keys[0], keys[-1], tentative)
+                if with_demand
+                else NO_DEMAND
+            )
+            calendars = (
+                load_calendars(
+                    people,
+                    keys[0],
+                    keys[-1],
+                    context.loaded_department_tree(),
+                    in_scope(scope, deps),
+                )
+                if with_calendar
+                else Calendars(keys[0], keys[-1])
+            )
+            capacities = calendars.by_person(keys) if with_calendar else {}
             calendar_maps = reports.CalendarMaps([k.isoformat() for k in keys])
             by_person, by_assignment = rows.hours_by_person, rows.hours_by_assignment
             return GridSnapshot(
@@ -419,7 +462,11 @@ class ReportsQuery:
                         end_date=p.end_date,
                         absences=row_absences(calendars, p.id),  # type: ignore[arg-type]
                         holiday_calendar_id=to_id(calendars.calendar_of.get(p.id)),
-                        **grid_calendar(calendar_maps, capacities[p.id]),
+                        **(
+                            grid_calendar(calendar_maps, capacities[p.id])
+                            if with_calendar
+                            else NO_CALENDAR_MAPS
+                        ),
                     )
                     for p in people
                 ],
