@@ -517,7 +517,9 @@ class ReportsQuery:
                 ],
             )
 
-        return await on_replica(compute, context)()
+        # the department tree is read for the calendar only (the people's inherited holiday
+        # calendars)
+        return await on_replica(compute, context if with_calendar else None)()
 
     @strawberry.field(
         permission_classes=AUTH,

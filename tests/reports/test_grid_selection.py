@@ -21,10 +21,10 @@ ALL = """{ gridSnapshot(from: "2026-11-02", weeks: 12) { holidays { calendarId h
   absences { kind startDate name } holidayCalendarId } hoursByPerson placeholders { id
   hoursByWeek } placeholderAssignments { id weeklyHours } } }"""
 PERSON_CALENDAR = ["capacityByWeek", "timeOffByWeek", "holidayByWeek", "holidayCalendarId"]
-# people, assignment weeks, assignments (with the department tree, loaded for the scope
-# first); the calendar adds schedules, holidays and time off; the placeholders their
-# assignments and their weeks
-PLAIN, CALENDAR, PLACEHOLDERS = 4, 3, 2
+# people, assignment weeks, assignments; the calendar adds the department tree (inherited
+# holiday calendars), schedules, holidays and time off; the placeholders their assignments
+# and their weeks
+PLAIN, CALENDAR, PLACEHOLDERS = 3, 4, 2
 
 
 @pytest.fixture(params=[False, True], ids=["graphql-core", "compiled"])

@@ -66,11 +66,12 @@ REPORTS = {
              assignments { id weeklyHours } placeholders { id hoursByWeek }
              placeholderAssignments { id weeklyHours } } }""",
     ),
-    # 5, was 9: a document selecting no calendar field and no placeholder reads neither
-    # (the bench's, tests/bench/old_commit.py): token, department tree, people, assignment
-    # weeks, assignments with their projects
+    # 4, was 9: a document selecting no calendar field and no placeholder reads neither,
+    # nor the department tree (for the inherited holiday calendars; the bench's document,
+    # tests/bench/old_commit.py): token, people, assignment weeks, assignments with their
+    # projects
     "gridSnapshot": (
-        5,
+        4,
         """{ gridSnapshot(from: "2026-11-02", weeks: 26) { weekKeys people { id name
              weeklyCapacity departmentId firstEligibleWeek } hoursByPerson assignments { id
              personId projectId projectName projectClient version weeklyHours } } }""",
@@ -89,10 +90,10 @@ REPORTS = {
         """{ roleCapacity(from: "2026-11-02", weeks: 26, includeTentative: false) {
              series { assigned capacity unstaffed } } }""",
     ),
-    # 7, was 9: placeholders selected, no calendar field (token, department tree, people,
-    # assignment weeks, assignments, placeholders' assignments, their weeks)
+    # 6, was 9: placeholders selected, no calendar field (token, people, assignment weeks,
+    # assignments, placeholders' assignments, their weeks)
     "gridSnapshot without tentative hours": (
-        7,
+        6,
         """{ gridSnapshot(from: "2026-11-02", weeks: 26, includeTentative: false) {
              people { id } assignments { id status weeklyHours } placeholders { id
              hoursByWeek } placeholderAssignments { id status weeklyHours } } }""",
