@@ -419,7 +419,7 @@ class ReportsQuery:
         context = info.context
         tentative = include_tentative is not False
         # The calendar and the placeholders are read only when the document selects a field
-        # made from them (docs/design.md, "Grid snapshot"): every other field (weeklyCapacity,
+        # made from them (docs/design.md, "gridSnapshot"): every other field (weeklyCapacity,
         # firstEligibleWeek, hoursByPerson...) is the person's own or the assignments'.
         selected = selected_paths(info)
         with_calendar = not selected.isdisjoint(GRID_CALENDAR_FIELDS)
