@@ -14,6 +14,7 @@ from django.urls import re_path  # noqa: E402
 from api import ws  # noqa: E402
 from api.edge import TrustedProxyScope  # noqa: E402
 from api.persisted import install_reload_on_sighup  # noqa: E402
+from api.threads import RequestThreads  # noqa: E402
 
 # HTTP is Django's (GraphQL over GET and POST, and as an event stream with Accept:
 # text/event-stream); a WebSocket to the same /graphql speaks graphql-transport-ws
@@ -21,7 +22,7 @@ from api.persisted import install_reload_on_sighup  # noqa: E402
 # address settled as for HTTP (TRUSTED_PROXIES).
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        "http": RequestThreads(django_application),  # each request's ORM thread, lent
         "websocket": TrustedProxyScope(
             AuthMiddlewareStack(URLRouter([re_path(r"^graphql/?$", ws.consumer())]))
         ),

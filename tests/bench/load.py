@@ -127,6 +127,9 @@ class Result:
     lost: dict[str, tuple[int, int]] = field(default_factory=dict)  # id: (expected, found)
     checked: int = 0
     worker_cpu: list[float] = field(default_factory=list)  # CPU s per API worker process
+    # CPU s over the run of the services beside the API and of the whole machine (/proc)
+    service_cpu: dict[str, float] = field(default_factory=dict)
+    machine_cpu: float = 0.0
 
     @property
     def requests(self) -> int:
@@ -177,33 +180,110 @@ def hours_in_db(database_url: str, ids: list[str]) -> dict[str, int]:
     return {i: found.get(i, 0) for i in ids}  # MERGE with 0 removes the row
 
 
+class Reply:
+    """An HTTP answer: status and body (what the load client reads of one)."""
+
+    __slots__ = ("content", "status_code")
+
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code, self.content = status_code, content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.content)
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, one request at a time: each client of the load
+    test owns one, as a browser tab or a partner's worker does. A few lines over asyncio
+    streams rather than an HTTP library: the load client shares the two cores with what it
+    measures, and httpx cost 2 ms of CPU a request (15 to 40% of a core, as much as
+    PostgreSQL), which the API's workers could not use. Content-Length and chunked bodies;
+    a transport error closes the connection, and the next request opens a new one."""
+
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        parsed = urlparse(url)
+        self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
+        self.head = "".join(
+            f"{k}: {v}\r\n"
+            for k, v in {
+                "Host": parsed.netloc,
+                "Content-Type": "application/json",
+                **headers,
+            }.items()
+        ).encode()
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post(self, path: str, body: bytes) -> Reply:
+        try:
+            async with asyncio.timeout(60):
+                return await self._post(path, body)
+        except BaseException:
+            self.close()
+            raise
+
+    async def _post(self, path: str, body: bytes) -> Reply:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        writer.write(
+            b"POST %s HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n%s"
+            % (path.encode(), self.head, len(body), body)
+        )
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        fields = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])}
+        if "content-length" in fields:
+            content = await reader.readexactly(int(fields["content-length"]))
+        elif fields.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                parts.append(await reader.readexactly(size))
+                await reader.readexactly(2)
+            await reader.readuntil(b"\r\n")  # no trailers are sent
+            content = b"".join(parts)
+        else:
+            content = await reader.read()  # read to the close
+            self.close()
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return Reply(status, content)
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+TRANSPORT_ERRORS = (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError)
+
+
 async def run_load(
     url: str, token: str, database_url: str, clients: int, seconds: float, workers: int
 ) -> Result:
     """The clients against `url` for `seconds`; then the lost-write check on the database."""
-    import httpx
-
     result = Result(clients, seconds, workers)
     hot = hot_assignments(database_url)
     assert hot, f"no assignment with hours in {WEEK}: is medium.json loaded?"
     initial = {h.id: h.cents for h in hot}
     weights = [w for _, w, _, _ in READS] + [WRITE_WEIGHT]
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    timeout = httpx.Timeout(60.0)
+    connections = [Connection(url, headers) for _ in range(clients)]
+    try:
 
-    async with httpx.AsyncClient(
-        base_url=url, headers=headers, limits=limits, timeout=timeout
-    ) as http:
-
-        async def post(operation: str, document: str, variables: dict) -> httpx.Response | None:
+        async def post(
+            conn: Connection, operation: str, document: str, variables: dict
+        ) -> Reply | None:
             started = time.perf_counter()
+            body = json.dumps(
+                {"query": document, "variables": variables, "operationName": operation}
+            ).encode()
             try:
-                r = await http.post(
-                    "/graphql",
-                    json={"query": document, "variables": variables, "operationName": operation},
-                )
-            except httpx.HTTPError as exc:
+                r = await conn.post("/graphql", body)
+            except TRANSPORT_ERRORS as exc:
                 result.error(operation, f"{type(exc).__name__}: {exc}")
                 return None
             result.latencies[operation].append((time.perf_counter() - started) * 1000)
@@ -212,16 +292,16 @@ async def run_load(
                 return None
             return r
 
-        async def read(rng: random.Random, operation, document, variables) -> None:
-            r = await post(operation, document, variables(rng))
+        async def read(rng: random.Random, conn: Connection, operation, document, variables):
+            r = await post(conn, operation, document, variables(rng))
             # checked without decoding the body: a client's JSON parsing is not measured
             if r is None:
                 return
             if not r.content.startswith(b'{"data"') or b'"errors":' in r.content:
                 result.error(operation, r.text)
 
-        async def reread(target: Hot) -> bool:
-            r = await post("Reread", REREAD, {"person": target.person})
+        async def reread(conn: Connection, target: Hot) -> bool:
+            r = await post(conn, "Reread", REREAD, {"person": target.person})
             if r is None:
                 return False
             body = r.json()
@@ -237,7 +317,7 @@ async def run_load(
             result.error("Reread", f"assignment {target.id} not among its person's")
             return False
 
-        async def write(rng: random.Random) -> None:
+        async def write(rng: random.Random, conn: Connection) -> None:
             target = rng.choice(hot)
             delta = rng.choice([25, 50, 100, -25, -50])
             for _ in range(MAX_RETRIES):
@@ -249,14 +329,14 @@ async def run_load(
                     "weeklyHours": {WEEK: (current + step) / 100},
                     "mode": "MERGE",
                 }
-                r = await post("BulkHours", BULK, {"items": [item]})
+                r = await post(conn, "BulkHours", BULK, {"items": [item]})
                 if r is None:
                     return
                 body = r.json()
                 codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
                 if codes == ["CONFLICT"]:
                     result.conflicts += 1
-                    if not await reread(target):
+                    if not await reread(conn, target):
                         return
                     continue
                 if codes:
@@ -278,10 +358,10 @@ async def run_load(
             while time.perf_counter() < deadline:
                 (choice,) = rng.choices(range(len(weights)), weights)
                 if choice == len(READS):
-                    await write(rng)
+                    await write(rng, connections[index])
                 else:
                     operation, _, document, variables = READS[choice]
-                    await read(rng, operation, document, variables)
+                    await read(rng, connections[index], operation, document, variables)
 
         started = time.perf_counter()
         deadline = started + seconds
@@ -289,6 +369,9 @@ async def run_load(
             asyncio.gather(*(client(i, deadline) for i in range(clients))), seconds + 120
         )
         result.elapsed = time.perf_counter() - started
+    finally:
+        for conn in connections:
+            conn.close()
 
     found = hours_in_db(database_url, list(initial))
     result.checked = len(found)
@@ -405,6 +488,7 @@ class LoadStack:
         try:
             parent = stack.processes["api"].pid
             before = worker_cpu_seconds(parent)
+            services, machine = service_cpu_seconds(), machine_cpu_seconds()
             result = asyncio.run(
                 run_load(stack.url, self.token, self.database_url, clients, seconds, workers)
             )
@@ -412,6 +496,10 @@ class LoadStack:
             result.worker_cpu = sorted(
                 (c - before.get(pid, 0.0) for pid, c in after.items()), reverse=True
             )
+            result.machine_cpu = machine_cpu_seconds() - machine
+            result.service_cpu = {
+                name: c - services.get(name, 0.0) for name, c in service_cpu_seconds().items()
+            }
         finally:
             stack.stop()
         log = stack.log()
@@ -447,7 +535,7 @@ def balance_check(
         f"1 and 2 workers; load average before: {load_average()}",
         flush=True,
     )
-    ratios, efficiency, failed = [], [], False
+    ratios, efficiency, ceilings, failed = [], [], [], False
     for pair in range(pairs):
         order = (1, 2) if pair % 2 == 0 else (2, 1)
         rates: dict[int, float] = {}
@@ -461,11 +549,18 @@ def balance_check(
             split = cpu_split(result)
             api_cpu = sum(result.worker_cpu)
             per_cpu[workers] = result.requests / api_cpu if api_cpu else float("nan")
+            busy = result.machine_cpu / result.elapsed
+            if workers == 1 and busy:
+                ceilings.append((os.cpu_count() or 1) / busy)
             print(
                 f"  pair {pair + 1}, {workers} worker(s): {rates[workers]:.1f} req/s, "
                 f"errors {result.error_count}, lost writes {len(result.lost)}, "
                 f"CPU per API process {split} of a core ({per_cpu[workers]:.0f} requests per "
                 f"API CPU-second), load client's {client_cpu / result.elapsed:.0%} of a core, "
+                + "".join(
+                    f"{name}'s {c / result.elapsed:.0%}, " for name, c in result.service_cpu.items()
+                )
+                + f"whole machine {busy:.0%} of {os.cpu_count()} cores busy, "
                 f"load average {load_average()}",
                 flush=True,
             )
@@ -484,6 +579,14 @@ def balance_check(
         f"{', '.join(f'{e:.2f}x' for e in efficiency)} (1.0x: no CPU lost to running two)",
         flush=True,
     )
+    # The most 2 workers could reach if every core were theirs to fill: the cores over what
+    # the 1-worker run kept busy (API, PostgreSQL, Redis, the client and every other job).
+    if ceilings:
+        print(
+            f"balance: the machine's ceiling, {os.cpu_count()} cores / cores busy in the "
+            f"1-worker run = {', '.join(f'{c:.2f}x' for c in ceilings)}",
+            flush=True,
+        )
     return failed
 
 
@@ -514,6 +617,37 @@ def worker_cpu_seconds(parent: int) -> dict[int, float]:
         elif pid == parent:
             own[pid] = seconds
     return found or own
+
+
+SERVICES = {"postgres": "PostgreSQL", "redis-server": "Redis"}
+
+
+def service_cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) of every PostgreSQL and Redis process by service name,
+    from /proc (a backend that exits during the run takes its CPU with it: the pool keeps
+    the API's). Empty where /proc is not there."""
+    found = dict.fromkeys(SERVICES.values(), 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = SERVICES.get(text[text.index("(") + 1 : text.rindex(")")])
+        if name:
+            fields = text.rsplit(")", 1)[1].split()
+            found[name] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found if Path("/proc/stat").exists() else {}
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds every core has been busy (not idle or waiting on I/O) since boot: the
+    first line of /proc/stat; 0 where it is not there."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return 0.0
+    ticks = [int(v) for v in first[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
