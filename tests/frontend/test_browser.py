@@ -70,8 +70,13 @@ def shots() -> Path:
     return SHOTS
 
 
-@pytest.fixture(scope="module")
-def browser_server(tmp_path_factory, shots) -> Iterator[LiveServer]:
+@contextmanager
+def web_app_server(
+    tmp_path_factory, suffix: str, dataset: Path, users: tuple[str, ...]
+) -> Iterator[LiveServer]:
+    """The built web app and the API on a database of their own (`<name>_<suffix>`, the
+    dataset loaded, `users` with PASSWORD) and the browser tests' Redis database (13,
+    flushed); PARTNER["token"] is a write token for the other client of the tests."""
     if connection.vendor != "postgresql":
         pytest.fail("the browser test runs its server on PostgreSQL: set DATABASE_URL")
     if not (REPO / "frontend" / "dist" / "index.html").exists():
@@ -80,7 +85,7 @@ def browser_server(tmp_path_factory, shots) -> Iterator[LiveServer]:
         pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (.ci/run does)")
 
     base = urlparse(os.environ["DATABASE_URL"])
-    name = f"{base.path.lstrip('/')}_browser"
+    name = f"{base.path.lstrip('/')}_{suffix}"
     admin = base._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -88,7 +93,8 @@ def browser_server(tmp_path_factory, shots) -> Iterator[LiveServer]:
     redis = urlparse(os.environ.get("REDIS_URL", ""))
     env = {
         "DATABASE_URL": base._replace(path=f"/{name}").geturl(),
-        # a Redis database of its own: no answer cached for the test database is seen here
+        # a Redis database of its own (one browser server at a time uses it): no answer
+        # cached for the test database is seen here
         "REDIS_URL": redis._replace(path="/13").geturl() if redis.scheme else "",
         "DEBUG": "false",
         "SECRET_KEY": "browser-test-secret",
@@ -98,17 +104,15 @@ def browser_server(tmp_path_factory, shots) -> Iterator[LiveServer]:
         "CELERY_BROKER_URL": "",  # exports run in the server's own thread pool
         "EXPORT_DIR": str(tmp_path_factory.mktemp("exports")),
     }
-    env.pop("PERSISTED_DOCUMENTS", None)  # the default: the web app's manifest
-    os.environ.pop("PERSISTED_DOCUMENTS", None)
+    os.environ.pop("PERSISTED_DOCUMENTS", None)  # the default: the web app's manifest
     manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "load_dataset", str(SMALL), "--replace")
+    manage(env, "load_dataset", str(dataset), "--replace")
     manage(
         env,
         "shell",
         "-c",
         "from django.contrib.auth.models import User\n"
-        f"User.objects.create_user('planner', password='{PASSWORD}')\n"
-        f"User.objects.create_user('colleague', password='{PASSWORD}')",
+        + "".join(f"User.objects.create_user('{u}', password='{PASSWORD}')\n" for u in users),
     )
     PARTNER["token"] = manage(
         env, "create_api_token", "partner", "--scope", "write", "--name", "partner-sync"
@@ -117,7 +121,13 @@ def browser_server(tmp_path_factory, shots) -> Iterator[LiveServer]:
         import redis as redis_client
 
         redis_client.Redis.from_url(env["REDIS_URL"]).flushdb()
-    with serve(env, tmp_path_factory.mktemp("browser-server")) as server:
+    with serve(env, tmp_path_factory.mktemp(f"{suffix}-server")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser_server(tmp_path_factory, shots) -> Iterator[LiveServer]:
+    with web_app_server(tmp_path_factory, "browser", SMALL, ("planner", "colleague")) as server:
         yield server
 
 

@@ -15,28 +15,25 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import httpx
-import psycopg
 import pytest
-from django.db import connection
 
 from tests.calendar_data import TEST_DATA
 from tests.frontend.test_browser import (
     CHROMIUM,
     MANIFEST,
-    PASSWORD,
+    PARTNER,
     SHOTS,
     Recorder,
     operation_names,
     screen,
     sign_in,
+    web_app_server,
 )
-from tests.live import REPO, LiveServer, manage, serve
+from tests.live import LiveServer
 from tests.reference import Reference, candidates
 
 pytestmark = pytest.mark.postgres
@@ -52,7 +49,6 @@ PYTHON_DEV = 1
 ATLAS_DEMAND = 10  # placeholder 1 on Atlas, tentative
 BEACON_DEMAND = 11  # placeholder 1 on Beacon, confirmed
 ADA_BEACON = 2
-PARTNER: dict[str, str] = {}
 
 
 def fmt(value) -> str:
@@ -88,51 +84,8 @@ def unstaffed(data: dict) -> list[float]:
 
 @pytest.fixture(scope="module")
 def demand_server(tmp_path_factory) -> Iterator[LiveServer]:
-    if connection.vendor != "postgresql":
-        pytest.fail("the browser test runs its server on PostgreSQL: set DATABASE_URL")
-    if not (REPO / "frontend" / "dist" / "index.html").exists():
-        pytest.fail("the web app is not built: run `make frontend` (make test does)")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (.ci/run does)")
     SHOTS.mkdir(parents=True, exist_ok=True)
-
-    base = urlparse(os.environ["DATABASE_URL"])
-    name = f"{base.path.lstrip('/')}_browser_demand"
-    admin = base._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{name}"')
-    redis = urlparse(os.environ.get("REDIS_URL", ""))
-    env = {
-        "DATABASE_URL": base._replace(path=f"/{name}").geturl(),
-        # the browser tests' Redis database (test_browser.py's server is gone by now): flushed
-        "REDIS_URL": redis._replace(path="/13").geturl() if redis.scheme else "",
-        "DEBUG": "false",
-        "SECRET_KEY": "browser-test-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PERSISTED_QUERIES": "trusted",
-        "SENTRY_DSN": "",
-        "CELERY_BROKER_URL": "",
-        "EXPORT_DIR": str(tmp_path_factory.mktemp("exports")),
-    }
-    os.environ.pop("PERSISTED_DOCUMENTS", None)  # the default: the web app's manifest
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "load_dataset", str(CASES), "--replace")
-    manage(
-        env,
-        "shell",
-        "-c",
-        "from django.contrib.auth.models import User\n"
-        f"User.objects.create_user('planner', password='{PASSWORD}')",
-    )
-    PARTNER["token"] = manage(
-        env, "create_api_token", "partner", "--scope", "write", "--name", "partner-sync"
-    ).strip()
-    if redis.scheme:
-        import redis as redis_client
-
-        redis_client.Redis.from_url(env["REDIS_URL"]).flushdb()
-    with serve(env, tmp_path_factory.mktemp("browser-demand-server")) as server:
+    with web_app_server(tmp_path_factory, "browser_demand", CASES, ("planner",)) as server:
         yield server
 
 
