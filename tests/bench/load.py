@@ -564,6 +564,8 @@ def balance_check(
                 f"load average {load_average()}",
                 flush=True,
             )
+            for sample in result.error_samples:
+                print(f"    error: {' '.join(sample.split())}", flush=True)
         ratios.append(rates[2] / rates[1])
         efficiency.append(per_cpu[2] / per_cpu[1])
     passed = all(r >= BALANCE_TARGET for r in ratios)
