@@ -14,6 +14,7 @@ from graphql_schema.errors import BadUserInput
 from graphql_schema.loaders import CapacityKey, OwnerKey, PersonWindow, Span
 from graphql_schema.loaders.people import SkillRow
 from graphql_schema.policy import policy
+from graphql_schema.scalars import JSON
 from graphql_schema.validation import (
     FromArg,
     SkillNames,
@@ -25,6 +26,7 @@ from graphql_schema.validation import (
 from people import models
 from planning.capacity import ZERO, week_load
 from planning.skills import EmptySkillList, HeldSkill, normalize_requested, skill_score
+from planning.weekmaps import LoadMaps
 from planning.weeks import week_keys
 
 if TYPE_CHECKING:
@@ -130,6 +132,48 @@ class WeekLoad:
         description="The hours of CONFIRMED assignments; hours = confirmedHours + tentativeHours."
     )
     tentative_hours: float = strawberry.field(description="The hours of TENTATIVE assignments.")
+
+
+@strawberry.type(
+    description="Person.hoursByWeek as JSON maps keyed by Monday (YYYY-MM-DD), as the "
+    "heatmap's rows: the same values for the same arguments. Each map is made only when "
+    "selected."
+)
+class WeekLoadMaps:
+    week_keys: list[dt.date] = strawberry.field(description="The window's Mondays.")
+    hours_by_week: JSON = strawberry.field(description='{ "<Monday>": hours }, non-zero weeks.')
+    confirmed_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": confirmedHours }, non-zero weeks.'
+    )
+    tentative_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": tentativeHours }, non-zero weeks (empty when '
+        "includeTentative is false)."
+    )
+    capacity_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": capacity }, every week (schedule, holidays, time off).'
+    )
+    scheduled_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": scheduledHours }, every week.'
+    )
+    available_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": availableHours }, every week.'
+    )
+    percent_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": utilizationPercent }, every week; null where capacity is 0.'
+    )
+    time_off_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": timeOffHours }, non-zero weeks.'
+    )
+    holiday_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": holidayHours }, non-zero weeks.'
+    )
+    overbooked_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": true }, the weeks where hours > capacity.'
+    )
+
+
+def iso_keys(weeks: list[dt.date]) -> list[str]:
+    return [w.isoformat() for w in weeks]
 
 
 @strawberry.type
@@ -276,6 +320,24 @@ class Person:
         weeks = check_weeks(weeks)
         first = week_or_current(from_, "from", weeks)
         return await person_loads(root, info, first, weeks, include_tentative)
+
+    @strawberry.field(
+        metadata=policy(sized=True),
+        description="hoursByWeek as JSON maps (the same loads; priced as the list).",
+    )
+    async def week_maps(
+        self,
+        root: strawberry.Parent[models.Person],
+        info: Info,
+        from_: FromArg = None,
+        weeks: int | None = 12,
+        include_tentative: bool | None = True,
+    ) -> WeekLoadMaps:
+        weeks = check_weeks(weeks)
+        first = week_or_current(from_, "from", weeks)
+        loads = await person_loads(root, info, first, weeks, include_tentative)
+        dates = week_keys(first, weeks)
+        return cast(WeekLoadMaps, LoadMaps(dates, iso_keys(dates), cast(Any, loads)))
 
     @strawberry.field(description="max(0, capacity - hours) in the week (default: this week).")
     async def available_hours(
@@ -439,6 +501,35 @@ async def _hours_by_week(
     weeks = check_weeks(weeks)
     first = week_or_current(from_, "from", weeks)
     return await _person_loads(roots, info, first, weeks, include_tentative)
+
+
+@batch_of(Person, "week_maps")
+async def _week_maps(
+    roots: list[models.Person],
+    info: Info,
+    from_: dt.date | None = None,
+    weeks: int | None = 12,
+    include_tentative: bool | None = True,
+) -> list[Any]:
+    weeks = check_weeks(weeks)
+    first = week_or_current(from_, "from", weeks)
+    found = await _person_loads(roots, info, first, weeks, include_tentative)
+    dates = week_keys(first, weeks)
+    keys = iso_keys(dates)
+    # People whose weeks are the same WeekLoad objects (_person_loads shares them) share
+    # one LoadMaps: each map made once (the lists stay alive in `found`: ids stay unique).
+    shared: dict[tuple[int, ...], LoadMaps] = {}
+    answers: list[Any] = []
+    for loads in found:
+        if isinstance(loads, Failed):
+            answers.append(loads)
+            continue
+        same = tuple(map(id, loads))
+        maps = shared.get(same)
+        if maps is None:
+            maps = shared[same] = LoadMaps(dates, keys, loads)
+        answers.append(maps)
+    return answers
 
 
 async def _one_week(
