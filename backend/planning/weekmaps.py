@@ -3,11 +3,13 @@
 zero rule: sums that are usually 0 (hours, time off, holidays...) list the weeks where they
 are not; base figures (capacity, availability, percent) list every week.
 
-Each map is made from the same values the typed list answers (`capacity.WeekLoad`, or an
-assignment's hours by week), with the same float conversion, when it is first read: a
-document pays only for the maps it selects. One object may be shared by several people
-whose weeks are the same objects (the batch forms share equal `WeekLoad`s): a map is then
-made once and sent for each of them.
+Each map is made when it is first read, so a document pays only for the maps it selects,
+from what the typed list is made from (the loaders' answers). A person's are computed as
+the heatmap computes its rows (planning.reports), in integer cents from the calendar's
+`WeekCapacity` and the hours per week, with no `WeekLoad` (Decimal arithmetic) and no
+float(Decimal) per cell: that was most of what the maps cost. Every value is the exact
+decimal the typed list holds, converted to the nearest float, so the answers are equal
+(tests/people/test_week_maps.py).
 """
 
 import datetime as dt
@@ -15,9 +17,12 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from .capacity import ZERO, WeekLoad
+from .calendar import WeekCapacity
+from .capacity import ZERO
+from .reports import CalendarMaps, tenths_of_percent
 
 Map = dict[str, Any]
+Split = Mapping[dt.date, tuple[Decimal, Decimal]]  # (confirmed, tentative) hours by week
 NO_WEEKS: Mapping[dt.date, Decimal] = {}
 
 
@@ -41,76 +46,128 @@ def _where(keys: Sequence[str], values: Sequence[Decimal]) -> Map:
     return {key: float(v) for key, v in zip(keys, values, strict=True) if v}
 
 
-def _every(keys: Sequence[str], values: Sequence[Decimal | None]) -> Map:
-    """{key: float(value)} for every week (null stays null)."""
-    return {key: None if v is None else float(v) for key, v in zip(keys, values, strict=True)}
+def _cents(value: Decimal) -> int:
+    return int(value * 100)  # hours are exact to 0.01
 
 
 class LoadMaps(_Lazy):
-    """A person's `hoursByWeek` (a list of WeekLoad, one per week of the window) as maps."""
+    """A person's `hoursByWeek` as maps, from the person's hours in the window (`hours`, as
+    the hours loader answers them) and the calendar's weeks (`weeks`, one per key).
+    `calendar` builds the capacity, time-off and holiday maps (the heatmap's CalendarMaps,
+    one per batch of people and window)."""
 
-    __slots__ = ("keys", "loads", "week_keys")
+    __slots__ = ("_split", "calendar", "hours", "keys", "week_keys", "weeks")
 
-    def __init__(self, weeks: Sequence[dt.date], keys: Sequence[str], loads: Sequence[WeekLoad]):
+    def __init__(
+        self,
+        dates: Sequence[dt.date],
+        keys: Sequence[str],
+        hours: Split,
+        weeks: Sequence[WeekCapacity],
+        calendar: CalendarMaps,
+    ):
         super().__init__()
-        self.week_keys = weeks
+        self.week_keys = dates
         self.keys = keys
-        self.loads = loads
+        self.hours = hours
+        self.weeks = weeks
+        self.calendar = calendar
+        self._split: list[tuple[int, int]] | None = None
 
-    def _sparse(self, attribute: str) -> Map:
-        return self._map(
-            attribute, lambda: _where(self.keys, [getattr(w, attribute) for w in self.loads])
-        )
+    def split(self) -> list[tuple[int, int]]:
+        """(confirmed, tentative) cents per week of the window."""
+        if self._split is None:
+            hours = self.hours
+            none = (ZERO, ZERO)
+            self._split = [
+                (_cents(c), _cents(t))
+                for c, t in (hours.get(week, none) for week in self.week_keys)
+            ]
+        return self._split
 
-    def _dense(self, attribute: str) -> Map:
-        return self._map(
-            attribute, lambda: _every(self.keys, [getattr(w, attribute) for w in self.loads])
-        )
+    def _hours(self, part: Callable[[int, int], int]) -> Map:
+        """{key: part(confirmed, tentative) / 100} where it is not 0."""
+        if not self.hours:
+            return {}
+        return {
+            key: v / 100
+            for key, (c, t) in zip(self.keys, self.split(), strict=True)
+            if (v := part(c, t))
+        }
+
+    def _totals(self) -> list[int]:
+        return [c + t for c, t in self.split()]
 
     # weeks where not 0
     @property
     def hours_by_week(self) -> Map:
-        return self._sparse("hours")
+        return self._map("hours", lambda: self._hours(lambda c, t: c + t))
 
     @property
     def confirmed_by_week(self) -> Map:
-        return self._sparse("confirmed_hours")
+        return self._map("confirmed", lambda: self._hours(lambda c, t: c))
 
     @property
     def tentative_by_week(self) -> Map:
-        return self._sparse("tentative_hours")
+        return self._map("tentative", lambda: self._hours(lambda c, t: t))
 
     @property
     def time_off_by_week(self) -> Map:
-        return self._sparse("time_off_hours")
+        return self.calendar(self.weeks)[1]
 
     @property
     def holiday_by_week(self) -> Map:
-        return self._sparse("holiday_hours")
+        return self.calendar(self.weeks)[2]
 
     @property
     def overbooked_by_week(self) -> Map:
-        return self._map(
-            "overbooked",
-            lambda: {k: True for k, w in zip(self.keys, self.loads, strict=True) if w.overbooked},
-        )
+        def build() -> Map:
+            if not self.hours:
+                return {}
+            return {
+                key: True
+                for key, wc, h in zip(self.keys, self.weeks, self._totals(), strict=True)
+                if h > wc.capacity
+            }
+
+        return self._map("overbooked", build)
 
     # every week
     @property
     def capacity_by_week(self) -> Map:
-        return self._dense("capacity")
+        return self.calendar(self.weeks)[0]
 
     @property
     def scheduled_by_week(self) -> Map:
-        return self._dense("scheduled_hours")
+        return self._map(
+            "scheduled",
+            lambda: {
+                key: wc.scheduled / 100 for key, wc in zip(self.keys, self.weeks, strict=True)
+            },
+        )
 
     @property
     def available_by_week(self) -> Map:
-        return self._dense("available_hours")
+        def build() -> Map:
+            if not self.hours:  # all of the capacity (the heatmap's idle rows share it too)
+                return self.capacity_by_week
+            return {
+                key: (wc.capacity - h) / 100 if wc.capacity > h else 0.0
+                for key, wc, h in zip(self.keys, self.weeks, self._totals(), strict=True)
+            }
+
+        return self._map("available", build)
 
     @property
     def percent_by_week(self) -> Map:
-        return self._dense("utilization_percent")
+        def build() -> Map:
+            totals = self._totals() if self.hours else [0] * len(self.keys)
+            return {
+                key: tenths_of_percent(h, wc.capacity) / 10 if wc.capacity else None
+                for key, wc, h in zip(self.keys, self.weeks, totals, strict=True)
+            }
+
+        return self._map("percent", build)
 
 
 class HoursMaps(_Lazy):

@@ -24,7 +24,9 @@ from graphql_schema.validation import (
     week_or_current,
 )
 from people import models
+from planning.calendar import WeekCapacity
 from planning.capacity import ZERO, week_load
+from planning.reports import CalendarMaps
 from planning.skills import EmptySkillList, HeldSkill, normalize_requested, skill_score
 from planning.weekmaps import LoadMaps
 from planning.weeks import week_keys
@@ -190,6 +192,38 @@ def requested_skills(skills: list[str], field: str = "skills") -> list[str]:
         raise BadUserInput("skills must name at least one skill", field=field) from None
 
 
+def capacity_key(root: models.Person, first: dt.date, weeks: int) -> CapacityKey:
+    return CapacityKey(
+        root.id,
+        root.weekly_capacity,
+        root.hire_date,
+        root.end_date,
+        root.department_id,
+        root.holiday_calendar_id,
+        first,
+        weeks,
+    )
+
+
+async def person_window(
+    root: models.Person,
+    info: Info,
+    first: dt.date,
+    weeks: int,
+    include_tentative: bool | None = True,
+) -> tuple[Any, list[WeekCapacity]]:
+    """The person's hours per week of the window (confirmed, tentative) and the calendar's
+    weeks: what the week list and the week maps are made from. With `include_tentative`
+    false, tentative hours count nowhere (tentativeHours 0)."""
+    loaders = info.context.loaders
+    window = PersonWindow(root.id, first, weeks, include_tentative is not False)
+    hours, capacities = await asyncio.gather(
+        loaders.hours_by_person_window.load(window),
+        loaders.capacity_by_person_window.load(capacity_key(root, first, weeks)),
+    )
+    return hours, capacities
+
+
 async def person_loads(
     root: models.Person,
     info: Info,
@@ -197,24 +231,7 @@ async def person_loads(
     weeks: int,
     include_tentative: bool | None = True,
 ) -> list[WeekLoad]:
-    """With `include_tentative` false, tentative hours count nowhere (tentativeHours 0)."""
-    loaders = info.context.loaders
-    window = PersonWindow(root.id, first, weeks, include_tentative is not False)
-    hours, capacities = await asyncio.gather(
-        loaders.hours_by_person_window.load(window),
-        loaders.capacity_by_person_window.load(
-            CapacityKey(
-                root.id,
-                root.weekly_capacity,
-                root.hire_date,
-                root.end_date,
-                root.department_id,
-                root.holiday_calendar_id,
-                first,
-                weeks,
-            )
-        ),
-    )
+    hours, capacities = await person_window(root, info, first, weeks, include_tentative)
     loads = []
     for w, wc in zip(week_keys(first, weeks), capacities, strict=True):
         confirmed, tentative = hours.get(w, NO_HOURS)
@@ -335,9 +352,10 @@ class Person:
     ) -> WeekLoadMaps:
         weeks = check_weeks(weeks)
         first = week_or_current(from_, "from", weeks)
-        loads = await person_loads(root, info, first, weeks, include_tentative)
+        hours, capacities = await person_window(root, info, first, weeks, include_tentative)
         dates = week_keys(first, weeks)
-        return cast(WeekLoadMaps, LoadMaps(dates, iso_keys(dates), cast(Any, loads)))
+        keys = iso_keys(dates)
+        return cast(WeekLoadMaps, LoadMaps(dates, keys, hours, capacities, CalendarMaps(keys)))
 
     @strawberry.field(description="max(0, capacity - hours) in the week (default: this week).")
     async def available_hours(
@@ -422,6 +440,19 @@ async def _assignments(
     return await settle([loader.load(OwnerKey(r.id, inactive)) for r in roots])
 
 
+def _window_futures(
+    roots: list[models.Person], info: Info, first: dt.date, weeks: int, include: bool
+) -> list[Any]:
+    """person_window's two loads for every root, in order: hours, capacities, hours..."""
+    by_window = info.context.loaders.hours_by_person_window
+    by_capacity = info.context.loaders.capacity_by_person_window
+    futures = []
+    for root in roots:
+        futures.append(by_window.load(PersonWindow(root.id, first, weeks, include)))
+        futures.append(by_capacity.load(capacity_key(root, first, weeks)))
+    return futures
+
+
 async def _person_loads(
     roots: list[models.Person],
     info: Info,
@@ -441,25 +472,7 @@ async def _person_loads(
         await settle(memo[0])
         if memo[1]:
             return memo[1][0]
-    by_window = loaders.hours_by_person_window
-    by_capacity = loaders.capacity_by_person_window
-    futures = []
-    for root in roots:
-        futures.append(by_window.load(PersonWindow(root.id, first, weeks, include)))
-        futures.append(
-            by_capacity.load(
-                CapacityKey(
-                    root.id,
-                    root.weekly_capacity,
-                    root.hire_date,
-                    root.end_date,
-                    root.department_id,
-                    root.holiday_calendar_id,
-                    first,
-                    weeks,
-                )
-            )
-        )
+    futures = _window_futures(roots, info, first, weeks, include)
     answered: list[list[Any]] = []
     loaders.person_loads[memo_key] = (futures, answered)
     found = await settle(futures)
@@ -513,22 +526,19 @@ async def _week_maps(
 ) -> list[Any]:
     weeks = check_weeks(weeks)
     first = week_or_current(from_, "from", weeks)
-    found = await _person_loads(roots, info, first, weeks, include_tentative)
+    found = await settle(_window_futures(roots, info, first, weeks, include_tentative is not False))
     dates = week_keys(first, weeks)
     keys = iso_keys(dates)
-    # People whose weeks are the same WeekLoad objects (_person_loads shares them) share
-    # one LoadMaps: each map made once (the lists stay alive in `found`: ids stay unique).
-    shared: dict[tuple[int, ...], LoadMaps] = {}
+    calendar = CalendarMaps(keys)
     answers: list[Any] = []
-    for loads in found:
-        if isinstance(loads, Failed):
-            answers.append(loads)
-            continue
-        same = tuple(map(id, loads))
-        maps = shared.get(same)
-        if maps is None:
-            maps = shared[same] = LoadMaps(dates, keys, loads)
-        answers.append(maps)
+    for i in range(0, len(found), 2):
+        hours, capacities = found[i], found[i + 1]
+        if isinstance(hours, Failed):  # the hours' error first, as in _person_loads
+            answers.append(hours)
+        elif isinstance(capacities, Failed):
+            answers.append(capacities)
+        else:
+            answers.append(LoadMaps(dates, keys, hours, capacities, calendar))
     return answers
 
 

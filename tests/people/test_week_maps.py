@@ -11,6 +11,7 @@ argument errors."""
 
 import pytest
 
+from tests import calendar_data
 from tests.calendar_data import CASES, TEST_DATA, load_calendar_dataset
 from tests.client import exact_queries
 
@@ -127,6 +128,24 @@ def test_calendar_cases_maps_equal_the_lists(gql, calendar_cases, path):
     assert any(m["overbookedByWeek"] for m in maps)
 
 
+@pytest.mark.parametrize("tentative", [True, False])
+def test_medium_calendar_maps_equal_the_lists(gql, tokens, path, tentative):
+    # 500 people with schedules, holiday calendars and time off: 100 of them (the lists and
+    # the maps of 200 cost more nodes than a request may), 12 weeks
+    load_calendar_dataset(calendar_data.medium_calendar())
+    r = gql.post(
+        PEOPLE_LISTS_AND_MAPS.replace("first: 50", "first: 100"),
+        {"from": "2026-11-23", "weeks": 12, "tentative": tentative},
+    )
+    people = [e["node"] for e in r.data["people"]["edges"]]
+    assert len(people) == 100
+    assert_maps_match_lists(people)
+    maps = [p["weekMaps"] for p in people]
+    assert any(m["holidayByWeek"] for m in maps) and any(m["timeOffByWeek"] for m in maps)
+    assert any(m["overbookedByWeek"] for m in maps)
+    assert any(v not in (None, 0.0, 100.0) for m in maps for v in m["percentByWeek"].values())
+
+
 def test_ivy_by_hand(gql, calendar_cases, path):
     # docs/design.md's worked example: a holiday on Wednesday 2027-01-06, 20 h planned.
     r = gql.post(
@@ -146,6 +165,34 @@ def test_ivy_by_hand(gql, calendar_cases, path):
         "holidayByWeek": {"2027-01-04": 6.67},
         "overbookedByWeek": {},
     }
+
+
+HEATMAP_MAPS = (
+    "hoursByWeek percentByWeek availableByWeek capacityByWeek timeOffByWeek "
+    "holidayByWeek tentativeByWeek"
+)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "tentative"), [(CASES, True), (TENTATIVE_CASES, True), (TENTATIVE_CASES, False)]
+)
+def test_maps_are_the_heatmap_rows_maps(gql, tokens, dataset, tentative):
+    load_calendar_dataset(dataset)
+    variables = {"tentative": tentative}
+    window = 'from: "2027-01-04", weeks: 3, includeTentative: $tentative'
+    r = gql.post(
+        f"""query($tentative: Boolean!) {{
+          capacityHeatmap({window}) {{ rows {{ person {{ id }} {HEATMAP_MAPS} }} }}
+          people(first: 50) {{ edges {{ node {{ id weekMaps({window}) {{ {HEATMAP_MAPS} }}
+          }} }} }} }}""",
+        variables,
+    )
+    maps = {e["node"]["id"]: e["node"]["weekMaps"] for e in r.data["people"]["edges"]}
+    rows = r.data["capacityHeatmap"]["rows"]
+    assert len(rows) >= 5
+    for row in rows:
+        person = row.pop("person")["id"]
+        assert maps[person] == row, person
 
 
 @pytest.mark.parametrize("tentative", [True, False])
