@@ -24,6 +24,7 @@ from .reports import CalendarMaps, tenths_of_percent
 Map = dict[str, Any]
 Split = Mapping[dt.date, tuple[Decimal, Decimal]]  # (confirmed, tentative) hours by week
 NO_WEEKS: Mapping[dt.date, Decimal] = {}
+NO_CENTS = (0, 0)
 
 
 class _Lazy:
@@ -75,13 +76,13 @@ class LoadMaps(_Lazy):
         self._split: list[tuple[int, int]] | None = None
 
     def split(self) -> list[tuple[int, int]]:
-        """(confirmed, tentative) cents per week of the window."""
+        """(confirmed, tentative) cents per week of the window: only the weeks with hours
+        converted (most of a window's, for most people, have none)."""
         if self._split is None:
             hours = self.hours
-            none = (ZERO, ZERO)
             self._split = [
-                (_cents(c), _cents(t))
-                for c, t in (hours.get(week, none) for week in self.week_keys)
+                (_cents(pair[0]), _cents(pair[1]) if pair[1] else 0) if pair else NO_CENTS
+                for pair in map(hours.get, self.week_keys)
             ]
         return self._split
 
