@@ -42,11 +42,6 @@ class _Lazy:
         return made
 
 
-def _where(keys: Sequence[str], values: Sequence[Decimal]) -> Map:
-    """{key: float(value)} for the values that are not 0."""
-    return {key: float(v) for key, v in zip(keys, values, strict=True) if v}
-
-
 def _cents(value: Decimal) -> int:
     return int(value * 100)  # hours are exact to 0.01
 
@@ -190,8 +185,15 @@ class HoursMaps(_Lazy):
         self.confirmed = confirmed
         self.tentative = tentative
 
-    def _part(self, part: Mapping[dt.date, Decimal]) -> list[Decimal]:
-        return [part.get(w, ZERO) for w in self.week_keys]
+    def _window(self, part: Mapping[dt.date, Decimal]) -> Map:
+        """{key: float(hours)} of `part`'s weeks in the window where not 0 (one pass)."""
+        if not part:
+            return {}
+        return {
+            key: float(h)
+            for week, key in zip(self.week_keys, self.keys, strict=True)
+            if (h := part.get(week))
+        }
 
     @property
     def hours_by_week(self) -> Map:
@@ -200,18 +202,22 @@ class HoursMaps(_Lazy):
                 return self.confirmed_by_week
             if not self.confirmed:
                 return self.tentative_by_week
-            confirmed, tentative = self._part(self.confirmed), self._part(self.tentative)
-            return _where(self.keys, [c + t for c, t in zip(confirmed, tentative, strict=True)])
+            confirmed, tentative = self.confirmed, self.tentative
+            return {
+                key: float(h)
+                for week, key in zip(self.week_keys, self.keys, strict=True)
+                if (h := confirmed.get(week, ZERO) + tentative.get(week, ZERO))
+            }
 
         return self._map("hours", build)
 
     @property
     def confirmed_by_week(self) -> Map:
-        return self._map("confirmed", lambda: _where(self.keys, self._part(self.confirmed)))
+        return self._map("confirmed", lambda: self._window(self.confirmed))
 
     @property
     def tentative_by_week(self) -> Map:
-        return self._map("tentative", lambda: _where(self.keys, self._part(self.tentative)))
+        return self._map("tentative", lambda: self._window(self.tentative))
 
 
 def split_hours(
