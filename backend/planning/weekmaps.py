@@ -27,6 +27,11 @@ NO_WEEKS: Mapping[dt.date, Decimal] = {}
 NO_CENTS = (0, 0)
 
 
+def iso_keys(weeks: Sequence[dt.date]) -> list[str]:
+    """The maps' keys: the weeks' Mondays as YYYY-MM-DD."""
+    return [week.isoformat() for week in weeks]
+
+
 class _Lazy:
     """Maps made on first read and kept (an alias selecting one twice makes it once)."""
 

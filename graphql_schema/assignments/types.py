@@ -12,7 +12,7 @@ from graphql_schema.policy import policy
 from graphql_schema.scalars import JSON
 from graphql_schema.validation import FromArg, check_weeks, week_or_current
 from planning.capacity import ZERO
-from planning.weekmaps import NO_WEEKS, HoursMaps
+from planning.weekmaps import NO_WEEKS, HoursMaps, iso_keys
 from planning.weeks import week_keys
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ class Booking:
         weeks = check_weeks(weeks)
         hours = await info.context.loaders.hours_by_assignment.load(root.id)
         dates = week_keys(week_or_current(from_, "from", weeks), weeks)
-        return booking_maps(dates, [w.isoformat() for w in dates], hours, root.tentative)
+        return booking_maps(dates, iso_keys(dates), hours, root.tentative)
 
 
 @strawberry.type(description="An assignment of a person.")
@@ -211,7 +211,7 @@ async def _week_maps(
         dates = week_keys(week_or_current(from_, "from", weeks), weeks)
     except Exception as error:
         return [f if isinstance(f, Failed) else Failed(error) for f in found]
-    keys = [w.isoformat() for w in dates]
+    keys = iso_keys(dates)
     return [
         f if isinstance(f, Failed) else booking_maps(dates, keys, f, root.tentative)
         for root, f in zip(roots, found, strict=True)

@@ -18,7 +18,7 @@ from graphql_schema.validation import (
     check_weeks,
     week_or_current,
 )
-from planning.weekmaps import HoursMaps, split_hours
+from planning.weekmaps import HoursMaps, iso_keys, split_hours
 from planning.weeks import week_keys
 
 if TYPE_CHECKING:
@@ -150,10 +150,7 @@ class Placeholder:
         )
         dates = week_keys(first, weeks)
         confirmed, tentative = split_hours(hours)
-        return cast(
-            WeekHoursMaps,
-            HoursMaps(dates, [w.isoformat() for w in dates], confirmed, tentative),
-        )
+        return cast(WeekHoursMaps, HoursMaps(dates, iso_keys(dates), confirmed, tentative))
 
     @strawberry.field(
         description="People ranked for this placeholder's weeks and required skills "

@@ -28,7 +28,7 @@ from planning.calendar import WeekCapacity
 from planning.capacity import ZERO, week_load
 from planning.reports import CalendarMaps
 from planning.skills import EmptySkillList, HeldSkill, normalize_requested, skill_score
-from planning.weekmaps import LoadMaps
+from planning.weekmaps import LoadMaps, iso_keys
 from planning.weeks import week_keys
 
 if TYPE_CHECKING:
@@ -172,10 +172,6 @@ class WeekLoadMaps:
     overbooked_by_week: JSON = strawberry.field(
         description='{ "<Monday>": true }, the weeks where hours > capacity.'
     )
-
-
-def iso_keys(weeks: list[dt.date]) -> list[str]:
-    return [w.isoformat() for w in weeks]
 
 
 @strawberry.type
