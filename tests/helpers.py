@@ -119,6 +119,18 @@ query People($first: Int!) { people(first: $first) { edges { node { name
   skillScore(skills: ["Python", "React"]) { score matchedSkills missingSkills } } } } }
 """
 
+# PEOPLE_DOCUMENT with the week maps in place of its two typed week lists: the same
+# information (the person's 8 fields of 12 weeks, the assignments' hours of 12 weeks).
+PEOPLE_MAPS_DOCUMENT = """
+query PeopleMaps($first: Int!) { people(first: $first) { edges { node { name
+  department { name parent { name } } role { name } skills { skill { name } proficiency }
+  assignments { project { name client } weekMaps(weeks: 12) { hoursByWeek } }
+  weekMaps(weeks: 12) { weekKeys hoursByWeek capacityByWeek availableByWeek percentByWeek
+    scheduledByWeek holidayByWeek timeOffByWeek }
+  availableHours utilizationPercent
+  skillScore(skills: ["Python", "React"]) { score matchedSkills missingSkills } } } } }
+"""
+
 ASSIGNMENTS_DOCUMENT = """
 query Assignments($first: Int!) { assignments(first: $first) { edges { node { id version
   weeklyHours roleOnProject person { name role { name } skills { skill { name } } }

@@ -13,7 +13,8 @@ compares those pairwise: 450 `viewer { username }` took it a second).
 Cost counts nodes the way GitHub does: a list field's `first`, `limit` or `weeks` (or its
 default) multiplies everything below it; a list of objects without one declares what it is
 assumed to hold on the field (`graphql_schema.policy`, a test fails for one that does not),
-a connection's `edges` hold its `first`, and a size argument sent as null counts
+a connection's `edges` hold its `first`, an object declared `sized` (the week maps) counts
+as a list of its size argument, and a size argument sent as null counts
 DEFAULT_LIST_ESTIMATE. Every item
 of an input list (and entry of a JSON map) sent as an argument counts one node where the
 field is. Arguments are the operation's coerced values (variables with their defaults).
@@ -479,8 +480,9 @@ class _Pricing:
             )
         else:
             below, below_items = 0, 0  # interfaces/unions: count the node, not below
-        if _is_list(field_def.type):
-            declared = policy_of(field_def)
+        declared = policy_of(field_def)
+        # a week maps object costs what the typed list of its weeks costs (policy `sized`)
+        if _is_list(field_def.type) or declared.sized:
             # a connection's `edges` hold as many as the connection's `first`
             size = asked or (page if declared.page else None)
             size = size or declared.items or DEFAULT_LIST_ESTIMATE

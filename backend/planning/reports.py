@@ -71,7 +71,7 @@ def _cents(value: Decimal) -> int:
     return int(value * 100)
 
 
-def _tenths_of_percent(hours_cents: int, capacity_cents: int) -> int:
+def tenths_of_percent(hours_cents: int, capacity_cents: int) -> int:
     """round(100 * hours / capacity, 1) in tenths, half away from zero, in exact integers."""
     return (2000 * hours_cents + capacity_cents) // (2 * capacity_cents)
 
@@ -293,7 +293,7 @@ def _load_maps(
         available_map,
         tentative_map,
         None if peak is None else peak / 10,
-        _tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None,
+        tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None,
     )
 
 

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 
 from assignments import models
 from graphql_schema.batch import Failed, batch_of, settle
 from graphql_schema.context import Info
+from graphql_schema.policy import policy
 from graphql_schema.scalars import JSON
 from graphql_schema.validation import FromArg, check_weeks, week_or_current
 from planning.capacity import ZERO
+from planning.weekmaps import NO_WEEKS, HoursMaps, iso_keys
 from planning.weeks import week_keys
 
 if TYPE_CHECKING:
@@ -44,6 +46,30 @@ def split_week(week: dt.date, hours: Any, tentative: bool) -> WeekHours:
         confirmed_hours=zero if tentative else hours,
         tentative_hours=hours if tentative else zero,
     )
+
+
+@strawberry.type(
+    description="hoursByWeek of an assignment or a placeholder as JSON maps keyed by Monday "
+    "(YYYY-MM-DD): the same values for the same arguments, weeks where they are not 0. "
+    "Each map is made only when selected."
+)
+class WeekHoursMaps:
+    week_keys: list[dt.date] = strawberry.field(description="The window's Mondays.")
+    hours_by_week: JSON = strawberry.field(description='{ "<Monday>": hours }, non-zero weeks.')
+    confirmed_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": confirmedHours }, non-zero weeks.'
+    )
+    tentative_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": tentativeHours }, non-zero weeks.'
+    )
+
+
+def booking_maps(
+    weeks: list[dt.date], keys: list[str], hours: Any, tentative: bool
+) -> WeekHoursMaps:
+    """An assignment's window as maps: all of a week's hours on the side of its status."""
+    confirmed, held = (NO_WEEKS, hours) if tentative else (hours, NO_WEEKS)
+    return cast(WeekHoursMaps, HoursMaps(weeks, keys, confirmed, held))
 
 
 @strawberry.interface(
@@ -82,6 +108,22 @@ class Booking:
             split_week(w, hours.get(w, ZERO), root.tentative)
             for w in week_keys(week_or_current(from_, "from", weeks), weeks)
         ]
+
+    @strawberry.field(
+        metadata=policy(sized=True),
+        description="hoursByWeek as JSON maps (the same load; priced as the list).",
+    )
+    async def week_maps(
+        self,
+        root: strawberry.Parent[models.Assignment],
+        info: Info,
+        from_: FromArg = None,
+        weeks: int | None = 12,
+    ) -> WeekHoursMaps:
+        weeks = check_weeks(weeks)
+        hours = await info.context.loaders.hours_by_assignment.load(root.id)
+        dates = week_keys(week_or_current(from_, "from", weeks), weeks)
+        return booking_maps(dates, iso_keys(dates), hours, root.tentative)
 
 
 @strawberry.type(description="An assignment of a person.")
@@ -153,3 +195,24 @@ async def _hours_by_week(
             row.append(week)
         answers.append(row)
     return answers
+
+
+@batch_of(Booking, "week_maps")
+async def _week_maps(
+    roots: list[models.Assignment],
+    info: Info,
+    from_: dt.date | None = None,
+    weeks: int | None = 12,
+) -> list[Any]:
+    weeks = check_weeks(weeks)
+    loader = info.context.loaders.hours_by_assignment
+    found = await settle([loader.load(r.id) for r in roots])
+    try:  # after the wait, as in the resolver: a failed load's error comes first
+        dates = week_keys(week_or_current(from_, "from", weeks), weeks)
+    except Exception as error:
+        return [f if isinstance(f, Failed) else Failed(error) for f in found]
+    keys = iso_keys(dates)
+    return [
+        f if isinstance(f, Failed) else booking_maps(dates, keys, f, root.tentative)
+        for root, f in zip(roots, found, strict=True)
+    ]

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import strawberry
 
 from demand import models
-from graphql_schema.assignments.types import WeekHours
+from graphql_schema.assignments.types import WeekHours, WeekHoursMaps
 from graphql_schema.context import Info
 from graphql_schema.filters import department_ids
 from graphql_schema.loaders import CandidatesKey, OwnerKey, PersonWindow
@@ -18,6 +18,7 @@ from graphql_schema.validation import (
     check_weeks,
     week_or_current,
 )
+from planning.weekmaps import HoursMaps, iso_keys, split_hours
 from planning.weeks import week_keys
 
 if TYPE_CHECKING:
@@ -129,6 +130,27 @@ class Placeholder:
                 )
             )
         return result
+
+    @strawberry.field(
+        metadata=policy(sized=True),
+        description="hoursByWeek as JSON maps (the same load; priced as the list).",
+    )
+    async def week_maps(
+        self,
+        root: strawberry.Parent[models.Placeholder],
+        info: Info,
+        from_: FromArg = None,
+        weeks: int | None = 12,
+        include_tentative: bool | None = True,
+    ) -> WeekHoursMaps:
+        weeks = check_weeks(weeks)
+        first = week_or_current(from_, "from", weeks)
+        hours = await info.context.loaders.hours_by_placeholder_window.load(
+            PersonWindow(root.id, first, weeks, include_tentative is not False)
+        )
+        dates = week_keys(first, weeks)
+        confirmed, tentative = split_hours(hours)
+        return cast(WeekHoursMaps, HoursMaps(dates, iso_keys(dates), confirmed, tentative))
 
     @strawberry.field(
         description="People ranked for this placeholder's weeks and required skills "

@@ -14,6 +14,7 @@ from graphql_schema.errors import BadUserInput
 from graphql_schema.loaders import CapacityKey, OwnerKey, PersonWindow, Span
 from graphql_schema.loaders.people import SkillRow
 from graphql_schema.policy import policy
+from graphql_schema.scalars import JSON
 from graphql_schema.validation import (
     FromArg,
     SkillNames,
@@ -23,8 +24,11 @@ from graphql_schema.validation import (
     week_or_current,
 )
 from people import models
+from planning.calendar import WeekCapacity
 from planning.capacity import ZERO, week_load
+from planning.reports import CalendarMaps
 from planning.skills import EmptySkillList, HeldSkill, normalize_requested, skill_score
+from planning.weekmaps import LoadMaps, iso_keys
 from planning.weeks import week_keys
 
 if TYPE_CHECKING:
@@ -132,6 +136,44 @@ class WeekLoad:
     tentative_hours: float = strawberry.field(description="The hours of TENTATIVE assignments.")
 
 
+@strawberry.type(
+    description="Person.hoursByWeek as JSON maps keyed by Monday (YYYY-MM-DD), as the "
+    "heatmap's rows: the same values for the same arguments. Each map is made only when "
+    "selected."
+)
+class WeekLoadMaps:
+    week_keys: list[dt.date] = strawberry.field(description="The window's Mondays.")
+    hours_by_week: JSON = strawberry.field(description='{ "<Monday>": hours }, non-zero weeks.')
+    confirmed_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": confirmedHours }, non-zero weeks.'
+    )
+    tentative_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": tentativeHours }, non-zero weeks (empty when '
+        "includeTentative is false)."
+    )
+    capacity_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": capacity }, every week (schedule, holidays, time off).'
+    )
+    scheduled_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": scheduledHours }, every week.'
+    )
+    available_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": availableHours }, every week.'
+    )
+    percent_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": utilizationPercent }, every week; null where capacity is 0.'
+    )
+    time_off_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": timeOffHours }, non-zero weeks.'
+    )
+    holiday_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": holidayHours }, non-zero weeks.'
+    )
+    overbooked_by_week: JSON = strawberry.field(
+        description='{ "<Monday>": true }, the weeks where hours > capacity.'
+    )
+
+
 @strawberry.type
 class SkillScore:
     score: int
@@ -146,6 +188,38 @@ def requested_skills(skills: list[str], field: str = "skills") -> list[str]:
         raise BadUserInput("skills must name at least one skill", field=field) from None
 
 
+def capacity_key(root: models.Person, first: dt.date, weeks: int) -> CapacityKey:
+    return CapacityKey(
+        root.id,
+        root.weekly_capacity,
+        root.hire_date,
+        root.end_date,
+        root.department_id,
+        root.holiday_calendar_id,
+        first,
+        weeks,
+    )
+
+
+async def person_window(
+    root: models.Person,
+    info: Info,
+    first: dt.date,
+    weeks: int,
+    include_tentative: bool | None = True,
+) -> tuple[Any, list[WeekCapacity]]:
+    """The person's hours per week of the window (confirmed, tentative) and the calendar's
+    weeks: what the week list and the week maps are made from. With `include_tentative`
+    false, tentative hours count nowhere (tentativeHours 0)."""
+    loaders = info.context.loaders
+    window = PersonWindow(root.id, first, weeks, include_tentative is not False)
+    hours, capacities = await asyncio.gather(
+        loaders.hours_by_person_window.load(window),
+        loaders.capacity_by_person_window.load(capacity_key(root, first, weeks)),
+    )
+    return hours, capacities
+
+
 async def person_loads(
     root: models.Person,
     info: Info,
@@ -153,24 +227,7 @@ async def person_loads(
     weeks: int,
     include_tentative: bool | None = True,
 ) -> list[WeekLoad]:
-    """With `include_tentative` false, tentative hours count nowhere (tentativeHours 0)."""
-    loaders = info.context.loaders
-    window = PersonWindow(root.id, first, weeks, include_tentative is not False)
-    hours, capacities = await asyncio.gather(
-        loaders.hours_by_person_window.load(window),
-        loaders.capacity_by_person_window.load(
-            CapacityKey(
-                root.id,
-                root.weekly_capacity,
-                root.hire_date,
-                root.end_date,
-                root.department_id,
-                root.holiday_calendar_id,
-                first,
-                weeks,
-            )
-        ),
-    )
+    hours, capacities = await person_window(root, info, first, weeks, include_tentative)
     loads = []
     for w, wc in zip(week_keys(first, weeks), capacities, strict=True):
         confirmed, tentative = hours.get(w, NO_HOURS)
@@ -277,6 +334,25 @@ class Person:
         first = week_or_current(from_, "from", weeks)
         return await person_loads(root, info, first, weeks, include_tentative)
 
+    @strawberry.field(
+        metadata=policy(sized=True),
+        description="hoursByWeek as JSON maps (the same loads; priced as the list).",
+    )
+    async def week_maps(
+        self,
+        root: strawberry.Parent[models.Person],
+        info: Info,
+        from_: FromArg = None,
+        weeks: int | None = 12,
+        include_tentative: bool | None = True,
+    ) -> WeekLoadMaps:
+        weeks = check_weeks(weeks)
+        first = week_or_current(from_, "from", weeks)
+        hours, capacities = await person_window(root, info, first, weeks, include_tentative)
+        dates = week_keys(first, weeks)
+        keys = iso_keys(dates)
+        return cast(WeekLoadMaps, LoadMaps(dates, keys, hours, capacities, CalendarMaps(keys)))
+
     @strawberry.field(description="max(0, capacity - hours) in the week (default: this week).")
     async def available_hours(
         self,
@@ -360,6 +436,19 @@ async def _assignments(
     return await settle([loader.load(OwnerKey(r.id, inactive)) for r in roots])
 
 
+def _window_futures(
+    roots: list[models.Person], info: Info, first: dt.date, weeks: int, include: bool
+) -> list[Any]:
+    """person_window's two loads for every root, in order: hours, capacities, hours..."""
+    by_window = info.context.loaders.hours_by_person_window
+    by_capacity = info.context.loaders.capacity_by_person_window
+    futures = []
+    for root in roots:
+        futures.append(by_window.load(PersonWindow(root.id, first, weeks, include)))
+        futures.append(by_capacity.load(capacity_key(root, first, weeks)))
+    return futures
+
+
 async def _person_loads(
     roots: list[models.Person],
     info: Info,
@@ -379,25 +468,7 @@ async def _person_loads(
         await settle(memo[0])
         if memo[1]:
             return memo[1][0]
-    by_window = loaders.hours_by_person_window
-    by_capacity = loaders.capacity_by_person_window
-    futures = []
-    for root in roots:
-        futures.append(by_window.load(PersonWindow(root.id, first, weeks, include)))
-        futures.append(
-            by_capacity.load(
-                CapacityKey(
-                    root.id,
-                    root.weekly_capacity,
-                    root.hire_date,
-                    root.end_date,
-                    root.department_id,
-                    root.holiday_calendar_id,
-                    first,
-                    weeks,
-                )
-            )
-        )
+    futures = _window_futures(roots, info, first, weeks, include)
     answered: list[list[Any]] = []
     loaders.person_loads[memo_key] = (futures, answered)
     found = await settle(futures)
@@ -439,6 +510,32 @@ async def _hours_by_week(
     weeks = check_weeks(weeks)
     first = week_or_current(from_, "from", weeks)
     return await _person_loads(roots, info, first, weeks, include_tentative)
+
+
+@batch_of(Person, "week_maps")
+async def _week_maps(
+    roots: list[models.Person],
+    info: Info,
+    from_: dt.date | None = None,
+    weeks: int | None = 12,
+    include_tentative: bool | None = True,
+) -> list[Any]:
+    weeks = check_weeks(weeks)
+    first = week_or_current(from_, "from", weeks)
+    found = await settle(_window_futures(roots, info, first, weeks, include_tentative is not False))
+    dates = week_keys(first, weeks)
+    keys = iso_keys(dates)
+    calendar = CalendarMaps(keys)
+    answers: list[Any] = []
+    for i in range(0, len(found), 2):
+        hours, capacities = found[i], found[i + 1]
+        if isinstance(hours, Failed):  # the hours' error first, as in _person_loads
+            answers.append(hours)
+        elif isinstance(capacities, Failed):
+            answers.append(capacities)
+        else:
+            answers.append(LoadMaps(dates, keys, hours, capacities, calendar))
+    return answers
 
 
 async def _one_week(

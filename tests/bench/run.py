@@ -613,28 +613,50 @@ def compiled_execution(client, document: str, variables: dict, repeats: int = 5)
         f" target <= {COMPILED_TARGET_RATIO}x: {verdict}"
     )
     print(f"  compiled / normal path = {compiled / normal:.2f}x")
-    week_lists_share(request, document, variables, rounds, repeats)
+    week_data_share(request, document, variables, rounds, repeats)
 
 
-# The nested document's two typed week lists (issue 17 part 3), as tests.helpers spells them.
+# The nested document's two typed week lists (issue 17 part 3), as tests.helpers spells them,
+# and the week maps that carry the same (tests.helpers.PEOPLE_MAPS_DOCUMENT).
 WEEK_LISTS = (
     " hoursByWeek(weeks: 12) { week hours }",
     """
   hoursByWeek(weeks: 12) { week hours capacity availableHours utilizationPercent
     scheduledHours holidayHours timeOffHours }""",
 )
+WEEK_MAPS = (
+    " weekMaps(weeks: 12) { hoursByWeek }",
+    """
+  weekMaps(weeks: 12) { weekKeys hoursByWeek capacityByWeek availableByWeek percentByWeek
+    scheduledByWeek holidayByWeek timeOffByWeek }""",
+)
+# The same document with the week maps reduced to their __typename: the loads the week
+# data needs (the 12-week calendar, the hours, the assignments' weeks), which the lists and
+# the maps both make, and nothing built from them.
+WEEK_LOADS = (" weekMaps(weeks: 12) { __typename }", "\n  weekMaps(weeks: 12) { __typename }")
+# What the week data may add, as maps, to the document without it, on the compiled path.
+# The loads alone add about 37% (load 3.3); the rest of the 60 is for building the maps.
+WEEK_MAPS_TARGET = 0.60
 
 
-def week_lists_share(request, document: str, variables: dict, rounds: int, repeats: int) -> None:
-    """Issue 17 part 3: what Person.hoursByWeek and Assignment.hoursByWeek cost of the
-    nested document on each path: the document with and without them, CPU per request,
-    in turns (the share: 1 - without / with, median over the turns)."""
+def week_data_share(request, document: str, variables: dict, rounds: int, repeats: int) -> None:
+    """Issue 17 part 3: what the week data costs in the nested document on each path: the
+    document with the typed lists (Person.hoursByWeek and Assignment.hoursByWeek), with the
+    week maps instead (Person.weekMaps, Assignment.weekMaps), and without either; on the
+    compiled path also with the maps' keys alone (the loads). CPU per request, measured in
+    turns; each figure is the median over the turns, each share the median of the turns'
+    own ratios (what the week data adds to the document without it)."""
     from django.conf import settings
 
-    without = document
-    for text in WEEK_LISTS:
-        assert text in without, text
-        without = without.replace(text, "")
+    from tests.helpers import PEOPLE_MAPS_DOCUMENT
+
+    without, maps, loads = document, document, document
+    for lists_text, maps_text, keys_text in zip(WEEK_LISTS, WEEK_MAPS, WEEK_LOADS, strict=True):
+        assert lists_text in document, lists_text
+        without = without.replace(lists_text, "")
+        maps = maps.replace(lists_text, maps_text)
+        loads = loads.replace(lists_text, keys_text)
+    assert maps.split("{", 1)[1] == PEOPLE_MAPS_DOCUMENT.split("{", 1)[1]
 
     def cpu_ms(on: bool, text: str) -> float:
         settings.COMPILED_QUERIES = on
@@ -646,19 +668,43 @@ def week_lists_share(request, document: str, variables: dict, rounds: int, repea
             samples.append(time.process_time() - t0)
         return statistics.median(samples) * 1000
 
+    # per turn: compiled lists, maps, without, loads; graphql-core lists, maps, without
+    texts = {True: (document, maps, without, loads), False: (document, maps, without)}
     turns = [
-        [cpu_ms(on, text) for on in (True, False) for text in (document, without)]
-        for _ in range(repeats)
+        [cpu_ms(on, text) for on in (True, False) for text in texts[on]] for _ in range(repeats)
     ]
     settings.COMPILED_QUERIES = True
-    print("  typed week lists (Person.hoursByWeek 12 weeks, Assignment.hoursByWeek 12 weeks):")
-    for label, i in (("compiled path", 0), ("graphql-core path", 2)):
-        with_, without_ = (statistics.median(t[i + j] for t in turns) for j in (0, 1))
-        share = statistics.median(1 - t[i + 1] / t[i] for t in turns)
+
+    def median(i: int) -> float:
+        return statistics.median(t[i] for t in turns)
+
+    def added(i: int, base: int) -> list[float]:
+        return sorted(t[i] / t[base] - 1 for t in turns)
+
+    print(
+        "  week data (Person 12 weeks x 8 fields, Assignment 12 weeks of hours): CPU per "
+        "request, and what it adds to the document without it"
+    )
+    for label, i in (("compiled path", 0), ("graphql-core path", 4)):
+        lists_added, maps_added = (statistics.median(added(i + j, i + 2)) for j in (0, 1))
         print(
-            f"    {label:<18} {with_:6.1f} ms per request with them, {without_:6.1f} without: "
-            f"{share:.0%} of the document"
+            f"    {label:<18} no week data {median(i + 2):6.1f} ms; typed lists "
+            f"{median(i):6.1f} ms (+{lists_added:.0%}); maps {median(i + 1):6.1f} ms "
+            f"(+{maps_added:.0%})"
         )
+    loads_added = statistics.median(added(3, 2))
+    print(
+        f"    compiled path      the loads alone (weekMaps {{ __typename }}) {median(3):6.1f} ms "
+        f"(+{loads_added:.0%}); the maps add {statistics.median(added(1, 3)):.0%} to them, "
+        f"the typed lists {statistics.median(added(0, 3)):.0%}"
+    )
+    maps_added = added(1, 2)
+    share = statistics.median(maps_added)
+    verdict = "PASS" if share <= WEEK_MAPS_TARGET else "FAIL"
+    print(
+        f"  compiled: the maps add {share:.0%} ({maps_added[0]:.0%}..{maps_added[-1]:.0%}) "
+        f"to the document without week data, target <= {WEEK_MAPS_TARGET:.0%}: {verdict}"
+    )
 
 
 def differential_corpus(client, count: int, seed: int) -> None:

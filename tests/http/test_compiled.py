@@ -21,7 +21,7 @@ from tests.compiled_corpus import (
     variables_for,
 )
 from tests.conftest import REPO
-from tests.helpers import ASSIGNMENTS_DOCUMENT, PEOPLE_DOCUMENT
+from tests.helpers import ASSIGNMENTS_DOCUMENT, PEOPLE_DOCUMENT, PEOPLE_MAPS_DOCUMENT
 
 CORPUS_SIZE = 150  # make test; the bench runs 1,000 and more
 SEED = 17
@@ -76,6 +76,7 @@ def test_the_nested_documents_run_compiled_and_identical(both):
     plan.plans.clear()
     for text, variables in (
         (PEOPLE_DOCUMENT, {"first": 200}),
+        (PEOPLE_MAPS_DOCUMENT, {"first": 200}),
         (ASSIGNMENTS_DOCUMENT, {"first": 50}),
     ):
         outcome = both_paths(both, text, variables)
@@ -100,6 +101,8 @@ def test_generated_corpus(both):
     from api.schema import schema
 
     documents = generate(schema._schema, CORPUS_SIZE, SEED, ids())
+    # the seed's corpus reaches the week maps of people and of assignments
+    assert any("weekMaps" in text for text, _ in documents)
     compiled, errors = check(both, documents)
     # The corpus exercises both sides of the rule: most documents run by their plan, and
     # a good share answer errors (graphql-core's, by the fallback).
