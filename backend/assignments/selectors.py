@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Round
 
 from accounts.access import Scope
 from planning.capacity import ZERO
+from planning.weeks import monday, week_keys
 
 from .models import AssignmentWeek, PersonOwnedRows, PlaceholderOwnedRows
 
@@ -345,9 +346,11 @@ def iso_hours_by_assignment_and_person(
     placeholders: bool = False,
 ) -> tuple[IsoHoursMap, IsoHoursMap]:
     """`hours_by_assignment_and_person` shaped as the grid sends it, in one pass over the
-    same rows: ISO weeks as keys (each date formatted once), hours as floats of the exact
-    sums (each owner's weeks summed as Decimal, then converted), weeks in order. The grid's
-    26 weeks at 500 people spent more time reshaping the maps afterwards than reading them."""
+    same rows: ISO weeks as keys, hours as floats of the exact sums, weeks in order. The
+    grid's 26 weeks at 500 people spent more time reshaping the maps afterwards than reading
+    them, and then most of that pass on Decimals: the hours are read as integer cents
+    (rounded in SQL, as split_cents_by_person_week's), summed as ints and divided once
+    (int / int is correctly rounded: the float of the exact sum, as float(Decimal) gives)."""
     owner = "placeholder_id" if placeholders else "person_id"
     if placeholders:
         rows: Any = placeholder_weeks(
@@ -357,26 +360,28 @@ def iso_hours_by_assignment_and_person(
         rows = counted_weeks(
             first, last, scope=scope, departments=departments, include_tentative=include_tentative
         )
-    iso: dict[dt.date, str] = {}
+    weeks = week_keys(first, (last - monday(first)).days // 7 + 1)
+    keys = [week.isoformat() for week in weeks]
+    slot = {week: i for i, week in enumerate(weeks)}
     by_assignment: IsoHoursMap = {}
-    sums: dict[int, dict[str, Decimal]] = {}
+    # {owner id: {week's slot: cents}}: slots sort as the weeks do
+    sums: dict[int, dict[int, int]] = {}
     current_id, current = None, None
+    cents = IntegerCast(Round(F("hours") * Value(Decimal(100))))
     # by assignment then week: each assignment's weeks arrive in order, together
-    for assignment_id, owner_id, week, hours in rows.order_by("assignment_id", "week").values_list(
-        "assignment_id", owner, "week", "hours"
+    for assignment_id, owner_id, week, amount in rows.order_by("assignment_id", "week").values_list(
+        "assignment_id", owner, "week", cents
     ):
-        key = iso.get(week)
-        if key is None:
-            key = iso[week] = week.isoformat()
+        i = slot[week]
         if assignment_id != current_id:
             current_id, current = assignment_id, by_assignment.setdefault(assignment_id, {})
-        current[key] = float(hours)  # type: ignore[index]
+        current[keys[i]] = amount / 100  # type: ignore[index]
         per_week = sums.get(owner_id)
         if per_week is None:
             per_week = sums[owner_id] = {}
-        per_week[key] = per_week[key] + hours if key in per_week else hours
+        per_week[i] = per_week.get(i, 0) + amount
     by_owner = {
-        owner_id: {key: float(per_week[key]) for key in sorted(per_week)}
+        owner_id: {keys[i]: per_week[i] / 100 for i in sorted(per_week)}
         for owner_id, per_week in sums.items()
     }
     return by_assignment, by_owner
