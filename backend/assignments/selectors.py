@@ -80,6 +80,18 @@ class IntegerCast(Cast):
         return self.output_field.get_db_converters(connection)
 
 
+class Cents(IntegerCast):
+    """Hours (numeric(5, 2)) as integer cents. PostgreSQL's numeric to integer cast rounds,
+    so no ROUND; SQLite keeps the hours as floats (0.29 * 100 is 28.999999999999996) and
+    its CAST truncates: ROUND first there."""
+
+    def __init__(self, hours: str) -> None:
+        super().__init__(F(hours) * Value(100))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return compiler.compile(IntegerCast(Round(self.source_expressions[0])))
+
+
 # {person id: {week: [confirmed cents, tentative cents]}}, weeks without hours left out.
 CentsMap = dict[int, dict[dt.date, list[int]]]
 
@@ -93,17 +105,16 @@ def split_cents_by_person_week(
     include_tentative: bool = True,
 ) -> CentsMap:
     """split_hours_by_person_week for a whole report (the heatmap), in integer cents: the
-    rows themselves (hours x 100 rounded to an integer in SQL, no GROUP BY) summed here. At
+    rows themselves (hours x 100 as an integer in SQL, `Cents`; no GROUP BY) summed here. At
     10,000 people the GROUP BY's sort spilled to disk at PostgreSQL's default work_mem and
     merged only a tenth of the rows, and a Decimal per cell was most of the report's
     arithmetic (docs/scaling.md)."""
     rows = counted_weeks(
         first, last, scope=scope, departments=departments, include_tentative=include_tentative
     )
-    cents = IntegerCast(Round(F("hours") * Value(Decimal(100))))
     result: CentsMap = defaultdict(dict)
     for owner_id, week, tentative, amount in rows.values_list(
-        "person_id", "week", "tentative", cents
+        "person_id", "week", "tentative", Cents("hours")
     ).order_by():
         cell = result[owner_id].get(week)
         if cell is None:
@@ -349,7 +360,7 @@ def iso_hours_by_assignment_and_person(
     same rows: ISO weeks as keys, hours as floats of the exact sums, weeks in order. The
     grid's 26 weeks at 500 people spent more time reshaping the maps afterwards than reading
     them, and then most of that pass on Decimals: the hours are read as integer cents
-    (rounded in SQL, as split_cents_by_person_week's), summed as ints and divided once
+    (`Cents`, as split_cents_by_person_week's), summed as ints and divided once
     (int / int is correctly rounded: the float of the exact sum, as float(Decimal) gives)."""
     owner = "placeholder_id" if placeholders else "person_id"
     if placeholders:
@@ -367,10 +378,9 @@ def iso_hours_by_assignment_and_person(
     # {owner id: {week's slot: cents}}: slots sort as the weeks do
     sums: dict[int, dict[int, int]] = {}
     current_id, current = None, None
-    cents = IntegerCast(Round(F("hours") * Value(Decimal(100))))
     # by assignment then week: each assignment's weeks arrive in order, together
     for assignment_id, owner_id, week, amount in rows.order_by("assignment_id", "week").values_list(
-        "assignment_id", owner, "week", cents
+        "assignment_id", owner, "week", Cents("hours")
     ):
         i = slot[week]
         if assignment_id != current_id:
