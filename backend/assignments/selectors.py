@@ -377,22 +377,23 @@ def iso_hours_by_assignment_and_person(
     by_assignment: IsoHoursMap = {}
     # {owner id: {week's slot: cents}}: slots sort as the weeks do
     sums: dict[int, dict[int, int]] = {}
-    current_id, current = None, None
-    # by assignment then week: each assignment's weeks arrive in order, together
-    for assignment_id, owner_id, week, amount in rows.order_by("assignment_id", "week").values_list(
-        "assignment_id", owner, "week", Cents("hours")
-    ):
+    owner_id, per_week = None, {}
+    assignment_id, current = None, {}
+    # by owner, assignment, then week: each owner's rows arrive together, and within them
+    # each assignment's weeks, in order
+    for row_assignment, row_owner, week, amount in rows.order_by(
+        owner, "assignment_id", "week"
+    ).values_list("assignment_id", owner, "week", Cents("hours")):
+        if row_assignment != assignment_id:
+            assignment_id, current = row_assignment, by_assignment.setdefault(row_assignment, {})
+            if row_owner != owner_id:
+                owner_id, per_week = row_owner, sums.setdefault(row_owner, {})
         i = slot[week]
-        if assignment_id != current_id:
-            current_id, current = assignment_id, by_assignment.setdefault(assignment_id, {})
-        current[keys[i]] = amount / 100  # type: ignore[index]
-        per_week = sums.get(owner_id)
-        if per_week is None:
-            per_week = sums[owner_id] = {}
+        current[keys[i]] = amount / 100
         per_week[i] = per_week.get(i, 0) + amount
     by_owner = {
-        owner_id: {keys[i]: per_week[i] / 100 for i in sorted(per_week)}
-        for owner_id, per_week in sums.items()
+        owner_key: {keys[i]: cents[i] / 100 for i in sorted(cents)}
+        for owner_key, cents in sums.items()
     }
     return by_assignment, by_owner
 
