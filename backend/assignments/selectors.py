@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Round
 
 from accounts.access import Scope
 from planning.capacity import ZERO
+from planning.weeks import monday, week_keys
 
 from .models import AssignmentWeek, PersonOwnedRows, PlaceholderOwnedRows
 
@@ -79,6 +80,18 @@ class IntegerCast(Cast):
         return self.output_field.get_db_converters(connection)
 
 
+class Cents(IntegerCast):
+    """Hours (numeric(5, 2)) as integer cents. PostgreSQL's numeric to integer cast rounds,
+    so no ROUND; SQLite keeps the hours as floats (0.29 * 100 is 28.999999999999996) and
+    its CAST truncates: ROUND first there."""
+
+    def __init__(self, hours: str) -> None:
+        super().__init__(F(hours) * Value(100))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return compiler.compile(IntegerCast(Round(self.source_expressions[0])))
+
+
 # {person id: {week: [confirmed cents, tentative cents]}}, weeks without hours left out.
 CentsMap = dict[int, dict[dt.date, list[int]]]
 
@@ -92,17 +105,16 @@ def split_cents_by_person_week(
     include_tentative: bool = True,
 ) -> CentsMap:
     """split_hours_by_person_week for a whole report (the heatmap), in integer cents: the
-    rows themselves (hours x 100 rounded to an integer in SQL, no GROUP BY) summed here. At
+    rows themselves (hours x 100 as an integer in SQL, `Cents`; no GROUP BY) summed here. At
     10,000 people the GROUP BY's sort spilled to disk at PostgreSQL's default work_mem and
     merged only a tenth of the rows, and a Decimal per cell was most of the report's
     arithmetic (docs/scaling.md)."""
     rows = counted_weeks(
         first, last, scope=scope, departments=departments, include_tentative=include_tentative
     )
-    cents = IntegerCast(Round(F("hours") * Value(Decimal(100))))
     result: CentsMap = defaultdict(dict)
     for owner_id, week, tentative, amount in rows.values_list(
-        "person_id", "week", "tentative", cents
+        "person_id", "week", "tentative", Cents("hours")
     ).order_by():
         cell = result[owner_id].get(week)
         if cell is None:
@@ -345,9 +357,11 @@ def iso_hours_by_assignment_and_person(
     placeholders: bool = False,
 ) -> tuple[IsoHoursMap, IsoHoursMap]:
     """`hours_by_assignment_and_person` shaped as the grid sends it, in one pass over the
-    same rows: ISO weeks as keys (each date formatted once), hours as floats of the exact
-    sums (each owner's weeks summed as Decimal, then converted), weeks in order. The grid's
-    26 weeks at 500 people spent more time reshaping the maps afterwards than reading them."""
+    same rows: ISO weeks as keys, hours as floats of the exact sums, weeks in order. The
+    grid's 26 weeks at 500 people spent more time reshaping the maps afterwards than reading
+    them, and then most of that pass on Decimals: the hours are read as integer cents
+    (`Cents`, as split_cents_by_person_week's), summed as ints and divided once
+    (int / int is correctly rounded: the float of the exact sum, as float(Decimal) gives)."""
     owner = "placeholder_id" if placeholders else "person_id"
     if placeholders:
         rows: Any = placeholder_weeks(
@@ -357,27 +371,29 @@ def iso_hours_by_assignment_and_person(
         rows = counted_weeks(
             first, last, scope=scope, departments=departments, include_tentative=include_tentative
         )
-    iso: dict[dt.date, str] = {}
+    weeks = week_keys(first, (last - monday(first)).days // 7 + 1)
+    keys = [week.isoformat() for week in weeks]
+    slot = {week: i for i, week in enumerate(weeks)}
     by_assignment: IsoHoursMap = {}
-    sums: dict[int, dict[str, Decimal]] = {}
-    current_id, current = None, None
-    # by assignment then week: each assignment's weeks arrive in order, together
-    for assignment_id, owner_id, week, hours in rows.order_by("assignment_id", "week").values_list(
-        "assignment_id", owner, "week", "hours"
-    ):
-        key = iso.get(week)
-        if key is None:
-            key = iso[week] = week.isoformat()
-        if assignment_id != current_id:
-            current_id, current = assignment_id, by_assignment.setdefault(assignment_id, {})
-        current[key] = float(hours)  # type: ignore[index]
-        per_week = sums.get(owner_id)
-        if per_week is None:
-            per_week = sums[owner_id] = {}
-        per_week[key] = per_week[key] + hours if key in per_week else hours
+    # {owner id: {week's slot: cents}}: slots sort as the weeks do
+    sums: dict[int, dict[int, int]] = {}
+    owner_id, per_week = None, {}
+    assignment_id, current = None, {}
+    # by owner, assignment, then week: each owner's rows arrive together, and within them
+    # each assignment's weeks, in order
+    for row_assignment, row_owner, week, amount in rows.order_by(
+        owner, "assignment_id", "week"
+    ).values_list("assignment_id", owner, "week", Cents("hours")):
+        if row_assignment != assignment_id:
+            assignment_id, current = row_assignment, by_assignment.setdefault(row_assignment, {})
+            if row_owner != owner_id:
+                owner_id, per_week = row_owner, sums.setdefault(row_owner, {})
+        i = slot[week]
+        current[keys[i]] = amount / 100
+        per_week[i] = per_week.get(i, 0) + amount
     by_owner = {
-        owner_id: {key: float(per_week[key]) for key in sorted(per_week)}
-        for owner_id, per_week in sums.items()
+        owner_key: {keys[i]: cents[i] / 100 for i in sorted(cents)}
+        for owner_key, cents in sums.items()
     }
     return by_assignment, by_owner
 

@@ -46,7 +46,7 @@ from .types import (
     AbsenceKind,
     AvailableCandidate,
     CapacityHeatmap,
-    GridAssignment,
+    GridAssignmentRow,
     GridPerson,
     GridPlaceholder,
     GridPlaceholderAssignment,
@@ -447,6 +447,23 @@ class ReportsQuery:
             capacities = calendars.by_person(keys) if with_calendar else {}
             calendar_maps = reports.CalendarMaps([k.isoformat() for k in keys])
             by_person, by_assignment = rows.hours_by_person, rows.hours_by_assignment
+            # the type's attributes in tuples (GridAssignmentRow): made faster than the type
+            assignments = [
+                GridAssignmentRow(
+                    str(a_id),
+                    str(person_id),
+                    str(project_id),
+                    name,
+                    client,
+                    role,
+                    version,
+                    by_assignment.get(a_id, {}),
+                    STATUSES[status],
+                )
+                for a_id, person_id, project_id, name, client, role, version, status in (
+                    rows.assignments
+                )
+            ]
             return GridSnapshot(
                 week_keys=keys,
                 holidays=report_holidays(calendars),
@@ -473,22 +490,7 @@ class ReportsQuery:
                 hours_by_person=JSON(
                     {str(p.id): by_person[p.id] for p in people if p.id in by_person}
                 ),
-                assignments=[
-                    GridAssignment(
-                        id=strawberry.ID(str(a_id)),
-                        person_id=strawberry.ID(str(person_id)),
-                        project_id=strawberry.ID(str(project_id)),
-                        project_name=name,
-                        project_client=client,
-                        role_on_project=role,
-                        version=version,
-                        weekly_hours=JSON(by_assignment.get(a_id, {})),
-                        status=STATUSES[status],
-                    )
-                    for a_id, person_id, project_id, name, client, role, version, status in (
-                        rows.assignments
-                    )
-                ],
+                assignments=assignments,  # type: ignore[arg-type]
                 placeholders=[
                     GridPlaceholder(
                         id=ph_id,

@@ -90,6 +90,36 @@ def test_sums_are_exact_then_converted(db, tokens):
     assert 0.1 + 0.1 + 0.1 != 0.3  # what float sums would have sent
 
 
+def test_hours_read_as_cents_round_in_sql(db, tokens):
+    """Hours whose float times 100 falls just below the cent (0.29 * 100 is
+    28.999999999999996; SQLite keeps them as floats): each read as its cent, sent as the
+    float of the decimal, and summed exactly."""
+    person_id, *_ = (
+        Assignment.objects.filter(is_active=True, person__is_active=True)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=3)
+        .values_list("person_id", flat=True)
+    )
+    ids = list(
+        Assignment.objects.filter(person_id=person_id, is_active=True).values_list("id", flat=True)[
+            :3
+        ]
+    )
+    week = dt.date(2030, 1, 7)
+    hours = ["0.29", "0.57", "1.15"]
+    for assignment_id, amount in zip(ids, hours, strict=True):
+        AssignmentWeek.objects.create(
+            assignment_id=assignment_id, person_id=person_id, week=week, hours=Decimal(amount)
+        )
+    by_assignment, by_person = selectors.iso_hours_by_assignment_and_person(
+        week, week, EVERYTHING, None
+    )
+    assert by_assignment == {i: {"2030-01-07": float(h)} for i, h in zip(ids, hours, strict=True)}
+    assert by_person == {person_id: {"2030-01-07": 2.01}}
+    assert int(0.29 * 100) == 28  # what a truncating cast would have read
+
+
 def test_the_grid_and_the_export_read_the_same_assignments(db, tokens):
     call_command("load_dataset", str(MEDIUM), "--replace", stdout=StringIO())
     last = FIRST + dt.timedelta(weeks=25)

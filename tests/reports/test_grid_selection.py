@@ -4,6 +4,7 @@ document selects such a field (directly, aliased, in a named or an inline fragme
 @include), the field's value is the one the full document gets, on both execution paths,
 and a document that selects none (or only skipped ones) reads neither."""
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -12,6 +13,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.access import EVERYTHING
+from assignments import aggregates
+from graphql_schema.reports.types import GridAssignment, GridAssignmentRow
 from tests.calendar_data import sequences_kept_ahead
 from tests.compiled_corpus import TOKEN_TABLE
 from tests.demand.test_candidates import DATA
@@ -104,3 +108,38 @@ def test_skip_and_include(grid, skip):
         assert [p["capacityByWeek"] for p in answer["people"]] == [
             p["capacityByWeek"] for p in full["people"]
         ]
+
+
+ROWS = """{ gridSnapshot(from: "2026-11-02", weeks: 12) { assignments { __typename id personId
+  projectId projectName projectClient roleOnProject version weeklyHours status
+  ... on GridAssignment { again: id } } } }"""
+
+
+def test_assignment_rows_answer_as_the_type(grid):
+    """The assignments are GridAssignmentRow tuples with the type's attributes: each field,
+    __typename and a fragment on the type included, answers their values on both paths."""
+    assert GridAssignmentRow._fields == tuple(
+        f.python_name for f in GridAssignment.__strawberry_definition__.fields
+    )
+    answer, count = grid(ROWS)
+    assert count == PLAIN
+    first = dt.date(2026, 11, 2)
+    rows = aggregates.grid_json(EVERYTHING, None, first, first + dt.timedelta(weeks=11))
+    assert answer["assignments"] == [
+        {
+            "__typename": "GridAssignment",
+            "id": str(a_id),
+            "personId": str(person_id),
+            "projectId": str(project_id),
+            "projectName": name,
+            "projectClient": client,
+            "roleOnProject": role,
+            "version": version,
+            "weeklyHours": rows.hours_by_assignment.get(a_id, {}),
+            "status": status.upper(),
+            "again": str(a_id),
+        }
+        for a_id, person_id, project_id, name, client, role, version, status in rows.assignments
+    ]
+    assert any(a["weeklyHours"] for a in answer["assignments"])
+    assert {a["status"] for a in answer["assignments"]} == {"CONFIRMED", "TENTATIVE"}
