@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import AsyncToSync, ThreadSensitiveContext
+from asgiref.sync import AsyncToSync, SyncToAsync, ThreadSensitiveContext
 
 # Free threads kept per process; a burst beyond it gets new ones, shut down after use.
 IDLE_THREADS = 32
@@ -37,9 +37,14 @@ class RequestThreads:
         self.free: list[ThreadPoolExecutor] = []
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or getattr(AsyncToSync.executors, "current", None):
+        if (
+            scope["type"] != "http"
+            or getattr(AsyncToSync.executors, "current", None)
+            or SyncToAsync.thread_sensitive_context.get(None) is not None
+        ):
             # Not HTTP; or called through async_to_sync from a sync thread (a test's
-            # client, a management command), whose thread the ORM work goes back to.
+            # client, a management command), whose thread the ORM work goes back to; or
+            # inside a thread-sensitive context its caller chose: both are asgiref's.
             return await self.app(scope, receive, send)
         executor = (
             self.free.pop()

@@ -76,3 +76,25 @@ def test_websocket_scopes_and_sync_callers_keep_asgirefs_own_threads():
 
     asyncio.run(websocket())
     assert app.free == []
+
+
+def test_a_thread_sensitive_context_of_the_callers_is_kept():
+    """A caller that chose the thread (an enclosing ThreadSensitiveContext with its own
+    executor, as tests/security/test_fuzz.py's) keeps it: the request makes no context."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import ThreadSensitiveContext
+
+    recorder = Recorder()
+    app = RequestThreads(recorder)
+    chosen = ThreadPoolExecutor(max_workers=1)
+
+    async def inside() -> None:
+        async with ThreadSensitiveContext(executor=chosen):
+            await request(app)
+
+    asyncio.run(inside())
+    ((first, second),) = recorder.threads
+    assert first == second == chosen.submit(threading.get_ident).result()
+    assert app.free == []
+    chosen.shutdown()
