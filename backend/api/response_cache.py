@@ -14,7 +14,8 @@ from typing import Any, NamedTuple, TypeVar
 import orjson
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from core import dataversion
@@ -92,7 +93,7 @@ _SLOT = "<version>"
 def lookup(key_at: Callable[[int | str], str]) -> tuple[int | None, Entry | None]:
     """The current data version and the answer cached at `key_at(version)`: (None, None)
     when the cache cannot be reached."""
-    if not settings.REDIS_URL:  # Django's local-memory cache: the two reads
+    if not isinstance(caches["default"], RedisCache):  # in-process: the two reads
         version = dataversion.current()
         return version, None if version is None else get(key_at(version))
     head, tail = cache.make_key(key_at(_SLOT)).split(_SLOT)
