@@ -3,34 +3,10 @@ parent, child and descendant question of a request."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db import connection
+from core import prepared
 
 from .models import Department
-
-# The tree's query takes no arguments: its SQL is compiled once per database (vendor), not
-# on every load (Django compiles a queryset anew each time it runs). Its text, its rows and
-# their instances are the ORM's own; compiling and the queryset's machinery were two thirds
-# of the load's CPU (0.38 -> 0.17 ms for 20 departments).
-_compiled: dict[str, tuple[Any, list[str], str, tuple]] = {}
-
-
-def _departments() -> list[Department]:
-    """Every department, by name then id."""
-    compiled = _compiled.get(connection.vendor)
-    if compiled is None:
-        compiler = Department.objects.order_by("name", "id").query.get_compiler(
-            connection=connection
-        )
-        sql, params = compiler.as_sql()
-        columns = [column.target.attname for column, _, _ in compiler.select]
-        compiled = _compiled[connection.vendor] = (compiler, columns, sql, params)
-    compiler, columns, sql, params = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = compiler.results_iter([cursor.fetchall()])  # the fields' converters
-    return [Department.from_db(connection.alias, columns, row) for row in rows]
 
 
 @dataclass(slots=True)
@@ -41,7 +17,11 @@ class DepartmentTree:
 
     @classmethod
     def load(cls) -> "DepartmentTree":
-        tree = cls(by_id={d.id: d for d in _departments()})
+        # its SQL compiled once per process (core.prepared): 0.38 -> 0.17 ms of CPU
+        departments = prepared.instances(
+            Department, "the department tree", lambda: Department.objects.order_by("name", "id")
+        )
+        tree = cls(by_id={d.id: d for d in departments})
         for dep in tree.by_id.values():
             if dep.parent_id is not None:
                 tree.children.setdefault(dep.parent_id, []).append(dep.id)
