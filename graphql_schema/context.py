@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
 from asgiref.sync import sync_to_async
@@ -22,6 +25,57 @@ if TYPE_CHECKING:
     from .loaders import Loaders
 
 
+T = TypeVar("T")
+
+
+class SyncWork:
+    """The request's sync reads (the department tree, loader batches) in its thread, in as
+    few thread hops as they allow: a read asked for while a hop is on its way or running is
+    done by that hop, after the others (the department tree and the roles of a people page,
+    asked for at the same level: one hop, not two). Each read's answer or error goes to its
+    own caller. The hop runs in the first caller's context: the request's (its SQL counter,
+    its actor), the same for every read of one request."""
+
+    def __init__(self) -> None:
+        self._queue: deque[tuple[Callable[[], Any], asyncio.Future[Any]]] = deque()
+        self._lock = threading.Lock()
+        self._hopping = False  # a hop is on its way or running
+        self._hop: asyncio.Future[None] | None = None  # (a task is kept by reference)
+
+    async def run(self, read: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[T] = loop.create_future()
+        with self._lock:
+            self._queue.append((read, answer))
+            start, self._hopping = not self._hopping, True
+        if start:
+            self._hop = asyncio.ensure_future(sync_to_async(self._drain)(loop))
+        return await answer
+
+    def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._hopping = False
+                    return
+                read, answer = self._queue.popleft()
+            try:
+                value = read()
+            except BaseException as error:  # its caller's to raise, not the hop's
+                loop.call_soon_threadsafe(_settle, answer, None, error)
+            else:
+                loop.call_soon_threadsafe(_settle, answer, value, None)
+
+
+def _settle(answer: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:
+    if answer.done():  # its caller was cancelled
+        return
+    if error is not None:
+        answer.set_exception(error)
+    else:
+        answer.set_result(value)
+
+
 @dataclass(eq=False)
 class Context:
     request: HttpRequest | None
@@ -33,6 +87,7 @@ class Context:
     introspection_allowed: bool = True
     document: Any = None  # the DocumentNode the HTTP edge admitted (api.gate)
     budget: Any = None  # api.ratelimit.Budget once the operation is charged
+    sync: SyncWork = field(default_factory=SyncWork, repr=False)
     _tree: asyncio.Future[DepartmentTree] | None = field(default=None, repr=False)
     _tree_loaded: DepartmentTree | None = field(default=None, repr=False)
 
@@ -45,7 +100,7 @@ class Context:
     async def department_tree(self) -> DepartmentTree:
         """Loaded once per request; concurrent resolvers share the one load."""
         if self._tree is None:
-            self._tree = asyncio.ensure_future(sync_to_async(self.loaded_department_tree)())
+            self._tree = asyncio.ensure_future(self.sync.run(self.loaded_department_tree))
         return await self._tree
 
     def loaded_department_tree(self) -> DepartmentTree:

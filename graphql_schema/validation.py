@@ -3,6 +3,7 @@
 import base64
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Any
 
 import strawberry
@@ -73,6 +74,7 @@ _CURSOR_PREFIX = "cursor:v1:"
 MAX_CURSOR_OFFSET = 2**62
 
 
+@lru_cache(maxsize=4096)  # the same few offsets, every page of every list
 def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
 

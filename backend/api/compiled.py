@@ -193,8 +193,12 @@ def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
             return coerce(value)
 
         return coerce_float
-    if type_ is GraphQLString or type_ is GraphQLID:
+    if type_ is GraphQLString:
         return lambda value: value if type(value) is str else coerce(value)
+    if type_ is GraphQLID:  # a model's id is an int: graphql-core's answer is str(int(value))
+        return lambda value: (
+            value if type(value) is str else str(value) if type(value) is int else coerce(value)
+        )
     if type_ is GraphQLBoolean:
         return lambda value: value if type(value) is bool else coerce(value)
     if type_ is GraphQLInt:

@@ -14,9 +14,11 @@ from typing import Any, NamedTuple, TypeVar
 import orjson
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
+from core import dataversion
 from core.dataversion import cache_outage
 
 PREFIX = "capgraph:rc:"
@@ -36,7 +38,7 @@ def response_key(
     operation_name: str | None,
     variables: dict | None,
     scope: str,
-    data_version: int,
+    data_version: int | str,
 ) -> str:
     canonical = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
     digest = hashlib.sha256(
@@ -67,10 +69,42 @@ def get(key: str) -> Entry | None:
     except Exception as exc:  # a cache outage serves uncached
         cache_outage(exc)
         return None
-    if value is None:
-        return None
+    return None if value is None else _entry(value)
+
+
+def _entry(value: bytes) -> Entry:
     etag, _, body = value.partition(b"\n")
     return Entry(etag.decode(), body)
+
+
+# The data version (made 1 when missing, as dataversion.current() does) and the answer
+# stored under the key that holds it, in one round trip instead of two.
+_LOOKUP = """
+local version = redis.call('GET', KEYS[1])
+if not version then
+  redis.call('SET', KEYS[1], 1, 'NX')
+  version = redis.call('GET', KEYS[1])
+end
+return {version, redis.call('GET', ARGV[1] .. version .. ARGV[2])}
+"""
+_SLOT = "<version>"
+
+
+def lookup(key_at: Callable[[int | str], str]) -> tuple[int | None, Entry | None]:
+    """The current data version and the answer cached at `key_at(version)`: (None, None)
+    when the cache cannot be reached."""
+    if not isinstance(caches["default"], RedisCache):  # in-process: the two reads
+        version = dataversion.current()
+        return version, None if version is None else get(key_at(version))
+    head, tail = cache.make_key(key_at(_SLOT)).split(_SLOT)
+    try:
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        version, value = client.eval(_LOOKUP, 1, cache.make_key(dataversion.KEY), head, tail)
+    except Exception as exc:
+        cache_outage(exc)
+        return None, None
+    serializer = cache._cache._serializer  # type: ignore[attr-defined]  # Django's (pickle)
+    return int(version), None if value is None else _entry(serializer.loads(value))
 
 
 def put(key: str, answer: Entry) -> None:

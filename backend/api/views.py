@@ -29,7 +29,6 @@ from strawberry.http.streaming import SSETransport, merge_stream_with_heartbeat
 from strawberry.types.graphql import OperationType
 
 from accounts.auth import AuthFailed, authenticate
-from core import dataversion
 from core.errors import ErrorCode
 from graphql_schema.context import Context, build_context
 
@@ -122,7 +121,6 @@ class Prelude:
 
     document: persisted.Document
     document_key: str  # as in context.document_key
-    data_version: int | None
     admission: Admission
     cache_key: str | None = None
     cached: response_cache.Entry | None = None
@@ -135,7 +133,6 @@ def _prelude(params: dict[str, Any], context: Context, method: str) -> Prelude:
     context.introspection_allowed = settings.DEBUG or is_staff
     key = documents.cache_key(SCHEMA_VERSION, document.hash, context.introspection_allowed)
     context.document_key = key
-    data_version = dataversion.current() if settings.RESPONSE_CACHE_TTL else None
     # Limits, validation, bounds and cost, charged, before anything else happens.
     admission = admit(
         context,
@@ -146,30 +143,41 @@ def _prelude(params: dict[str, Any], context: Context, method: str) -> Prelude:
         params.get("variables"),
         method,
     )
-    prelude = Prelude(document, key, data_version, admission)
+    prelude = Prelude(document, key, admission)
     if not admission.admitted:
         return prelude
     context.document = admission.document
     operation = documents.known_operation(schema._schema, key, params.get("operationName"))
     if (
-        prelude.data_version is not None
+        settings.RESPONSE_CACHE_TTL
         and viewer is not None
         and operation is not None
         and operation.cacheable
     ):
-        prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
+        per_viewer = operation.per_viewer
+
+        def key_at(version: int | str) -> str:
+            return _response_key(params, context, prelude, per_viewer, version)
+
+        # The data version, read before the work, and the answer cached under it.
         # Served from cache, still charged (above): cost is the document's, not the work.
-        prelude.cached = response_cache.get(prelude.cache_key)
+        version, prelude.cached = response_cache.lookup(key_at)
+        if version is not None:
+            prelude.cache_key = key_at(version)
         if prelude.cached is not None and document.register_apq:
             persisted.apq_store(document.hash, document.query)  # it has validated
     return prelude
 
 
 def _response_key(
-    params: dict[str, Any], context: Context, prelude: Prelude, per_viewer: bool
+    params: dict[str, Any],
+    context: Context,
+    prelude: Prelude,
+    per_viewer: bool,
+    data_version: int | str,
 ) -> str:
     viewer = context.viewer
-    assert viewer is not None and prelude.data_version is not None
+    assert viewer is not None
     return response_cache.response_key(
         SCHEMA_VERSION,
         prelude.document.hash,
@@ -178,21 +186,14 @@ def _response_key(
         response_cache.scope_key(
             context.scope.departments, viewer.can_write, viewer.user_id, per_viewer
         ),
-        prelude.data_version,
+        data_version,
     )
 
 
-def _after(
-    params: dict[str, Any], context: Context, prelude: Prelude, answer: response_cache.Entry | None
-) -> None:
+def _after(prelude: Prelude, answer: response_cache.Entry | None) -> None:
     """Store an APQ registration that validated, and a cacheable answer."""
-    key = prelude.document_key
-    if prelude.document.register_apq and documents.validated.get(key) is not None:
+    if prelude.document.register_apq and documents.validated.get(prelude.document_key):
         persisted.apq_store(prelude.document.hash, prelude.document.query)
-    if prelude.cache_key is None and prelude.data_version is not None and context.viewer:
-        operation = documents.known_operation(schema._schema, key, params.get("operationName"))
-        if operation is not None and operation.cacheable:
-            prelude.cache_key = _response_key(params, context, prelude, operation.per_viewer)
     if prelude.cache_key is not None and answer is not None:
         response_cache.put(prelude.cache_key, answer)
 
@@ -327,7 +328,7 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpRes
     operation = admission.operation
     if sse and operation is not None and operation.operation == GraphQLOperationType.SUBSCRIPTION:
         log["transport"] = "sse"
-        await sync_to_async(_after)(params, context, prelude, None)  # an APQ registration
+        await sync_to_async(_after)(prelude, None)  # an APQ registration
         return finish(_event_stream(params, context, prelude))
     if prelude.cached is not None:
         log["cache"] = "HIT"
@@ -372,7 +373,7 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpRes
         if context.budget is not None and not context.budget.allowed:
             status = 429
         answer = None if errors else response_cache.entry(encoded)
-        await sync_to_async(_after)(params, context, prelude, answer)
+        await sync_to_async(_after)(prelude, answer)
         return encoded, answer, status, {}
 
     if prelude.cache_key is not None:
@@ -382,8 +383,6 @@ async def _graphql_view(request: HttpRequest) -> HttpResponse | StreamingHttpRes
         log["cache"] = "HIT" if shared else "MISS"  # charged when admitted, either way
     else:
         encoded, answer, status, headers = await compute()
-        if prelude.cache_key is not None:  # a query seen for the first time, now cached
-            log["cache"] = "MISS"
     if answer is not None and prelude.cache_key is not None:
         return finish(_cacheable(request, answer, content_type, context))
     encoded = _with_cost(encoded, context)

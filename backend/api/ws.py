@@ -220,7 +220,7 @@ class Handler(BaseGraphQLTransportWSHandler[Any, None]):
         if not prelude.admission.admitted:
             operation.document = prelude.admission.document
             return prelude.admission.errors
-        await sync_to_async(_after)(params, context, prelude, None)  # an APQ registration
+        await sync_to_async(_after)(prelude, None)  # an APQ registration
         viewer = context.viewer
         logger.info(
             json.dumps(

@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import sentry_sdk
 from aiodataloader import DataLoader
-from asgiref.sync import sync_to_async
 
 if TYPE_CHECKING:
     from graphql_schema.context import Context
@@ -18,7 +17,8 @@ V = TypeVar("V")
 class SyncBatchLoader(DataLoader, Generic[K, V]):
     """A per-request DataLoader whose batch is one synchronous ORM function.
 
-    The whole batch makes a single thread hop (`sync_to_async`), never one per key.
+    The whole batch is one read in the request's thread (`Context.sync`: one thread hop,
+    shared with the reads asked for meanwhile), never one per key.
     `load_batch` returns a mapping; keys it leaves out resolve to `default()`.
     """
 
@@ -36,7 +36,7 @@ class SyncBatchLoader(DataLoader, Generic[K, V]):
             self.tree = await self.context.department_tree()
         with sentry_sdk.start_span(op="dataloader.batch", name=type(self).__name__) as span:
             span.set_data("keys", len(keys))
-            found = await sync_to_async(self.load_batch)(keys)
+            found = await self.context.sync.run(lambda: self.load_batch(keys))
         return [found[k] if k in found else self.default() for k in keys]
 
     def load_batch(self, keys: Sequence[K]) -> Mapping[K, V]:

@@ -1,9 +1,12 @@
 from collections import defaultdict
 from collections.abc import Sequence
 
+from core import prepared
 from people.models import Person, PersonSkill, Role
 
 from .base import SyncBatchLoader
+
+MAX_PREPARED_IDS = 200  # a page's worth; in_bulk (batched where the database needs) above
 
 
 class PersonByIdLoader(SyncBatchLoader[int, Person | None]):
@@ -16,7 +19,14 @@ class PersonByIdLoader(SyncBatchLoader[int, Person | None]):
 
 class RoleByIdLoader(SyncBatchLoader[int, Role | None]):
     def load_batch(self, keys: Sequence[int]) -> dict[int, Role]:
-        return Role.objects.in_bulk(keys)
+        # Role.objects.in_bulk(keys), its SQL compiled once per number of ids
+        ids = list(dict.fromkeys(keys))
+        if len(ids) > MAX_PREPARED_IDS:
+            return Role.objects.in_bulk(ids)
+        roles = prepared.instances(
+            Role, ("roles by id", len(ids)), lambda: Role.objects.filter(pk__in=ids), ids
+        )
+        return {role.pk: role for role in roles}
 
 
 class SkillRow:

@@ -47,7 +47,13 @@ class PeopleQuery:
             strawberry.argument(description="Only records changed after this instant."),
         ] = None,
     ) -> Connection[Person]:
-        qs = models.Person.objects.visible_to(info.context.scope).order_by("name", "id")
+        # No field of Person reads the timestamps (only the updatedSince filter, in SQL);
+        # parsing two timezone-aware datetimes per row was a third of the page's ORM CPU.
+        qs = (
+            models.Person.objects.visible_to(info.context.scope)
+            .order_by("name", "id")
+            .defer("created_at", "updated_at")
+        )
         if check_since(updated_since) is not None:
             qs = qs.filter(updated_at__gt=updated_since)
         qs = qs.in_departments(await department_ids(info, department, include_children))

@@ -7,8 +7,10 @@ the bench: its own code, its own throwaway database `<bench>_old` on the same Po
 server (or its own SQLite file), the same dataset file loaded by its own `load_dataset`, the
 same Redis. Each side sends the same documents through its own ASGI app in process, the data
 version bumped before every request (cold: the response cache misses), and times the
-request itself (wall and CPU, in its own process). Rounds alternate new, old, old, new so
-that the machine's load drifts over both alike. Both answers must be byte-identical.
+request itself (wall and CPU, in its own process), both alike (`Side`): one event loop and
+one client for all of a side's requests, as a server keeps its loop and a client its
+connection; the bump before the clock starts. Rounds alternate new, old, old, new so that
+the machine's load drifts over both alike. Both answers must be byte-identical.
 
     python tests/bench/old_commit.py --serve OLD_TREE DATASET   (the old side: internal)
 """
@@ -138,9 +140,87 @@ def timed(fn) -> tuple[float, float, bytes]:
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000, body
 
 
-def compare(request, dataset: Path, rounds: int) -> bool | None:
+class Side:
+    """One side's cold requests, timed the same way on both: the data version bumped first,
+    then the clock runs over the request alone, the ASGI app called as a server calls it
+    (one event loop for all of a side's requests, its sync work on asgiref's one thread, as
+    under uvicorn). Before, each request was timed with the bump, a new httpx client and
+    transport, and async_to_sync's new event loop: fixed costs of the harness on both sides,
+    which squeezed every ratio toward 1."""
+
+    def __init__(self, application, token: str, bump) -> None:
+        import asyncio
+
+        self.app = application
+        self.bump = bump
+        # Not asyncio.Runner: its run() swaps the SIGINT handler each time (with a repr of
+        # the task in the way), harness work inside the clock.
+        self.loop = asyncio.new_event_loop()
+        self.headers = [
+            (b"host", b"testserver"),
+            (b"accept", b"*/*"),
+            (b"content-type", b"application/json"),
+            (b"authorization", f"Bearer {token}".encode()),
+        ]
+
+    async def _post(self, body: bytes) -> tuple[int, bytes]:
+        import asyncio
+
+        headers = [*self.headers, (b"content-length", str(len(body)).encode())]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/graphql",
+            "raw_path": b"/graphql",
+            "query_string": b"",
+            "root_path": "",
+            "headers": headers,
+            "server": ("testserver", 80),
+            "client": ("127.0.0.1", 40000),
+        }
+        incoming = [{"type": "http.request", "body": body, "more_body": False}]
+        done = asyncio.Event()
+        status, parts = 0, []
+
+        async def receive() -> dict:
+            if incoming:
+                return incoming.pop()
+            await done.wait()  # the app listens for a disconnect until it has answered
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    done.set()
+
+        await self.app(scope, receive, send)
+        return status, b"".join(parts)
+
+    def post(self, document: str) -> bytes:
+        status, body = self.loop.run_until_complete(
+            self._post(json.dumps({"query": document}).encode())
+        )
+        assert status == 200 and not body.startswith(b'{"errors"'), body[:500]
+        return body
+
+    def cold(self, document: str) -> tuple[float, float, bytes]:
+        self.bump()
+        return timed(lambda: self.post(document))
+
+    def close(self) -> None:
+        self.loop.close()
+
+
+def compare(token: str, dataset: Path, rounds: int) -> bool | None:
     """The section of `make bench`: prints both medians, the ratio and PASS/FAIL per
-    document. `request(document, variables)` is the bench's cold request on the new app.
+    document. `token` is a write token of the bench's database (the new side's).
     None when skipped (no git or no worktree of the old commit)."""
     print(f"\ncold speed against commit {OLD_COMMIT} (same run, alternating; target {TARGET}x)")
     tree, why = old_tree()
@@ -159,6 +239,10 @@ def compare(request, dataset: Path, rounds: int) -> bool | None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
     old = OldSide(tree, dataset, database_url)
+    from config.asgi import application
+    from core import dataversion
+
+    new = Side(application, token, dataversion.bump)
     passed = True
     try:
         print(
@@ -166,18 +250,13 @@ def compare(request, dataset: Path, rounds: int) -> bool | None:
             f"{'new CPU':>8} {'old CPU':>8} {'ratio':>6}  same answer"
         )
         for label, document in documents():
-
-            def new(document: str = document) -> bytes:
-                return request(document, {}).content
-
-            new(), old.request(document)  # warm both (documents parsed, imports done)
+            new.cold(document), old.request(document)  # warm both (documents parsed, imports)
             samples: dict[str, list[tuple[float, float]]] = {"new": [], "old": []}
             same = True
             for i in range(rounds):
                 for side in ("new", "old") if i % 2 == 0 else ("old", "new"):
                     if side == "new":
-                        wall, cpu, body = timed(new)
-                        new_body = body
+                        wall, cpu, new_body = new.cold(document)
                     else:
                         answer = old.request(document)
                         wall, cpu = answer["wall_ms"], answer["cpu_ms"]
@@ -199,6 +278,7 @@ def compare(request, dataset: Path, rounds: int) -> bool | None:
                 f"{'yes' if same else 'NO'}: {'PASS' if ok else 'FAIL'}"
             )
     finally:
+        new.close()
         old.close()
         if database_url.startswith("postgres"):
             import psycopg
@@ -226,8 +306,6 @@ def serve(tree: Path, dataset: Path) -> None:
     import logging
 
     logging.getLogger("capgraph.operation").setLevel(logging.ERROR)
-    import httpx
-    from asgiref.sync import async_to_sync
     from django.core.management import call_command
 
     from api import dataversion  # type: ignore[import-not-found]  # the old commit's
@@ -239,23 +317,11 @@ def serve(tree: Path, dataset: Path) -> None:
     load_seconds = time.perf_counter() - started
     out = StringIO()
     call_command("create_api_token", "bench", "--scope", "write", stdout=out)
-    headers = {"Authorization": f"Bearer {out.getvalue().strip()}"}
-
-    async def post(document: str) -> httpx.Response:
-        transport = httpx.ASGITransport(app=application, client=("127.0.0.1", 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            return await c.post("/graphql", json={"query": document}, headers=headers)
-
-    def answer(document: str) -> bytes:
-        dataversion.bump()
-        r = async_to_sync(post)(document)
-        assert r.status_code == 200 and not r.content.startswith(b'{"errors"'), r.text[:500]
-        return r.content
+    side = Side(application, out.getvalue().strip(), dataversion.bump)
 
     print(json.dumps({"load_seconds": load_seconds}), flush=True)
     for line in sys.stdin:
-        document = json.loads(line)["document"]
-        wall, cpu, body = timed(lambda document=document: answer(document))
+        wall, cpu, body = side.cold(json.loads(line)["document"])
         digest = data_digest(body)
         if os.environ.get("BENCH_OLD_DUMP"):
             Path(os.environ["BENCH_OLD_DUMP"], digest).write_bytes(body)

@@ -1077,7 +1077,7 @@ def main() -> None:
         elif section == "calendar":
             calendar_cost(_requester(client))
         elif section == "old":
-            old_commit.compare(_requester(client), DATASET, ROUNDS)
+            old_commit.compare(client.token, DATASET, ROUNDS)
         else:
             raise SystemExit(f"unknown section {section!r}: writes, calendar or old")
         return
@@ -1126,7 +1126,7 @@ def main() -> None:
         ratio = medians[f"gridSnapshot {weeks} weeks"] / measure(heatmap_floor(weeks))[0]
         print(f"  gridSnapshot {weeks} weeks / heatmap floor = {ratio:.2f}x")
 
-    old_commit.compare(request, DATASET, ROUNDS)
+    old_commit.compare(client.token, DATASET, ROUNDS)
     role_capacity_paths()
     write_overhead(client)
     calendar_cost(request)

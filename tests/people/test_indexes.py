@@ -39,3 +39,14 @@ def test_department_window_hours_aggregation_uses_an_assignmentweek_index(analyz
     plan = qs.explain()
     assert "assignmentweek_week_idx" in plan or "assignmentweek_person_week_idx" in plan, plan
     assert "Seq Scan on assignments_assignmentweek" not in plan, plan
+
+
+def test_the_people_list_reads_a_page_in_index_order(analyzed_medium):
+    # `people(first: 100)`'s query: active people by name, then id, one page and one more
+    from accounts.access import EVERYTHING
+    from people.models import Person
+
+    qs = Person.objects.visible_to(EVERYTHING).order_by("name", "id").filter(is_active=True)
+    plan = qs[:101].explain()
+    assert "person_name_id_idx" in plan, plan
+    assert "Sort" not in plan, plan
