@@ -93,4 +93,3 @@ def test_in_the_tests_transaction_the_weeks_are_read_inline(grid, db):
     _, sql, threads = grid()
     assert threads == [threading.current_thread().name]
     assert sql == GRID_QUERIES
-
