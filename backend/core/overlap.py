@@ -13,6 +13,7 @@ Each read still sees its own snapshot, as reads outside a transaction always did
 """
 
 import contextvars
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -23,8 +24,23 @@ from .routing import read_alias
 
 T = TypeVar("T")
 
-# Long-lived threads: each borrows a pooled connection for one read and returns it.
-_workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="capgraph-read")
+
+def _new_workers() -> ThreadPoolExecutor:
+    # Long-lived threads: each borrows a pooled connection for one read and returns it.
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="capgraph-read")
+
+
+_workers = _new_workers()
+
+
+def _after_fork() -> None:
+    # A forked child (a prefork server or worker) has none of its parent's threads, but an
+    # inherited executor that counted one idle would queue reads that nothing runs.
+    global _workers
+    _workers = _new_workers()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def _on_own_connection(alias: str, read: Callable[[], T]) -> T:

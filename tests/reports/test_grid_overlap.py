@@ -6,6 +6,7 @@ in the pool, on the request's thread."""
 
 import json
 import logging
+import os
 import threading
 
 import pytest
@@ -93,3 +94,23 @@ def test_in_the_tests_transaction_the_weeks_are_read_inline(grid, db):
     _, sql, threads = grid()
     assert threads == [threading.current_thread().name]
     assert sql == GRID_QUERIES
+
+
+def test_a_forked_child_runs_reads_on_workers_of_its_own():
+    from core import overlap
+
+    # the parent's worker threads exist and one is idle when the child is forked
+    parent = overlap._workers.submit(threading.current_thread).result()
+    assert parent.name.startswith("capgraph-read")
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: a read on a worker, or a timeout
+        try:
+            name = overlap._workers.submit(lambda: threading.current_thread().name).result(5)
+            os.write(writer, name.encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    os.waitpid(child, 0)
+    with os.fdopen(reader) as answer:
+        assert answer.read() == "capgraph-read_0"
