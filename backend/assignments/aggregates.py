@@ -7,8 +7,9 @@ from people.selectors, hours(P, W) from assignments.selectors.
 """
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -17,6 +18,7 @@ from django.db.models.functions import Lower
 
 from accounts.access import Scope
 from calendars.selectors import load_calendars
+from core.overlap import start_read
 from core.routing import read_alias
 from people.selectors import active_people, people_in_scope
 from people.tree import DepartmentTree
@@ -37,6 +39,7 @@ __all__ = [
     "placeholder_grid_json",
     "placeholder_grid_rows",
     "role_week_totals",
+    "start_grid_json",
 ]
 
 Departments = Collection[int] | None
@@ -93,12 +96,37 @@ def grid_json(
     include_tentative: bool = True,
 ) -> GridJson:
     """`grid_rows` with the hours as the grid sends them (the same two queries)."""
-    by_assignment, by_person = selectors.iso_hours_by_assignment_and_person(
-        first, last, scope, departments, include_tentative
+    return start_grid_json(scope, departments, first, last, include_tentative)()
+
+
+def start_grid_json(
+    scope: Scope,
+    departments: Departments,
+    first: dt.date,
+    last: dt.date,
+    include_tentative: bool = True,
+) -> Callable[[], GridJson]:
+    """`grid_json` begun: the hours' read starts on another connection (core.overlap), the
+    caller makes its own reads meanwhile, and the function returned reads the assignments
+    and joins the hours. PostgreSQL's time on the hours (the window's weeks joined to their
+    assignments and people and sorted: the grid's longest query) then runs beside the
+    others' instead of after them."""
+    hours = start_read(
+        partial(
+            selectors.iso_hours_by_assignment_and_person,
+            first,
+            last,
+            scope,
+            departments,
+            include_tentative,
+        )
     )
-    return GridJson(
-        _grid_assignments(scope, departments, include_tentative), by_assignment, by_person
-    )
+
+    def finish() -> GridJson:
+        assignments = _grid_assignments(scope, departments, include_tentative)
+        return GridJson(assignments, *hours())
+
+    return finish
 
 
 def _grid_assignments(

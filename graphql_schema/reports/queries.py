@@ -426,8 +426,10 @@ class ReportsQuery:
         with_demand = not selected.isdisjoint(GRID_DEMAND_FIELDS)
 
         def compute() -> GridSnapshot:
+            # the assignments' hours are read beside the people and the assignments
+            grid = aggregates.start_grid_json(scope, deps, keys[0], keys[-1], tentative)
             people = people_selectors.active_people(scope, deps)
-            rows = aggregates.grid_json(scope, deps, keys[0], keys[-1], tentative)
+            rows = grid()
             demand = (
                 aggregates.placeholder_grid_json(scope, deps, keys[0], keys[-1], tentative)
                 if with_demand

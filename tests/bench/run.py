@@ -98,6 +98,35 @@ def operations() -> list[tuple[str, str, dict]]:
     return ops
 
 
+def counted_sql(fn):
+    """fn's result and the queries its request makes on every thread's connection: the grid
+    reads its assignment weeks on a worker's own (core.overlap), which Django's
+    CaptureQueriesContext, one connection's, would miss."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    count, hooked = [0], []
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    def hook(sender, connection, **kwargs) -> None:
+        if counter not in connection.execute_wrappers:
+            connection.execute_wrappers.append(counter)
+            hooked.append(connection)
+
+    connection_created.connect(hook)
+    hook(None, connection)  # this thread's, perhaps connected already
+    try:
+        result = fn()
+    finally:
+        connection_created.disconnect(hook)
+        for each in hooked:
+            each.execute_wrappers.remove(counter)
+    return result, count[0]
+
+
 def measure(fn) -> tuple[float, float]:
     fn()  # warm-up
     timings = []
@@ -1038,15 +1067,10 @@ def main() -> None:
     # one log line per request would bury the table (and cost time in the measured loop)
     logging.getLogger("capgraph.operation").setLevel(logging.ERROR)
     from django.core.management import call_command
-    from django.core.signals import request_started
-    from django.db import connection, reset_queries
-    from django.test.utils import CaptureQueriesContext
 
     from tests.bench import old_commit
     from tests.client import GraphQLClient
 
-    # Django clears the query log at each request start; the counts below need it kept.
-    request_started.disconnect(reset_queries)
     call_command("migrate", verbosity=0)
     if "--people" in sys.argv:  # run.py --people N: the reports at N people only
         print(f"capgraph bench on {backend}")
@@ -1107,12 +1131,10 @@ def main() -> None:
             return request(document, variables, cached)
 
         median, p95 = measure(call)
-        with CaptureQueriesContext(connection) as queries:
-            size = len(call().content)
+        response, sql = counted_sql(call)
+        size = len(response.content)
         medians[label] = median
-        print(
-            f"{label:<36} {median:>10.1f} {p95:>8.1f} {len(queries.captured_queries):>4} {size:>9,}"
-        )
+        print(f"{label:<36} {median:>10.1f} {p95:>8.1f} {sql:>4} {size:>9,}")
 
     print("\nheatmap floor: one raw SQL statement + json.dumps")
     for weeks in (12, 26):

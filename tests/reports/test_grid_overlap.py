@@ -1,0 +1,116 @@
+"""gridSnapshot reads its assignment weeks beside its other reads (core.overlap): on
+PostgreSQL with the connection pool and outside a transaction, on a worker thread with its
+own connection, counted in the request's SQL and giving the answer that the inline read
+gives; inside a transaction (every test's own data), on SQLite, or with no idle connection
+in the pool, on the request's thread."""
+
+import json
+import logging
+import os
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from assignments import selectors
+
+GRID = """{ gridSnapshot(from: "2026-11-02", weeks: 12) { weekKeys people { id name }
+  hoursByPerson assignments { id personId weeklyHours } } }"""
+# people, assignment weeks, assignments (the token is in the process's token cache)
+GRID_QUERIES = 3
+
+
+@pytest.fixture
+def grid(settings, tokens, caplog, monkeypatch):
+    """post() -> (the answer, the request's SQL count from the operation log, the threads
+    that read the assignment weeks)."""
+    # the app's first import configures logging again: here, before the test's capture
+    import config.asgi  # noqa: F401
+    from tests.client import GraphQLClient
+
+    settings.RESPONSE_CACHE_TTL = 0
+    client = GraphQLClient(token=tokens.read)
+    read = selectors.iso_hours_by_assignment_and_person
+    threads: list[str] = []
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "iso_hours_by_assignment_and_person", recorded)
+
+    def post():
+        client.post(GRID)  # the token into the token cache: the counted request reads none
+        threads.clear()
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="capgraph.operation"):
+            r = client.post(GRID)
+        (record,) = [json.loads(r.getMessage()) for r in caplog.records]
+        return r.data["gridSnapshot"], record["sql_queries"], list(threads)
+
+    return post
+
+
+@pytest.mark.postgres
+def test_outside_a_transaction_the_weeks_are_read_on_a_worker_with_the_same_answer(
+    grid, django_db_blocker
+):
+    # no `db` fixture: the session's committed data, read in autocommit as a server reads
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.fail("this test needs PostgreSQL: run it with DATABASE_URL set")
+        beside, beside_sql, beside_threads = grid()
+        with transaction.atomic():
+            inline, inline_sql, inline_threads = grid()
+        stats = connection.pool.get_stats()
+    # the worker gave its connection back: the test's own is the one out of the pool
+    assert stats["pool_size"] - stats["pool_available"] == 1
+    assert beside_threads == ["capgraph-read_0"]
+    assert inline_threads == [threading.current_thread().name]
+    assert beside_sql == inline_sql == GRID_QUERIES
+    assert beside == inline
+    # small.json: 57 active people, 112 active assignments of theirs, 367 (person, week)
+    # cells with hours in the 12 weeks
+    assert len(beside["people"]) == 57 and len(beside["assignments"]) == 112
+    assert sum(len(w) for w in beside["hoursByPerson"].values()) == 367
+
+
+@pytest.mark.postgres
+def test_without_an_idle_pooled_connection_the_weeks_are_read_inline(
+    grid, django_db_blocker, monkeypatch
+):
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.fail("this test needs PostgreSQL: run it with DATABASE_URL set")
+        pool = connection.pool
+        stats = pool.get_stats
+        monkeypatch.setattr(pool, "get_stats", lambda: {**stats(), "pool_available": 0})
+        _, sql, threads = grid()
+    assert threads == [threading.current_thread().name]
+    assert sql == GRID_QUERIES
+
+
+def test_in_the_tests_transaction_the_weeks_are_read_inline(grid, db):
+    _, sql, threads = grid()
+    assert threads == [threading.current_thread().name]
+    assert sql == GRID_QUERIES
+
+
+def test_a_forked_child_runs_reads_on_workers_of_its_own():
+    from core import overlap
+
+    # the parent's worker threads exist and one is idle when the child is forked
+    parent = overlap._workers.submit(threading.current_thread).result()
+    assert parent.name.startswith("capgraph-read")
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: a read on a worker, or a timeout
+        try:
+            name = overlap._workers.submit(lambda: threading.current_thread().name).result(5)
+            os.write(writer, name.encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    os.waitpid(child, 0)
+    with os.fdopen(reader) as answer:
+        assert answer.read() == "capgraph-read_0"
