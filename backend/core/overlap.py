@@ -64,5 +64,3 @@ def start_read(read: Callable[[], T]) -> Callable[[], T]:
             return _workers.submit(context.run, _on_own_connection, alias, read).result
     result = read()
     return lambda: result
-    context = contextvars.copy_context()
-    return _workers.submit(context.run, _on_own_connection, alias, read).result
