@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
@@ -98,32 +99,41 @@ def operations() -> list[tuple[str, str, dict]]:
     return ops
 
 
-def counted_sql(fn):
-    """fn's result and the queries its request makes on every thread's connection: the grid
-    reads its assignment weeks on a worker's own (core.overlap), which Django's
-    CaptureQueriesContext, one connection's, would miss."""
+@contextmanager
+def on_every_connection(wrapper):
+    """`wrapper` (a Django execute wrapper) on this thread's connection and on every one
+    opened meanwhile: the grid reads its assignment weeks on a worker's own connection
+    (core.overlap), which one connection's wrapper or CaptureQueriesContext would miss."""
     from django.db import connection
     from django.db.backends.signals import connection_created
 
-    count, hooked = [0], []
-
-    def counter(execute, sql, params, many, context):
-        count[0] += 1
-        return execute(sql, params, many, context)
+    hooked = []
 
     def hook(sender, connection, **kwargs) -> None:
-        if counter not in connection.execute_wrappers:
-            connection.execute_wrappers.append(counter)
+        if wrapper not in connection.execute_wrappers:
+            connection.execute_wrappers.append(wrapper)
             hooked.append(connection)
 
     connection_created.connect(hook)
     hook(None, connection)  # this thread's, perhaps connected already
     try:
-        result = fn()
+        yield
     finally:
         connection_created.disconnect(hook)
         for each in hooked:
-            each.execute_wrappers.remove(counter)
+            each.execute_wrappers.remove(wrapper)
+
+
+def counted_sql(fn):
+    """fn's result and the queries its request makes on every thread's connection."""
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with on_every_connection(counter):
+        result = fn()
     return result, count[0]
 
 
@@ -941,8 +951,6 @@ def heatmap_rss_child(token: str) -> None:
 
 def _statements(client, document: str) -> tuple[bytes, list[tuple[str, object]]]:
     """One request's answer and the read statements it ran, with their parameters."""
-    from django.db import connection
-
     ran: list[tuple[str, object]] = []
 
     def record(execute, sql, params, many, context):
@@ -950,7 +958,7 @@ def _statements(client, document: str) -> tuple[bytes, list[tuple[str, object]]]
             ran.append((sql, params))
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(record):
+    with on_every_connection(record):  # the grid's weeks are read on a worker's connection
         body = client(document, {}).content
     return body, ran
 
