@@ -8,11 +8,14 @@ import json
 import logging
 import os
 import threading
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from assignments import selectors
+from tests.conftest import SMALL
 
 GRID = """{ gridSnapshot(from: "2026-11-02", weeks: 12) { weekKeys people { id name }
   hoursByPerson assignments { id personId weeklyHours } } }"""
@@ -21,15 +24,27 @@ GRID_QUERIES = 3
 
 
 @pytest.fixture
-def grid(settings, tokens, caplog, monkeypatch):
-    """post() -> (the answer, the request's SQL count from the operation log, the threads
-    that read the assignment weeks)."""
+def committed(transactional_db) -> str:
+    """small.json and a read token, committed (read in autocommit, as a server reads) and
+    flushed after the test: the session's own committed data is gone by the time the tests
+    without `db` run (a transactional test before them flushes it)."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL: run it with DATABASE_URL set")
+    call_command("load_dataset", str(SMALL), "--replace", stdout=StringIO())
+    out = StringIO()
+    call_command("create_api_token", "overlap", stdout=out)
+    return out.getvalue().strip()
+
+
+@pytest.fixture
+def grid(settings, caplog, monkeypatch):
+    """post(token) -> (the answer, the request's SQL count from the operation log, the
+    threads that read the assignment weeks)."""
     # the app's first import configures logging again: here, before the test's capture
     import config.asgi  # noqa: F401
     from tests.client import GraphQLClient
 
     settings.RESPONSE_CACHE_TTL = 0
-    client = GraphQLClient(token=tokens.read)
     read = selectors.iso_hours_by_assignment_and_person
     threads: list[str] = []
 
@@ -39,7 +54,8 @@ def grid(settings, tokens, caplog, monkeypatch):
 
     monkeypatch.setattr(selectors, "iso_hours_by_assignment_and_person", recorded)
 
-    def post():
+    def post(token: str):
+        client = GraphQLClient(token=token)
         client.post(GRID)  # the token into the token cache: the counted request reads none
         threads.clear()
         caplog.clear()
@@ -52,17 +68,11 @@ def grid(settings, tokens, caplog, monkeypatch):
 
 
 @pytest.mark.postgres
-def test_outside_a_transaction_the_weeks_are_read_on_a_worker_with_the_same_answer(
-    grid, django_db_blocker
-):
-    # no `db` fixture: the session's committed data, read in autocommit as a server reads
-    with django_db_blocker.unblock():
-        if connection.vendor != "postgresql":
-            pytest.fail("this test needs PostgreSQL: run it with DATABASE_URL set")
-        beside, beside_sql, beside_threads = grid()
-        with transaction.atomic():
-            inline, inline_sql, inline_threads = grid()
-        stats = connection.pool.get_stats()
+def test_outside_a_transaction_the_weeks_are_read_on_a_worker_with_the_same_answer(grid, committed):
+    beside, beside_sql, beside_threads = grid(committed)
+    with transaction.atomic():
+        inline, inline_sql, inline_threads = grid(committed)
+    stats = connection.pool.get_stats()
     # the worker gave its connection back: the test's own is the one out of the pool
     assert stats["pool_size"] - stats["pool_available"] == 1
     assert beside_threads == ["capgraph-read_0"]
@@ -76,22 +86,17 @@ def test_outside_a_transaction_the_weeks_are_read_on_a_worker_with_the_same_answ
 
 
 @pytest.mark.postgres
-def test_without_an_idle_pooled_connection_the_weeks_are_read_inline(
-    grid, django_db_blocker, monkeypatch
-):
-    with django_db_blocker.unblock():
-        if connection.vendor != "postgresql":
-            pytest.fail("this test needs PostgreSQL: run it with DATABASE_URL set")
-        pool = connection.pool
-        stats = pool.get_stats
-        monkeypatch.setattr(pool, "get_stats", lambda: {**stats(), "pool_available": 0})
-        _, sql, threads = grid()
+def test_without_an_idle_pooled_connection_the_weeks_are_read_inline(grid, committed, monkeypatch):
+    pool = connection.pool
+    stats = pool.get_stats
+    monkeypatch.setattr(pool, "get_stats", lambda: {**stats(), "pool_available": 0})
+    _, sql, threads = grid(committed)
     assert threads == [threading.current_thread().name]
     assert sql == GRID_QUERIES
 
 
-def test_in_the_tests_transaction_the_weeks_are_read_inline(grid, db):
-    _, sql, threads = grid()
+def test_in_the_tests_transaction_the_weeks_are_read_inline(grid, db, tokens):
+    _, sql, threads = grid(tokens.read)
     assert threads == [threading.current_thread().name]
     assert sql == GRID_QUERIES
 
