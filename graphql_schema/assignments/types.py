@@ -163,6 +163,20 @@ async def _projects(roots: list[models.Assignment], info: Info) -> list[Any]:
     return await settle([loader.load(r.project_id) for r in roots])
 
 
+async def _hours_in_window(
+    roots: list[models.Assignment], info: Info, from_: dt.date | None, weeks: int | None
+) -> tuple[list[Any], list[dt.date] | None]:
+    """Each root's stored hours (or its Failed), and the window's Mondays; None for the
+    window when its arguments fail, with every root's answer that error (or its own)."""
+    weeks = check_weeks(weeks)
+    loader = info.context.loaders.hours_by_assignment
+    found = await settle([loader.load(r.id) for r in roots])
+    try:  # after the wait, as in the resolver: a failed load's error comes first
+        return found, week_keys(week_or_current(from_, "from", weeks), weeks)
+    except Exception as error:
+        return [f if isinstance(f, Failed) else Failed(error) for f in found], None
+
+
 @batch_of(Booking, "hours_by_week")
 async def _hours_by_week(
     roots: list[models.Assignment],
@@ -170,13 +184,9 @@ async def _hours_by_week(
     from_: dt.date | None = None,
     weeks: int | None = 12,
 ) -> list[Any]:
-    weeks = check_weeks(weeks)
-    loader = info.context.loaders.hours_by_assignment
-    found = await settle([loader.load(r.id) for r in roots])
-    try:  # after the wait, as in the resolver: a failed load's error comes first
-        keys = week_keys(week_or_current(from_, "from", weeks), weeks)
-    except Exception as error:
-        return [f if isinstance(f, Failed) else Failed(error) for f in found]
+    found, keys = await _hours_in_window(roots, info, from_, weeks)
+    if keys is None:
+        return found
     # One WeekHours per distinct (week, hours, status), shared by the assignments that have
     # the same (the plan only reads them).
     made: dict[tuple[Any, ...], WeekHours] = {}
@@ -204,13 +214,9 @@ async def _week_maps(
     from_: dt.date | None = None,
     weeks: int | None = 12,
 ) -> list[Any]:
-    weeks = check_weeks(weeks)
-    loader = info.context.loaders.hours_by_assignment
-    found = await settle([loader.load(r.id) for r in roots])
-    try:  # after the wait, as in the resolver: a failed load's error comes first
-        dates = week_keys(week_or_current(from_, "from", weeks), weeks)
-    except Exception as error:
-        return [f if isinstance(f, Failed) else Failed(error) for f in found]
+    found, dates = await _hours_in_window(roots, info, from_, weeks)
+    if dates is None:
+        return found
     keys = iso_keys(dates)
     return [
         f if isinstance(f, Failed) else booking_maps(dates, keys, f, root.tentative)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, cast
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 
@@ -26,6 +27,23 @@ if TYPE_CHECKING:
     from graphql_schema.people.types import Person
 
 PersonRef = Annotated["Person", strawberry.lazy("graphql_schema.people.types")]
+
+
+async def _window_hours(
+    root: models.Placeholder,
+    info: Info,
+    from_: dt.date | None,
+    weeks: int | None,
+    include_tentative: bool | None,
+) -> tuple[dt.date, int, Any]:
+    """hoursByWeek's and weekMaps' window (its first Monday and length, checked) and the
+    placeholder's hours in it: {week: (confirmed, tentative)}."""
+    weeks = check_weeks(weeks)
+    first = week_or_current(from_, "from", weeks)
+    hours = await info.context.loaders.hours_by_placeholder_window.load(
+        PersonWindow(root.id, first, weeks, include_tentative is not False)
+    )
+    return first, weeks, hours
 
 
 @strawberry.type(
@@ -113,11 +131,7 @@ class Placeholder:
         weeks: int | None = 12,
         include_tentative: bool | None = True,
     ) -> list[WeekHours]:
-        weeks = check_weeks(weeks)
-        first = week_or_current(from_, "from", weeks)
-        hours = await info.context.loaders.hours_by_placeholder_window.load(
-            PersonWindow(root.id, first, weeks, include_tentative is not False)
-        )
+        first, weeks, hours = await _window_hours(root, info, from_, weeks, include_tentative)
         result = []
         for w in week_keys(first, weeks):
             confirmed, tentative = hours.get(w, NO_HOURS)
@@ -143,11 +157,7 @@ class Placeholder:
         weeks: int | None = 12,
         include_tentative: bool | None = True,
     ) -> WeekHoursMaps:
-        weeks = check_weeks(weeks)
-        first = week_or_current(from_, "from", weeks)
-        hours = await info.context.loaders.hours_by_placeholder_window.load(
-            PersonWindow(root.id, first, weeks, include_tentative is not False)
-        )
+        first, weeks, hours = await _window_hours(root, info, from_, weeks, include_tentative)
         dates = week_keys(first, weeks)
         confirmed, tentative = split_hours(hours)
         return cast(WeekHoursMaps, HoursMaps(dates, iso_keys(dates), confirmed, tentative))
