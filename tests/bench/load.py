@@ -602,19 +602,30 @@ def load_average() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def worker_cpu_seconds(parent: int) -> dict[int, float]:
-    """CPU seconds (user + system) of each API process by pid: the children of `parent`
-    (its worker processes), or `parent` itself when it has none (one uvicorn process).
-    Empty where /proc is not there."""
-    found, own = {}, {}
+def processes():
+    """(pid, command name, parent pid, CPU seconds: user + system) of every process, from
+    /proc; nothing where /proc is not there."""
+    tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            pid = int(stat.parent.name)
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            text = stat.read_text()
+            fields = text[text.rindex(")") + 1 :].split()  # ppid at 1; utime, stime at 11, 12
+            yield (
+                int(stat.parent.name),
+                text[text.index("(") + 1 : text.rindex(")")],
+                int(fields[1]),
+                (int(fields[11]) + int(fields[12])) / tick,
+            )
         except (OSError, ValueError):
             continue
-        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        if int(fields[1]) == parent:  # fields[1] is the ppid; utime, stime at 11, 12
+
+
+def worker_cpu_seconds(parent: int) -> dict[int, float]:
+    """CPU seconds of each API process by pid: the children of `parent` (its worker
+    processes), or `parent` itself when it has none (one uvicorn process)."""
+    found, own = {}, {}
+    for pid, _, ppid, seconds in processes():
+        if ppid == parent:
             found[pid] = seconds
         elif pid == parent:
             own[pid] = seconds
@@ -625,19 +636,14 @@ SERVICES = {"postgres": "PostgreSQL", "redis-server": "Redis"}
 
 
 def service_cpu_seconds() -> dict[str, float]:
-    """CPU seconds (user + system) of every PostgreSQL and Redis process by service name,
-    from /proc (a backend that exits during the run takes its CPU with it: the pool keeps
-    the API's). Empty where /proc is not there."""
+    """CPU seconds of every PostgreSQL and Redis process by service name (a backend that
+    exits during the run takes its CPU with it: the pool keeps the API's). Empty where
+    /proc is not there."""
     found = dict.fromkeys(SERVICES.values(), 0.0)
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = SERVICES.get(text[text.index("(") + 1 : text.rindex(")")])
+    for _, command, _, seconds in processes():
+        name = SERVICES.get(command)
         if name:
-            fields = text.rsplit(")", 1)[1].split()
-            found[name] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            found[name] += seconds
     return found if Path("/proc/stat").exists() else {}
 
 
