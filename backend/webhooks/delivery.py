@@ -268,8 +268,11 @@ def attempt(
     done = {"response_status": outcome.status, "response_body": outcome.excerpt, "updated_at": now}
     rows = WebhookDelivery.objects.filter(pk=delivery.pk)
     if outcome.ok:
-        rows.update(status=Status.SUCCEEDED, next_attempt_at=None, **done)
-        _delivered(subscription.pk, delivery.sequence)
+        # one transaction: a worker killed here leaves both or neither (no savepoint when the
+        # caller holds one already)
+        with transaction.atomic(savepoint=False):
+            rows.update(status=Status.SUCCEEDED, next_attempt_at=None, **done)
+            _delivered(subscription.pk, delivery.sequence)
         return True
     if attempts < max_attempts():
         wait = dt.timedelta(seconds=retry_delay(attempts))
@@ -283,8 +286,9 @@ def attempt(
             wait,
         )
         return False
-    rows.update(status=Status.FAILED, next_attempt_at=None, **done)
-    _delivered(subscription.pk, delivery.sequence)
+    with transaction.atomic(savepoint=False):
+        rows.update(status=Status.FAILED, next_attempt_at=None, **done)
+        _delivered(subscription.pk, delivery.sequence)
     last = f"HTTP {outcome.status}" if outcome.status is not None else outcome.excerpt
     disable(
         subscription.pk,
