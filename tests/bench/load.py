@@ -488,7 +488,8 @@ class LoadStack:
         try:
             parent = stack.processes["api"].pid
             before = worker_cpu_seconds(parent)
-            services, machine = service_cpu_seconds(), machine_cpu_seconds()
+            database = urlparse(self.database_url).path.lstrip("/")
+            services, machine = service_cpu_seconds(database), machine_cpu_seconds()
             result = asyncio.run(
                 run_load(stack.url, self.token, self.database_url, clients, seconds, workers)
             )
@@ -498,7 +499,8 @@ class LoadStack:
             )
             result.machine_cpu = machine_cpu_seconds() - machine
             result.service_cpu = {
-                name: c - services.get(name, 0.0) for name, c in service_cpu_seconds().items()
+                name: c - services.get(name, 0.0)
+                for name, c in service_cpu_seconds(database).items()
             }
         finally:
             stack.stop()
@@ -550,8 +552,9 @@ def balance_check(
             api_cpu = sum(result.worker_cpu)
             per_cpu[workers] = result.requests / api_cpu if api_cpu else float("nan")
             busy = result.machine_cpu / result.elapsed
+            own = (api_cpu + client_cpu + sum(result.service_cpu.values())) / result.elapsed
             if workers == 1 and busy:
-                ceilings.append((os.cpu_count() or 1) / busy)
+                ceilings.append(((os.cpu_count() or 1) / busy, (os.cpu_count() or 1) / own))
             print(
                 f"  pair {pair + 1}, {workers} worker(s): {rates[workers]:.1f} req/s, "
                 f"errors {result.error_count}, lost writes {len(result.lost)}, "
@@ -583,10 +586,13 @@ def balance_check(
     )
     # The most 2 workers could reach if every core were theirs to fill: the cores over what
     # the 1-worker run kept busy (API, PostgreSQL, Redis, the client and every other job).
+    # And the same over what the run's own processes used (the API, its PostgreSQL
+    # backends, Redis, the client): the ceiling on this machine without other jobs.
     if ceilings:
         print(
             f"balance: the machine's ceiling, {os.cpu_count()} cores / cores busy in the "
-            f"1-worker run = {', '.join(f'{c:.2f}x' for c in ceilings)}",
+            f"1-worker run = {', '.join(f'{c:.2f}x' for c, _ in ceilings)}; over the run's "
+            f"own processes' cores = {', '.join(f'{c:.2f}x' for _, c in ceilings)}",
             flush=True,
         )
     return failed
@@ -635,16 +641,34 @@ def worker_cpu_seconds(parent: int) -> dict[int, float]:
 SERVICES = {"postgres": "PostgreSQL", "redis-server": "Redis"}
 
 
-def service_cpu_seconds() -> dict[str, float]:
+def service_cpu_seconds(database: str = "") -> dict[str, float]:
     """CPU seconds of every PostgreSQL and Redis process by service name (a backend that
-    exits during the run takes its CPU with it: the pool keeps the API's). Empty where
-    /proc is not there."""
+    exits during the run takes its CPU with it: the pool keeps the API's). With `database`,
+    PostgreSQL's client backends count only when connected to it (the server's own
+    processes always count): other jobs' queries on a shared machine are not this run's.
+    Empty where /proc is not there."""
     found = dict.fromkeys(SERVICES.values(), 0.0)
-    for _, command, _, seconds in processes():
+    for pid, command, _, seconds in processes():
         name = SERVICES.get(command)
+        if name == "PostgreSQL" and database and _backend_database(pid) not in (None, database):
+            continue
         if name:
             found[name] += seconds
     return found if Path("/proc/stat").exists() else {}
+
+
+def _backend_database(pid: int) -> str | None:
+    """The database of a PostgreSQL client backend, from the title it sets ("postgres:
+    [cluster:] user database host(port) state"); None for the server's own processes
+    (postmaster, checkpointer, walwriter, ...)."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
+    except OSError:
+        return None
+    for i, word in enumerate(title[3:], 3):  # host(port) follows the database
+        if word.endswith(b")") and b"(" in word:
+            return title[i - 1].decode(errors="replace")
+    return None
 
 
 def machine_cpu_seconds() -> float:
