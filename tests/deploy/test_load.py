@@ -54,3 +54,22 @@ def test_waiting_on_a_shared_computation_does_not_hold_a_connection(load_stack):
     assert result.error_count == 0, report(result)
     assert result.lost == {}, report(result)
     assert result.requests > 30, report(result)
+
+
+@pytest.mark.django_db
+def test_the_load_tests_postgresql_cpu_counts_one_databases_backends():
+    from django.db import connection
+
+    from tests.bench.load import _backend_database, service_cpu_seconds
+
+    # given this test's connection, whose backend sets its process title
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), current_database()")
+        pid, database = cursor.fetchone()
+    # then the load test reads that backend's database from it, and nothing for a process
+    # that is not a client backend (this one, a Python process)
+    assert _backend_database(pid) == database
+    assert _backend_database(os.getpid()) is None
+    # and counts PostgreSQL's CPU for one database no higher than for all
+    assert service_cpu_seconds("no such database")["PostgreSQL"] > 0
+    assert service_cpu_seconds(database)["PostgreSQL"] <= service_cpu_seconds()["PostgreSQL"]
