@@ -76,7 +76,9 @@ from graphql.pyutils import Undefined, is_iterable
 from psycopg import Error as PsycopgError
 from psycopg_pool import PoolTimeout
 from strawberry.permission import PermissionExtension
+from strawberry.scalars import JSON
 from strawberry.schema.types.base_scalars import isoformat
+from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
@@ -534,6 +536,8 @@ class _Compiler:
 
 
 _INT_RANGE = "-2147483648 <= v <= 2147483647"
+# the JSON scalar's output coercion: the value as it is
+_JSON_OUTPUT = DEFAULT_SCALAR_REGISTRY[JSON].serialize
 
 
 def _leaf_expression(type_: Any, complete: str) -> str:
@@ -553,6 +557,9 @@ def _leaf_expression(type_: Any, complete: str) -> str:
         inline = f"v if type(v) is int and {_INT_RANGE} else {fallback}"
     elif isinstance(named, GraphQLScalarType) and named.coerce_output_value is isoformat:
         inline = f"v.isoformat() if type(v) is date else {fallback}"
+    elif isinstance(named, GraphQLScalarType) and named.coerce_output_value is _JSON_OUTPUT:
+        # the value itself (a report's week map: a 10,000-person heatmap has 30,000)
+        inline = f"v if type(v) is dict else {fallback}"
     else:
         return fallback
     return f"None if v is None else ({inline})" if nullable else f"({inline})"

@@ -21,6 +21,7 @@ from django.db.models import F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Cast, Round
 
 from accounts.access import Scope
+from core.rows import fetch_all
 from planning.capacity import ZERO
 from planning.weeks import monday, week_keys
 
@@ -113,9 +114,9 @@ def split_cents_by_person_week(
         first, last, scope=scope, departments=departments, include_tentative=include_tentative
     )
     result: CentsMap = defaultdict(dict)
-    for owner_id, week, tentative, amount in rows.values_list(
-        "person_id", "week", "tentative", Cents("hours")
-    ).order_by():
+    for owner_id, week, tentative, amount in fetch_all(
+        rows.values_list("person_id", "week", "tentative", Cents("hours")).order_by()
+    ):
         cell = result[owner_id].get(week)
         if cell is None:
             cell = result[owner_id][week] = [0, 0]

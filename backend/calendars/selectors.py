@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol
 
 from django.db.models import Q, QuerySet
 
+from core.rows import fetch_all
 from people.models import Person
 from people.tree import DepartmentTree
 from planning.calendar import (
@@ -170,7 +171,7 @@ def load_calendars(
     result.calendar_of = calendar_of
     schedules: dict[int, list[Schedule]] = defaultdict(list)
     if ids:
-        rows = (
+        rows = fetch_all(
             WorkSchedule.objects.filter(_person_filter(ids, among), effective_from__lte=end)
             .order_by()
             .values_list("person_id", "effective_from", *WEEKDAYS)
@@ -188,7 +189,7 @@ def load_calendars(
     result.holidays = holidays
     time_off: dict[int, list[TimeOffRow]] = defaultdict(list)
     if ids:
-        for row in (
+        for row in fetch_all(
             TimeOff.objects.filter(
                 _person_filter(ids, among), start_date__lte=end, end_date__gte=first
             )

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from accounts.access import Scope
+from core.rows import fetch_all
 from planning.reports import PersonFacts
 from planning.skills import HeldSkill
 
@@ -31,7 +32,7 @@ def active_people(scope: Scope, departments: Collection[int] | None) -> list[Per
     """Active people in scope, by name then id (rows, not model instances: reports read
     hundreds of people and only these attributes)."""
     qs = people_in_scope(scope, departments).order_by("name", "id")
-    return [PersonFacts(*row) for row in qs.values_list(*FACT_FIELDS)]
+    return [PersonFacts(*row) for row in fetch_all(qs.values_list(*FACT_FIELDS))]
 
 
 # A report asks about everyone in scope: binding thousands of ids costs more (in Django, the

@@ -162,38 +162,35 @@ def heatmap_rows_in_cents(
     (assignments.selectors.split_cents_by_person_week): no Decimal per cell."""
     keys = [week.isoformat() for week in weeks]
     nobody = [NOT_EMPLOYED] * len(weeks)
-    calendar_maps = CalendarMaps(keys)
-    rows = []
-    # People without hours in the window (most of an organisation's, in any one window)
-    # who share their weeks share their maps too: built once per list of weeks.
-    idle = _IdleMaps(keys)
+    # What people who share their list of weeks (calendars.selectors) share: their
+    # calendar maps, and the load maps of those without hours in the window (most of an
+    # organisation's, in any one window), built once per list of weeks.
+    shared = _SharedWeeks(keys)
     index = {week: i for i, week in enumerate(weeks)}
+    rows = []
     for person in people:
-        person_weeks = capacities.get(person.id, nobody)
-        capacity_map, time_off_map, holiday_map = calendar_maps(person_weeks)
-        person_hours = hours.get(person.id)
-        if person_hours:
-            loads = _load_maps(
-                person_hours, index, keys, person_weeks, idle(person_weeks, capacity_map)
-            )
-        else:
-            loads = idle(person_weeks, capacity_map)
+        pid = person.id
+        alike = shared(capacities.get(pid, nobody))
+        capacity_map, time_off_map, holiday_map = alike.calendar
+        person_hours = hours.get(pid)
+        loads = _load_maps(person_hours, index, keys, alike) if person_hours else alike.idle
         hours_map, percent_map, available_map, tentative_map, peak, average = loads
+        # positional, in the field order: keywords cost three times as much (10,000 rows)
         rows.append(
             HeatmapRow(
-                person=person,
-                weekly_capacity=person.weekly_capacity,
-                hours_by_week=hours_map,
-                percent_by_week=percent_map,
-                available_by_week=available_map,
-                capacity_by_week=capacity_map,
-                time_off_by_week=time_off_map,
-                holiday_by_week=holiday_map,
-                peak_percent=peak,
-                average_percent=average,
-                absences=() if absences is None else absences.get(person.id, ()),
-                holiday_calendar_id=None if calendar_of is None else calendar_of.get(person.id),
-                tentative_by_week=tentative_map,
+                person,
+                person.weekly_capacity,
+                hours_map,
+                percent_map,
+                available_map,
+                capacity_map,
+                time_off_map,
+                holiday_map,
+                peak,
+                average,
+                () if absences is None else absences.get(pid, ()),
+                None if calendar_of is None else calendar_of.get(pid),
+                tentative_map,
             )
         )
     return rows
@@ -210,38 +207,55 @@ LoadMaps = tuple[
 ]
 
 
-class _IdleMaps:
-    """The load maps of people without hours in the window, shared as far as they can be:
-    no hours, so a week's percent is 0.0 where it has capacity (null where not) and its
-    available hours are its capacity (the person's capacity map itself, read, never
-    changed); one percent map per set of weeks without capacity, and one set of maps per
-    list of weeks (people alike share theirs, calendars.selectors)."""
+@dataclass(slots=True)
+class _Alike:
+    """What the people of one list of weeks share (_SharedWeeks)."""
+
+    calendar: tuple[dict[str, float], dict[str, float], dict[str, float]]  # CalendarMaps'
+    idle: LoadMaps  # the load maps without any hours
+    capacities: list[int]  # each week's capacity, in cents
+    weeks_with_capacity: int
+    total_capacity: int  # in cents
+
+
+class _SharedWeeks:
+    """By list of weeks (people alike share theirs, calendars.selectors): the calendar maps
+    (CalendarMaps) and the load maps of people without hours in the window. Those are
+    shared as far as they can be: no hours, so a week's percent is 0.0 where it has
+    capacity (null where not) and its available hours are its capacity (the capacity map
+    itself, read, never changed); one percent map per set of weeks without capacity."""
 
     def __init__(self, keys: Sequence[str]) -> None:
         self.keys = keys
-        self.by_weeks: dict[int, LoadMaps] = {}
+        self.calendar_maps = CalendarMaps(keys)
+        self.by_weeks: dict[int, _Alike] = {}
         self.percent: dict[tuple[int, ...], dict[str, float | None]] = {}
         self._alive: list[Sequence[WeekCapacity]] = []  # as CalendarMaps: ids stay unique
         self.nothing: dict[str, float] = {}
 
-    def __call__(self, weeks: Sequence[WeekCapacity], capacity: dict[str, float]) -> LoadMaps:
+    def __call__(self, weeks: Sequence[WeekCapacity]) -> _Alike:
         found = self.by_weeks.get(id(weeks))
         if found is not None:
             return found
-        without = tuple(i for i, wc in enumerate(weeks) if not wc.capacity)
+        calendar = self.calendar_maps(weeks)
+        capacities = [wc.capacity for wc in weeks]
+        without = tuple(i for i, cap in enumerate(capacities) if not cap)
         percent = self.percent.get(without)
         if percent is None:
             percent = self.percent[without] = {key: 0.0 for key in self.keys}
             for i in without:
                 percent[self.keys[i]] = None
         some = len(without) < len(self.keys)
-        found = self.by_weeks[id(weeks)] = (
+        idle = (
             self.nothing,
             percent,
-            capacity,
+            calendar[0],
             self.nothing,
             0.0 if some else None,
             0.0 if some else None,
+        )
+        found = self.by_weeks[id(weeks)] = _Alike(
+            calendar, idle, capacities, len(capacities) - len(without), sum(capacities)
         )
         self._alive.append(weeks)
         return found
@@ -251,31 +265,32 @@ def _load_maps(
     person_hours: Mapping[dt.date, Sequence[int]],
     index: Mapping[dt.date, int],
     keys: Sequence[str],
-    person_weeks: Sequence[WeekCapacity],
-    idle: LoadMaps,
+    alike: _Alike,
 ) -> LoadMaps:
     """A heatmap row's hours, percent, available and tentative maps, and its peak and
     average percent, from its hours in cents (weeks of the window, by `index`) and its
-    weeks' capacity. A week without hours is as in `idle`, the maps of the same weeks
-    without any hours (`_IdleMaps`): those are copied and only the weeks with hours (about
-    a third of a 10,000-person heatmap's) are computed."""
-    _, idle_percent, idle_available, _, _, _ = idle
+    weeks' capacity. A week without hours is as in `alike.idle`, the maps of the same weeks
+    without any hours: those are copied and only the weeks with hours (about a third of a
+    10,000-person heatmap's) are computed."""
+    _, idle_percent, idle_available, _, _, _ = alike.idle
     percent_map = idle_percent.copy()
     available_map = idle_available.copy()
+    capacities = alike.capacities
     hours_map: dict[str, float] = {}
     tentative_map: dict[str, float] = {}
     peak: int | None = None
     total_hours = 0
     counted = 0  # weeks with hours and capacity
-    found = [(index.get(week), cell) for week, cell in person_hours.items()]
-    for i, (confirmed, held) in sorted((i, cell) for i, cell in found if i is not None):
+    cells = [(i, cell) for week, cell in person_hours.items() if (i := index.get(week)) is not None]
+    cells.sort()  # by week: each week once, so cells are never compared
+    for i, (confirmed, held) in cells:
         h = confirmed + held
         key = keys[i]
         if h:
             hours_map[key] = h / 100
         if held:
             tentative_map[key] = held / 100
-        cap = person_weeks[i].capacity
+        cap = capacities[i]
         if cap:  # else null and 0.0, as in `idle`
             tenths = (2000 * h + cap) // (2 * cap)
             percent_map[key] = tenths / 10
@@ -284,9 +299,9 @@ def _load_maps(
                 peak = tenths
             total_hours += h
             counted += 1
-    weeks_with_capacity, total_capacity = _capacity_facts(person_weeks)
-    if counted < weeks_with_capacity:  # a week with capacity and no hours: 0.0
+    if counted < alike.weeks_with_capacity:  # a week with capacity and no hours: 0.0
         peak = 0 if peak is None else max(peak, 0)
+    total_capacity = alike.total_capacity
     return (
         hours_map,
         percent_map,
@@ -295,12 +310,6 @@ def _load_maps(
         None if peak is None else peak / 10,
         tenths_of_percent(total_hours, total_capacity) / 10 if total_capacity else None,
     )
-
-
-def _capacity_facts(person_weeks: Sequence[WeekCapacity]) -> tuple[int, int]:
-    """The number of weeks with capacity, and the capacity of all, in cents."""
-    caps = [wc.capacity for wc in person_weeks]
-    return len(caps) - caps.count(0), sum(caps)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ import datetime as dt
 import math
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, TypeVar, overload
 
 import strawberry
@@ -12,6 +13,7 @@ from asgiref.sync import sync_to_async
 from assignments import aggregates
 from assignments import selectors as assignment_selectors
 from calendars.selectors import Calendars, load_calendars
+from core.overlap import start_read
 from core.routing import report_reads
 from graphql_schema.assignments.types import AssignmentStatus
 from graphql_schema.context import Context, Info
@@ -239,18 +241,25 @@ class ReportsQuery:
 
         def compute() -> CapacityHeatmap:
             tree = context.loaded_department_tree()
-            people = people_selectors.active_people(scope, deps)
-            cents = assignment_selectors.split_cents_by_person_week(
-                keys[0], keys[-1], scope=scope, departments=deps, include_tentative=tentative
+            # The hours are read beside the people and the calendar (core.overlap):
+            # PostgreSQL's time on them (the report's longest statement) then runs while
+            # this thread reads and lays out the calendar, instead of before it.
+            hours = start_read(
+                partial(
+                    assignment_selectors.split_cents_by_person_week,
+                    keys[0],
+                    keys[-1],
+                    scope=scope,
+                    departments=deps,
+                    include_tentative=tentative,
+                )
             )
+            people = people_selectors.active_people(scope, deps)
             calendars = load_calendars(people, keys[0], keys[-1], tree, in_scope(scope, deps))
+            capacities = calendars.by_person(keys)
+            absences = {p.id: row_absences(calendars, p.id) for p in people}
             rows = reports.heatmap_rows_in_cents(
-                people,
-                cents,
-                keys,
-                calendars.by_person(keys),
-                {p.id: row_absences(calendars, p.id) for p in people},
-                calendars.calendar_of,
+                people, hours(), keys, capacities, absences, calendars.calendar_of
             )
             return CapacityHeatmap(
                 week_keys=keys,

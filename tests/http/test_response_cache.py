@@ -209,3 +209,37 @@ def test_operation_log_line(gql, caplog):
         "sql_queries": 1,
         "cost": 1,
     }
+
+
+def test_an_answer_is_stored_as_its_etag_and_body_and_read_back(db):
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.redis import RedisCache
+
+    from api import response_cache
+
+    answer = response_cache.entry(b'{"data":{"x":1}}')
+    response_cache.put("test:stored", answer)
+    stored = answer.etag.encode() + b"\n" + answer.body
+    if isinstance(caches["default"], RedisCache):  # bytes as they are, not pickled
+        client = cache._cache.get_client(write=True)
+        assert client.get(cache.make_key("test:stored")) == stored
+    else:
+        assert cache.get("test:stored") == stored
+    assert response_cache.get("test:stored") == answer
+    version = dataversion.current()
+    assert response_cache.lookup(lambda v: f"test:{v}") == (version, None)
+    response_cache.put(f"test:{version}", answer)
+    assert response_cache.lookup(lambda v: f"test:{v}") == (version, answer)
+
+
+def test_a_large_value_is_sent_to_redis_as_it_is():
+    from core.cache import LARGE_VALUE, GuardedConnection
+
+    packer = GuardedConnection()._command_packer  # not connected: packing only
+    large = b"x" * LARGE_VALUE
+    chunks = packer.pack("SET", "k", large, "EX", 30)
+    assert any(chunk is large for chunk in chunks)  # not copied into a buffer
+    header = b"*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$%d\r\n" % LARGE_VALUE
+    assert b"".join(chunks) == header + large + b"\r\n$2\r\nEX\r\n$2\r\n30\r\n"
+    # a small command: one buffer (hiredis's packer)
+    assert packer.pack("SET", "k", b"v") == [b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"]

@@ -1,8 +1,8 @@
-"""gridSnapshot reads its assignment weeks beside its other reads (core.overlap): on
-PostgreSQL with the connection pool and outside a transaction, on a worker thread with its
-own connection, counted in the request's SQL and giving the answer that the inline read
-gives; inside a transaction (every test's own data), on SQLite, or with no idle connection
-in the pool, on the request's thread."""
+"""gridSnapshot reads its assignment weeks, and capacityHeatmap its hours, beside its other
+reads (core.overlap): on PostgreSQL with the connection pool and outside a transaction, on
+a worker thread with its own connection, counted in the request's SQL and giving the answer
+that the inline read gives; inside a transaction (every test's own data), on SQLite, or with
+no idle connection in the pool, on the request's thread."""
 
 import json
 import logging
@@ -21,6 +21,10 @@ GRID = """{ gridSnapshot(from: "2026-11-02", weeks: 12) { weekKeys people { id n
   hoursByPerson assignments { id personId weeklyHours } } }"""
 # people, assignment weeks, assignments (the token is in the process's token cache)
 GRID_QUERIES = 3
+HEATMAP = """{ capacityHeatmap(from: "2026-11-02", weeks: 12) { weekKeys rows { person { id }
+  hoursByWeek percentByWeek tentativeByWeek peakPercent } } }"""
+# department tree, hours, people, schedules, time off (small.json follows no holiday calendar)
+HEATMAP_QUERIES = 5
 
 
 @pytest.fixture
@@ -36,35 +40,48 @@ def committed(transactional_db) -> str:
     return out.getvalue().strip()
 
 
-@pytest.fixture
-def grid(settings, caplog, monkeypatch):
+def _poster(settings, caplog, monkeypatch, read: str, document: str, field: str):
     """post(token) -> (the answer, the request's SQL count from the operation log, the
-    threads that read the assignment weeks)."""
+    threads that ran `selectors.<read>`)."""
     # the app's first import configures logging again: here, before the test's capture
     import config.asgi  # noqa: F401
     from tests.client import GraphQLClient
 
     settings.RESPONSE_CACHE_TTL = 0
-    read = selectors.iso_hours_by_assignment_and_person
+    original = getattr(selectors, read)
     threads: list[str] = []
 
     def recorded(*args, **kwargs):
         threads.append(threading.current_thread().name)
-        return read(*args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(selectors, "iso_hours_by_assignment_and_person", recorded)
+    monkeypatch.setattr(selectors, read, recorded)
 
     def post(token: str):
         client = GraphQLClient(token=token)
-        client.post(GRID)  # the token into the token cache: the counted request reads none
+        client.post(document)  # the token into the token cache: the counted request reads none
         threads.clear()
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="capgraph.operation"):
-            r = client.post(GRID)
+            r = client.post(document)
         (record,) = [json.loads(r.getMessage()) for r in caplog.records]
-        return r.data["gridSnapshot"], record["sql_queries"], list(threads)
+        return r.data[field], record["sql_queries"], list(threads)
 
     return post
+
+
+@pytest.fixture
+def grid(settings, caplog, monkeypatch):
+    return _poster(
+        settings, caplog, monkeypatch, "iso_hours_by_assignment_and_person", GRID, "gridSnapshot"
+    )
+
+
+@pytest.fixture
+def heatmap(settings, caplog, monkeypatch):
+    return _poster(
+        settings, caplog, monkeypatch, "split_cents_by_person_week", HEATMAP, "capacityHeatmap"
+    )
 
 
 @pytest.mark.postgres
@@ -99,6 +116,28 @@ def test_in_the_tests_transaction_the_weeks_are_read_inline(grid, db, tokens):
     _, sql, threads = grid(tokens.read)
     assert threads == [threading.current_thread().name]
     assert sql == GRID_QUERIES
+
+
+@pytest.mark.postgres
+def test_outside_a_transaction_the_heatmaps_hours_are_read_on_a_worker(heatmap, committed):
+    beside, beside_sql, beside_threads = heatmap(committed)
+    with transaction.atomic():
+        inline, inline_sql, inline_threads = heatmap(committed)
+    stats = connection.pool.get_stats()
+    assert stats["pool_size"] - stats["pool_available"] == 1
+    assert beside_threads == ["capgraph-read_0"]
+    assert inline_threads == [threading.current_thread().name]
+    assert beside_sql == inline_sql == HEATMAP_QUERIES
+    assert beside == inline
+    # small.json: 57 active people, 367 (person, week) cells with hours in the 12 weeks
+    assert len(beside["rows"]) == 57
+    assert sum(len(row["hoursByWeek"]) for row in beside["rows"]) == 367
+
+
+def test_in_the_tests_transaction_the_heatmaps_hours_are_read_inline(heatmap, db, tokens):
+    _, sql, threads = heatmap(tokens.read)
+    assert threads == [threading.current_thread().name]
+    assert sql == HEATMAP_QUERIES
 
 
 def test_a_forked_child_runs_reads_on_workers_of_its_own():

@@ -68,40 +68,57 @@ def test_settings_add_the_replica_and_router_only_when_configured(monkeypatch):
 @pytest.mark.postgres
 def test_reports_read_from_the_replica_when_one_is_configured(gql, settings, monkeypatch):
     """A real second connection as the replica (the same database: the session's dataset is
-    committed, so it sees the same rows): a report's aggregate reads go there and its answer
-    is unchanged."""
-    from django.db import connection, connections
-    from django.test.utils import CaptureQueriesContext
+    committed, so it sees the same rows): a report's aggregate reads go there, on whichever
+    thread reads them (the heatmap's hours on a worker's own connection, core.overlap), and
+    its answer is unchanged."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from core import overlap
 
     query = """{ capacityHeatmap(from: "2026-12-21", weeks: 4, department: "4",
       includeChildren: true) { rows { person { name } hoursByWeek } }
       roleCapacity(from: "2026-12-21", weeks: 4, department: "4") { series { assigned } } }"""
     expected = gql.post(query).data
+    ran: list[tuple[str, str]] = []  # (alias, statement) on this thread's and the worker's
 
-    # A connection made here, not declared in the test's databases: Django allows those
+    def record(execute, sql, params, many, context):
+        ran.append((context["connection"].alias, sql))
+        return execute(sql, params, many, context)
+
     replica_settings = {**connections.settings["default"]}
-    connections["replica"] = type(connections["default"])(replica_settings, alias="replica")
+
+    def declare_replica() -> None:
+        # A connection made here, not declared in the test's databases: Django allows
+        # those. One per thread (this one and the read worker's), as Django's own are.
+        connections["replica"] = type(connections["default"])(replica_settings, alias="replica")
+        connections["replica"].execute_wrappers.append(record)
+
+    declare_replica()
+    workers = ThreadPoolExecutor(max_workers=1, initializer=declare_replica)
+    monkeypatch.setattr(overlap, "_workers", workers)
     monkeypatch.setattr(routers, "has_replica", lambda: True)
     settings.DATABASE_ROUTERS = ["core.routing.ReplicaRouter"]
+    connections["default"].execute_wrappers.append(record)
     try:
         from core import dataversion
 
         dataversion.bump()  # not the answer cached a moment ago
-        with (
-            CaptureQueriesContext(connections["replica"]) as replica,
-            CaptureQueriesContext(connection) as default,
-        ):
-            assert gql.post(query).data == expected
+        assert gql.post(query).data == expected
         # heatmap: active people, hours, schedules, time off; role capacity: active people,
         # schedules, time off, one role x week statement, the placeholders' hours by role and
         # week, and the roles it names
-        assert len(replica.captured_queries) == 10
+        assert len([sql for alias, sql in ran if alias == "replica"]) == 10
         # and none of the report's reads ran on the primary: only the department tree
         # (the request's scope, read before the report) did
-        on_default = [q["sql"] for q in default.captured_queries if "people_" in q["sql"]]
+        on_default = [sql for alias, sql in ran if alias == "default" and "people_" in sql]
         assert len(on_default) == 1
         assert on_default[0].startswith('SELECT "people_department"."id"')
     finally:
+        connections["default"].execute_wrappers.remove(record)
+        workers.submit(lambda: connections["replica"].close()).result()
+        workers.shutdown()
         connections["replica"].close()
         if hasattr(connections["replica"], "close_pool"):
             connections["replica"].close_pool()
