@@ -10,8 +10,10 @@ how its value completes (null checks, lists, the leaf's output coercion, the nex
 A request then runs the plan level by level: every object of one selection set at one
 depth is resolved field by field in one pass; attribute fields and sync resolvers complete
 at once, in place; async resolvers are stepped by hand (no Task per field) and every load
-they make in the pass goes into the same DataLoader batch, one per loader per level; the
-answer is built as plain dicts that orjson encodes.
+they make in the pass goes into the same DataLoader batch, one per loader per level. Before
+a level waits, the selection sets below it whose objects are all there (no entry of their
+field waits) are resolved too, so their loads join the level's batches (`_Run.advance`).
+The answer is built as plain dicts that orjson encodes.
 
 Anything the plan does not support is found when compiling (the document then always takes
 the normal path), and anything unexpected while running (a resolver's error, a null in a
@@ -840,9 +842,10 @@ class _Run:
         """This level's failures as graphql-core handles a field error: located at the
         field's path; the field null, or, non-null, the nearest nullable position above
         it (the whole data at the top); an error under a position already nulled is
-        dropped. Ordered as graphql-core meets them: by level, then the errors raised
-        before their resolver's first wait, then after one wait..., each in response
-        order."""
+        dropped. Ordered as graphql-core meets them: by level (with the selection sets
+        resolved before its wait, `advance`), then the errors raised before their
+        resolver's first wait, then after one wait..., each in response order (depth
+        first)."""
         index: dict[int, tuple[list[str | int], tuple[int, ...]]] = {}
 
         def visit(value: Any, path: list[str | int], order: tuple[int, ...]) -> None:
@@ -919,6 +922,7 @@ class _Run:
         try:
             for selection, (sources, outs, _) in level.items():
                 self.resolve(selection, sources, outs, following, waiting)
+            self.advance(following, waiting)
             rounds = 0
             while waiting:
                 rounds += 1
@@ -944,6 +948,26 @@ class _Run:
         except BaseException:  # cancelled
             _close(waiting + still)
             raise
+
+    def advance(self, following: Following, waiting: list[Entry]) -> None:
+        """Before the level's loads are dispatched (its first wait), resolve the selection
+        sets below whose objects are all there already: a selection set's objects come from
+        one field only, so once no entry of that field waits, its group is complete. Their
+        loads join this level's batches, as graphql-core asks for the loads of a subtree
+        with no wait in the same tick (the root person's one-week load and the heatmap
+        rows' people's: one batch, not two). What waits stays for the next level."""
+        busy: set[Selection] = set()
+        seen = 0
+        while True:
+            for entry in waiting[seen:]:
+                busy.update(entry[3].children)
+            seen = len(waiting)
+            ready = [s for s in following if s not in busy]
+            if not ready:
+                return
+            for selection in ready:
+                sources, outs, _ = following.pop(selection)
+                self.resolve(selection, sources, outs, following, waiting)
 
     def step(
         self,

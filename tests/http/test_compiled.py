@@ -334,3 +334,60 @@ def test_the_skill_type_takes_the_loaders_rows_and_skill_tags():
     assert Skill.is_type_of(held, None) is False
     with pytest.raises(AttributeError):
         held.other = 1  # type: ignore[attr-defined]  # slotted: a read-only row
+
+
+WEEK = '"2026-11-16"'
+
+
+@pytest.mark.parametrize(
+    ("text", "normal_sql", "compiled_sql"),
+    [
+        # corpus seed 18: the root person's one-week loads (hours, capacity and its
+        # calendar reads) and the heatmap rows' people's, one batch each (the plan made
+        # them two, a level apart: 12 queries)
+        (
+            "query { person(id: $P) { utilizationPercent(week: $W) } capacityHeatmap(from: $W) "
+            "{ rows { person { utilizationPercent(week: $W) } } } }",
+            (9,),
+            9,
+        ),
+        # the same, the root fields the other way round
+        (
+            "query { capacityHeatmap(from: $W) { rows { person { utilizationPercent(week: $W) "
+            "} } } person(id: $P) { utilizationPercent(week: $W) } }",
+            (9,),
+            9,
+        ),
+        # the same shape, the skills loader (the plan made it 8 queries)
+        (
+            "query { person(id: $P) { skills { proficiency } } capacityHeatmap(from: $W) "
+            "{ rows { person { skills { proficiency } } } } }",
+            (7,),
+            7,
+        ),
+        # beside a people page: graphql-core asks for the page's loads apart from the root
+        # person's when it meets the page's people a tick later (another read of the thread
+        # hop), as it mostly does: 9 queries, 6 when both reads end in one tick; the plan
+        # has both objects at one level and resolves the page's edges and nodes before it
+        # waits: 6 every time (it made 9 before)
+        (
+            "query { person(id: $P) { availableHours(week: $W) } people(first: 20) "
+            "{ edges { node { availableHours(week: $W) } } } }",
+            (9, 6),
+            6,
+        ),
+    ],
+)
+def test_loads_below_fields_with_no_wait_join_the_levels_batches(
+    both, text, normal_sql, compiled_sql
+):
+    """Before a level waits, the plan resolves the selection sets below it whose objects
+    are all there (plain fields, resolvers that answered at once): their loads join the
+    level's batches, as graphql-core asks for a subtree's loads in one tick."""
+    text = text.replace("$P", f'"{ids()["person"][1]}"').replace("$W", WEEK)
+    outcome = both_paths(both, text, {})
+    assert outcome.ran_compiled
+    assert outcome.compiled == outcome.normal
+    assert b'"errors"' not in outcome.normal
+    assert outcome.compiled_sql == compiled_sql
+    assert outcome.normal_sql in normal_sql
