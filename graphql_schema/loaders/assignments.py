@@ -9,7 +9,7 @@ from assignments.models import Assignment, AssignmentWeek
 from assignments.queries import ordered_assignments
 from planning.capacity import ZERO
 
-from .base import SyncBatchLoader
+from .base import TIMESTAMPS, SyncBatchLoader
 
 
 class OwnerKey(NamedTuple):
@@ -26,8 +26,10 @@ class AssignmentsByPersonLoader(SyncBatchLoader[OwnerKey, list[Assignment]]):
     def load_batch(self, keys: Sequence[OwnerKey]) -> dict[OwnerKey, list[Assignment]]:
         owners = {k.owner_id for k in keys}
         rows = getattr(Assignment, self.manager)
-        qs = ordered_assignments(rows.visible_to(self.context.scope)).filter(
-            **{f"{self.owner_field}__in": owners}
+        qs = (
+            ordered_assignments(rows.visible_to(self.context.scope))
+            .filter(**{f"{self.owner_field}__in": owners})
+            .defer(*TIMESTAMPS)
         )
         if all(k.include_inactive is False for k in keys):
             qs = qs.filter(is_active=True)

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from core import prepared
 from people.models import Person, PersonSkill, Role
 
-from .base import SyncBatchLoader
+from .base import TIMESTAMPS, SyncBatchLoader
 
 MAX_PREPARED_IDS = 200  # a page's worth; in_bulk (batched where the database needs) above
 
@@ -13,7 +13,7 @@ class PersonByIdLoader(SyncBatchLoader[int, Person | None]):
     """People the viewer may see; others resolve to None, exactly like missing ids."""
 
     def load_batch(self, keys: Sequence[int]) -> dict[int, Person]:
-        qs = Person.objects.visible_to(self.context.scope).filter(pk__in=keys)
+        qs = Person.objects.visible_to(self.context.scope).filter(pk__in=keys).defer(*TIMESTAMPS)
         return qs.in_bulk()
 
 
