@@ -84,18 +84,25 @@ def heatmap(settings, caplog, monkeypatch):
     )
 
 
-@pytest.mark.postgres
-def test_outside_a_transaction_the_weeks_are_read_on_a_worker_with_the_same_answer(grid, committed):
-    beside, beside_sql, beside_threads = grid(committed)
+def _beside_and_inline(post, token: str, queries: int):
+    """The report outside a transaction, its long read on a worker, and inside one, inline:
+    the same statements and the same answer (returned)."""
+    beside, beside_sql, beside_threads = post(token)
     with transaction.atomic():
-        inline, inline_sql, inline_threads = grid(committed)
+        inline, inline_sql, inline_threads = post(token)
     stats = connection.pool.get_stats()
     # the worker gave its connection back: the test's own is the one out of the pool
     assert stats["pool_size"] - stats["pool_available"] == 1
     assert beside_threads == ["capgraph-read_0"]
     assert inline_threads == [threading.current_thread().name]
-    assert beside_sql == inline_sql == GRID_QUERIES
+    assert beside_sql == inline_sql == queries
     assert beside == inline
+    return beside
+
+
+@pytest.mark.postgres
+def test_outside_a_transaction_the_weeks_are_read_on_a_worker_with_the_same_answer(grid, committed):
+    beside = _beside_and_inline(grid, committed, GRID_QUERIES)
     # small.json: 57 active people, 112 active assignments of theirs, 367 (person, week)
     # cells with hours in the 12 weeks
     assert len(beside["people"]) == 57 and len(beside["assignments"]) == 112
@@ -120,15 +127,7 @@ def test_in_the_tests_transaction_the_weeks_are_read_inline(grid, db, tokens):
 
 @pytest.mark.postgres
 def test_outside_a_transaction_the_heatmaps_hours_are_read_on_a_worker(heatmap, committed):
-    beside, beside_sql, beside_threads = heatmap(committed)
-    with transaction.atomic():
-        inline, inline_sql, inline_threads = heatmap(committed)
-    stats = connection.pool.get_stats()
-    assert stats["pool_size"] - stats["pool_available"] == 1
-    assert beside_threads == ["capgraph-read_0"]
-    assert inline_threads == [threading.current_thread().name]
-    assert beside_sql == inline_sql == HEATMAP_QUERIES
-    assert beside == inline
+    beside = _beside_and_inline(heatmap, committed, HEATMAP_QUERIES)
     # small.json: 57 active people, 367 (person, week) cells with hours in the 12 weeks
     assert len(beside["rows"]) == 57
     assert sum(len(row["hoursByWeek"]) for row in beside["rows"]) == 367
