@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -268,11 +268,7 @@ def attempt(
     done = {"response_status": outcome.status, "response_body": outcome.excerpt, "updated_at": now}
     rows = WebhookDelivery.objects.filter(pk=delivery.pk)
     if outcome.ok:
-        # one transaction: a worker killed here leaves both or neither (no savepoint when the
-        # caller holds one already)
-        with transaction.atomic(savepoint=False):
-            rows.update(status=Status.SUCCEEDED, next_attempt_at=None, **done)
-            _delivered(subscription.pk, delivery.sequence)
+        _settle(rows, Status.SUCCEEDED, done, subscription.pk, delivery.sequence)
         return True
     if attempts < max_attempts():
         wait = dt.timedelta(seconds=retry_delay(attempts))
@@ -286,9 +282,7 @@ def attempt(
             wait,
         )
         return False
-    with transaction.atomic(savepoint=False):
-        rows.update(status=Status.FAILED, next_attempt_at=None, **done)
-        _delivered(subscription.pk, delivery.sequence)
+    _settle(rows, Status.FAILED, done, subscription.pk, delivery.sequence)
     last = f"HTTP {outcome.status}" if outcome.status is not None else outcome.excerpt
     disable(
         subscription.pk,
@@ -298,11 +292,21 @@ def attempt(
     return False
 
 
-def _delivered(subscription_id: int, sequence: int) -> None:
-    """Done with this change, one way or the other: the stream may move past it."""
-    WebhookSubscription.objects.filter(pk=subscription_id).update(
-        last_sequence=Greatest(F("last_sequence"), sequence)
-    )
+def _settle(
+    rows: QuerySet[WebhookDelivery],
+    status: str,
+    done: dict[str, Any],
+    subscription_id: int,
+    sequence: int,
+) -> None:
+    """Done with this change, one way or the other (`status`): the delivery's outcome, and
+    the stream may move past it. One transaction, so a worker killed here leaves both or
+    neither (no savepoint when the caller holds one already)."""
+    with transaction.atomic(savepoint=False):
+        rows.update(status=status, next_attempt_at=None, **done)
+        WebhookSubscription.objects.filter(pk=subscription_id).update(
+            last_sequence=Greatest(F("last_sequence"), sequence)
+        )
 
 
 def take_lease(subscription_id: int) -> bool:
